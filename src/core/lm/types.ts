@@ -1,0 +1,76 @@
+/** One chat message, exactly as sent to (or received from) a model. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Sampling parameters plus the messages: everything that determines a model's answer. */
+export interface LMRequest {
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  /** Number of completions wanted (default 1). */
+  n?: number;
+  seed?: number;
+  stop?: string[];
+  /**
+   * Deliberate resampling: two requests that differ only in rollout id are different cache
+   * entries (DSPy's `rollout_id`). It is never sent to the model.
+   */
+  rolloutId?: number | string;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** A model's answer. */
+export interface LMResponse {
+  /** One text per requested completion. */
+  completions: string[];
+  usage: TokenUsage;
+  /** The model id that answered. */
+  model: string;
+  /** Why generation stopped, per completion, when the model says ("stop", "length"). */
+  finishReasons?: (string | null)[];
+  /** True when this answer came from the cache (no request was sent). */
+  cached?: boolean;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * A language model: the local WebLLM engine, an OpenAI-compatible endpoint, or a scripted
+ * model in tests. Implementations throw typed `LM_*` errors and `ABORTED`.
+ */
+export interface LanguageModel {
+  /** Stable id of the model (part of every cache key), e.g. `openai-compatible:gpt-4o-mini`. */
+  readonly id: string;
+  /** How many calls may run at once (a local WebLLM model: 1). */
+  readonly maxConcurrency: number;
+  call(request: LMRequest, options?: CallOptions): Promise<LMResponse>;
+}
+
+/** Who a call is made for. Usage is accounted per role. */
+export type LMRole = 'task' | 'proposer' | 'teacher' | 'judge';
+export const LM_ROLES: readonly LMRole[] = ['task', 'proposer', 'teacher', 'judge'];
+
+/** Usage of one role. `calls` counts requests actually sent (cache hits are not calls). */
+export interface RoleUsage {
+  calls: number;
+  cacheHits: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export type UsageSnapshot = Record<LMRole, RoleUsage>;
+
+/** A key-value store for cached LM responses (in-memory LRU, disk in Node, IndexedDB in the browser). */
+export interface CacheStore {
+  get(key: string): Promise<LMResponse | undefined>;
+  set(key: string, value: LMResponse): Promise<void>;
+}
