@@ -1,3 +1,4 @@
+import type { ErrorData } from '../errors';
 import type { ChatMessage, TokenUsage } from '../lm/types';
 import type { FieldSpec, SignatureInput } from '../signature/types';
 
@@ -6,6 +7,9 @@ import type { FieldSpec, SignatureInput } from '../signature/types';
  * (`"hop1.query"`).
  */
 export type SourceRef = string;
+
+/** A binding: one source, or several whose values are concatenated as one list (e.g. passages of two hops). */
+export type Binding = SourceRef | SourceRef[];
 
 interface StepBase {
   /** Unique within the program; letters, digits, underscores. Also the predictor's name in exports. */
@@ -16,7 +20,7 @@ interface StepBase {
    * Step input name -> source. Inputs not listed bind by name: to the latest earlier step
    * output of that name, else to the program input of that name.
    */
-  bind?: Record<string, SourceRef>;
+  bind?: Record<string, Binding>;
 }
 
 /** An LM call with a signature (DSPy's Predict). */
@@ -94,12 +98,13 @@ export interface TraceStep {
   outputs: Record<string, unknown>;
   lm?: LMCallRecord;
   /** Set when the step failed; the run stops there. */
-  error?: { code: string; message: string };
+  error?: ErrorData;
   durationMs: number;
 }
 
-/** A program run: its outputs and its trace. */
+/** A program run: its outputs and its trace. A failed run has `error` and the trace up to the failure. */
 export interface ProgramRun {
   prediction: Record<string, unknown>;
   trace: TraceStep[];
+  error?: ErrorData;
 }

@@ -63,7 +63,9 @@ function parseString(text: string): { inputs: FieldSpec[]; outputs: FieldSpec[] 
   }
   const side = (part: string, which: 'input' | 'output') =>
     splitTopLevel(part).map((raw) => toField(raw, which, text));
-  return { inputs: side(text.slice(0, arrow), 'input'), outputs: side(text.slice(arrow + 2), 'output') };
+  const left = text.slice(0, arrow);
+  // "-> answer" is a generator with no inputs; an empty *output* side is always an error.
+  return { inputs: left.trim() === '' ? [] : side(left, 'input'), outputs: side(text.slice(arrow + 2), 'output') };
 }
 
 /** Splits on commas that are not inside parentheses or brackets (so `labels(a, b)` stays whole). */

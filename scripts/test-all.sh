@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test, from a fresh clone: installs what the tests need, type-checks, runs the unit
+# tests, builds the app, and runs the browser tests in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== install (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+
+if [ -d tests/e2e ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "== install Chromium (Debian package, for the browser tests)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+
+echo "== type-check"
+npm run check
+
+echo "== unit tests"
+npx vitest run
+
+echo "== build"
+npm run build
+
+if [ -d tests/e2e ]; then
+  echo "== browser tests"
+  npm run test:e2e
+fi

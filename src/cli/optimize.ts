@@ -1,0 +1,135 @@
+/**
+ * Headless runner: `npm run optimize -- --config run.json --out result.json`.
+ *
+ * Runs the same engine as the browser, in Node: for CI, bigger machines, or a task model
+ * served by vLLM/SGLang. LM answers are cached on disk (default `.lm-cache/`), so rerunning
+ * the same config sends no request. Progress goes to stderr; the result JSON to --out
+ * (or stdout).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PlaygroundError, toErrorData } from '../core/errors';
+import { OpenAICompatibleLM } from '../core/lm';
+import type { LanguageModel } from '../core/lm/types';
+import { executeRun, type ModelConfig, type RunEvent } from '../core/runner';
+import { FileCacheStore } from '../node/file-cache-store';
+
+const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--quiet]`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', short: 'c' },
+      out: { type: 'string', short: 'o' },
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.config) {
+    process.stderr.write(`error: --config is required.\n${USAGE}\n`);
+    return 2;
+  }
+  const configPath = resolve(values.config);
+  const baseDir = dirname(configPath);
+  const config = await readJson(configPath);
+  const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
+  const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    log('Interrupted: stopping (answers so far are cached; rerun to continue).');
+    controller.abort();
+  });
+  try {
+    const result = await executeRun(config, {
+      createLM: (cfg) => createLM(cfg, log),
+      readText: (path) => readFile(resolve(baseDir, path), 'utf8'),
+      ...(cache && { cache }),
+      signal: controller.signal,
+      onEvent: progressPrinter(log),
+    });
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    if (values.out) {
+      await mkdir(dirname(resolve(values.out)), { recursive: true });
+      await writeFile(resolve(values.out), json);
+      log(`Wrote ${values.out}`);
+    } else process.stdout.write(json);
+    const u = result.usage.task;
+    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}` : ''}; task calls sent ${u.calls}, cache hits ${u.cacheHits}, failures ${u.failures}`);
+    return 0;
+  } finally {
+    await cache?.close();
+  }
+}
+
+function createLM(cfg: ModelConfig, log: (line: string) => void): LanguageModel {
+  if (cfg.provider !== 'openai-compatible') {
+    throw new PlaygroundError('CONFIG_INVALID', `Provider "${cfg.provider}" runs only in the browser; the headless runner needs "openai-compatible".`, {
+      hint: 'Point the model at an OpenAI-compatible server (vLLM, SGLang, llama.cpp, Ollama, or a hosted API).',
+    });
+  }
+  let apiKey = cfg.apiKey;
+  if (cfg.apiKeyEnv) {
+    apiKey = process.env[cfg.apiKeyEnv];
+    if (!apiKey) log(`note: environment variable ${cfg.apiKeyEnv} is not set; calling ${cfg.baseURL} without an API key.`);
+  }
+  return new OpenAICompatibleLM({
+    baseURL: cfg.baseURL,
+    model: cfg.model,
+    ...(apiKey && { apiKey }),
+    ...(cfg.headers && { headers: cfg.headers }),
+    ...(cfg.maxConcurrency !== undefined && { maxConcurrency: cfg.maxConcurrency }),
+    ...(cfg.timeoutMs !== undefined && { timeoutMs: cfg.timeoutMs }),
+    ...(cfg.maxRetries !== undefined && { maxRetries: cfg.maxRetries }),
+  });
+}
+
+function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
+  let lastPct = -1;
+  return (e) => {
+    if (e.type === 'data') log(`Data: ${e.rows} rows (${e.dropped} dropped) -> train ${e.train}, val ${e.val}, test ${e.test}`);
+    else if (e.type === 'phase' && e.status === 'start') {
+      lastPct = -1;
+      log(`${e.phase}${e.detail ? `: ${e.detail}` : ''} ...`);
+    } else if (e.type === 'progress') {
+      const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
+      if (pct >= lastPct + 10 || e.done === e.total) {
+        lastPct = pct;
+        log(`  ${e.phase}: ${e.done}/${e.total}`);
+      }
+    } else if (e.type === 'score') log(`  ${e.which} ${e.split}: ${fmt(e.mean)} (n=${e.n})`);
+  };
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new PlaygroundError('CONFIG_INVALID', `Cannot read the config file ${path}.`, { hint: 'Check the path given to --config.' });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new PlaygroundError('CONFIG_INVALID', `The config file ${path} is not valid JSON: ${(err as Error).message}`, { hint: 'Fix the JSON syntax (a trailing comma is a common cause).' });
+  }
+}
+
+function fmt(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const e = toErrorData(err);
+    process.stderr.write(`error [${e.code}]: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+    process.exit(e.code === 'CONFIG_INVALID' ? 2 : 1);
+  },
+);

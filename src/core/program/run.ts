@@ -1,0 +1,159 @@
+/**
+ * Running a program: steps in order, each predictor formatted with the chat adapter, called
+ * on the context's LM and parsed; each retrieve step searched with BM25. Every step lands in
+ * the trace with the messages exactly as sent and the completion exactly as received.
+ *
+ * Context is passed explicitly (no global trace, unlike DSPy's `dspy.settings.trace`), so
+ * concurrent runs in one worker never mix their traces.
+ */
+import { formatMessages, parseCompletion } from '../adapter';
+import { PlaygroundError, isAbortError, throwIfAborted, toErrorData } from '../errors';
+import type { LanguageModel } from '../lm/types';
+import { predictorState, type ResolvedProgram, type ResolvedStep, type Source } from './resolve';
+import { retrievePassages, toPassages } from './retrieve';
+import type { ProgramRun, ProgramState, RetrieveStep, TraceStep } from './types';
+
+/** Everything a program run needs, passed explicitly. */
+export interface RunContext {
+  /** The model predictor steps call (already wrapped with cache and usage accounting). */
+  lm: LanguageModel;
+  signal?: AbortSignal;
+  /** Sampling temperature for predictor calls (default 0). */
+  temperature?: number;
+  maxTokens?: number;
+  /** Distinguishes deliberate resamples in the cache (bootstrap rounds > 1). */
+  rolloutId?: number | string;
+  /** Named passage corpora for retrieve steps. */
+  corpora?: Record<string, readonly string[]>;
+}
+
+/**
+ * Runs `program` with `state` on `inputs`. Step failures (a parse error, an HTTP error) end
+ * the run and are returned in `run.error` with the trace so far; only cancellation throws.
+ */
+export async function runProgram(
+  program: ResolvedProgram,
+  state: ProgramState,
+  inputs: Record<string, unknown>,
+  ctx: RunContext,
+): Promise<ProgramRun> {
+  const values = new Map<string, Record<string, unknown>>();
+  const trace: TraceStep[] = [];
+  for (const field of program.spec.inputs) {
+    if (inputs[field.name] === undefined) {
+      const error = new PlaygroundError('PROGRAM_MISSING_INPUT', `The example has no value for program input "${field.name}".`, {
+        hint: 'Map a dataset column to this input.',
+        details: { input: field.name },
+      });
+      return { prediction: {}, trace, error: error.toData() };
+    }
+  }
+  for (const step of program.steps) {
+    throwIfAborted(ctx.signal);
+    const stepInputs = gatherInputs(step, inputs, values);
+    const started = performance.now();
+    try {
+      const record = step.isPredictor
+        ? await runPredictor(program, step, state, stepInputs, ctx)
+        : { outputs: runRetrieve(step.spec as RetrieveStep, stepInputs, inputs, ctx) };
+      values.set(step.spec.id, record.outputs);
+      trace.push({ stepId: step.spec.id, kind: step.spec.kind, inputs: stepInputs, ...record, durationMs: performance.now() - started });
+    } catch (err) {
+      if (isAbortError(err)) throw err;
+      const error = toErrorData(err);
+      const failed: TraceStep = { stepId: step.spec.id, kind: step.spec.kind, inputs: stepInputs, outputs: {}, error, durationMs: performance.now() - started };
+      const lmCall = (err as { lmCall?: TraceStep['lm'] }).lmCall;
+      if (lmCall) failed.lm = lmCall;
+      trace.push(failed);
+      return { prediction: {}, trace, error };
+    }
+  }
+  const prediction: Record<string, unknown> = {};
+  for (const [name, src] of Object.entries(program.outputs)) prediction[name] = readSource(src, inputs, values);
+  return { prediction, trace };
+}
+
+async function runPredictor(
+  program: ResolvedProgram,
+  step: ResolvedStep,
+  state: ProgramState,
+  stepInputs: Record<string, unknown>,
+  ctx: RunContext,
+): Promise<Pick<TraceStep, 'outputs' | 'lm'>> {
+  const own = predictorState(program, state, step.spec.id);
+  const signature = { ...step.signature, instruction: own.instruction };
+  const messages = formatMessages(signature, own.demos, stepInputs);
+  const temperature = ctx.temperature ?? 0;
+  const started = performance.now();
+  const response = await ctx.lm.call(
+    { messages, temperature, ...(ctx.maxTokens !== undefined && { maxTokens: ctx.maxTokens }), ...(ctx.rolloutId !== undefined && { rolloutId: ctx.rolloutId }) },
+    ctx.signal ? { signal: ctx.signal } : {},
+  );
+  const completion = response.completions[0] ?? '';
+  const lm = {
+    model: response.model,
+    messages,
+    completion,
+    temperature,
+    usage: response.usage,
+    cached: response.cached === true,
+    durationMs: performance.now() - started,
+  };
+  try {
+    return { outputs: parseCompletion(signature, completion), lm };
+  } catch (err) {
+    // Keep the call in the trace even though parsing failed: users need to see what the model said.
+    Object.assign(err as object, { lmCall: lm });
+    throw err;
+  }
+}
+
+function runRetrieve(
+  step: RetrieveStep,
+  stepInputs: Record<string, unknown>,
+  programInputs: Record<string, unknown>,
+  ctx: RunContext,
+): Record<string, unknown> {
+  let corpus: readonly string[] | undefined;
+  if (step.corpus.from === 'corpus') {
+    corpus = ctx.corpora?.[step.corpus.name];
+    if (!corpus) {
+      throw new PlaygroundError('PROGRAM_MISSING_CORPUS', `Retrieve step "${step.id}" needs the passage corpus "${step.corpus.name}", which was not provided.`, {
+        hint: 'Paste passages for the corpus, or take them from a dataset column.',
+        details: { step: step.id, corpus: step.corpus.name },
+      });
+    }
+  } else {
+    corpus = toPassages(programInputs[step.corpus.field]);
+  }
+  const query = stringify(stepInputs.query);
+  return { passages: retrievePassages(corpus, query, step.k) };
+}
+
+function gatherInputs(step: ResolvedStep, inputs: Record<string, unknown>, values: Map<string, Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, sources] of Object.entries(step.inputs)) {
+    if (sources.length === 1) {
+      out[name] = readSource(sources[0]!, inputs, values);
+      continue;
+    }
+    // Several sources concatenate into one list, without duplicates (e.g. passages of two hops).
+    const merged: unknown[] = [];
+    for (const src of sources) {
+      const v = readSource(src, inputs, values);
+      for (const item of Array.isArray(v) ? v : [v]) if (!merged.includes(item)) merged.push(item);
+    }
+    out[name] = merged;
+  }
+  return out;
+}
+
+function readSource(src: Source, inputs: Record<string, unknown>, values: Map<string, Record<string, unknown>>): unknown {
+  return src.from === 'input' ? inputs[src.field] : values.get(src.stepId)?.[src.field];
+}
+
+function stringify(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(stringify).join(' ');
+  return v === undefined || v === null ? '' : JSON.stringify(v);
+}

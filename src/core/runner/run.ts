@@ -1,0 +1,200 @@
+/**
+ * Executes a run config end to end: data -> program -> (optimizer) -> evaluation -> result.
+ * The same function runs in the headless runner (Node) and in the optimizer worker; the host
+ * supplies how to build model clients, how to read files, and the cache store.
+ */
+import { parseDataset, splitExamples, suggestMapping, toExamples } from '../data';
+import type { DataSplits, DroppedRow, Example } from '../data/types';
+import { PlaygroundError, throwIfAborted } from '../errors';
+import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
+import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../lm';
+import type { CacheStore, LanguageModel, LMRole, UsageSnapshot } from '../lm/types';
+import { createMetric, type Metric } from '../metric';
+import { initialState, resolveProgram, type ResolvedProgram } from '../program/resolve';
+import { toPassages } from '../program/retrieve';
+import type { RunContext } from '../program/run';
+import type { ProgramSpec, ProgramState } from '../program/types';
+import { assertRunConfig, programFromConfig, redactConfig, type ModelConfig, type RunConfig } from './config';
+
+/** What the host provides. */
+export interface RunHost {
+  /** Builds the raw client for a model config (the runner adds caching and accounting). */
+  createLM(config: ModelConfig, role: LMRole): LanguageModel;
+  /** Reads a file named in the config (headless runner only). */
+  readText?(path: string): Promise<string>;
+  /** Where LM answers are cached (default: in memory for this run). */
+  cache?: CacheStore;
+  signal?: AbortSignal;
+  onEvent?(event: RunEvent): void;
+}
+
+/** Progress events a run emits (the runner prints them; the UI shows them). */
+export type RunEvent =
+  | { type: 'data'; rows: number; dropped: number; train: number; val: number; test: number }
+  | { type: 'phase'; phase: string; status: 'start' | 'end'; detail?: string }
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'score'; split: 'val' | 'test'; which: 'baseline' | 'optimized'; mean: number; n: number };
+
+export interface SplitScore { mean: number; ci95: { lo: number; hi: number }; n: number; errors: number }
+
+/** What a run produces (result.json). Scores are fractions in [0, 1]. */
+export interface RunResult {
+  version: 1;
+  /** Full validation (and test) scores of the returned program. */
+  scores: { val: number; test?: number };
+  details: { val: SplitScore; test?: SplitScore; baselineTest?: SplitScore };
+  usage: UsageSnapshot;
+  program: { spec: ProgramSpec; state: ProgramState };
+  trials: unknown[];
+  data: { rows: number; dropped: DroppedRow[]; train: number; val: number; test: number };
+  timings: { totalMs: number; dataMs: number; optimizeMs: number; evaluateMs: number };
+  config: RunConfig;
+}
+
+/** A run's prepared inputs: parsed data, resolved program, metric and accounted models. */
+export interface PreparedRun {
+  config: RunConfig;
+  program: ResolvedProgram;
+  state: ProgramState;
+  splits: DataSplits;
+  dropped: DroppedRow[];
+  rows: number;
+  metric: Metric;
+  lms: Record<LMRole, LanguageModel>;
+  usage: UsageMeter;
+  corpora: Record<string, readonly string[]>;
+  seed: number;
+}
+
+/** Validates the config, loads data and builds models. Throws `CONFIG_INVALID` listing every problem. */
+export async function prepareRun(config: unknown, host: RunHost, optimizerKinds: readonly string[] = []): Promise<PreparedRun> {
+  assertRunConfig(config, { optimizerKinds });
+  const seed = config.seed ?? 0;
+  const { spec, state } = programFromConfig(config.program);
+  const program = resolveProgram(spec);
+  const usage = new UsageMeter();
+  const cache = host.cache ?? new MemoryCacheStore(100_000);
+  const lms = buildModels(config, host, usage, cache);
+  const { examples, dropped, rows, table } = await loadExamples(config, program, host);
+  const splits = splitExamples(examples, config.data.split, config.data.seed ?? seed);
+  const corpora = await loadCorpora(config, table, host);
+  const metric = createMetric(config.metric, config.metric.kind === 'llm_judge'
+    ? { judge: createJudge({ lm: lms.judge, field: config.metric.field, ...(config.metric.signature && { signature: config.metric.signature }), ...(config.metric.verdictField && { verdictField: config.metric.verdictField }) }) }
+    : {});
+  return { config, program, state: state ?? initialState(program), splits, dropped, rows, metric, lms, usage, corpora, seed };
+}
+
+/** Runs a config with no optimizer (`"kind": "none"`): evaluates the program on val and test. */
+export async function executeRun(config: unknown, host: RunHost): Promise<RunResult> {
+  const started = performance.now();
+  const prep = await prepareRun(config, host);
+  const dataMs = performance.now() - started;
+  const { splits } = prep;
+  host.onEvent?.({ type: 'data', rows: prep.rows, dropped: prep.dropped.length, train: splits.train.length, val: splits.val.length, test: splits.test.length });
+  const evalStart = performance.now();
+  const val = await evaluateSplit(prep, prep.state, splits.val, 'val', host);
+  const test = splits.test.length > 0 ? await evaluateSplit(prep, prep.state, splits.test, 'test', host) : undefined;
+  const evaluateMs = performance.now() - evalStart;
+  return {
+    version: 1,
+    scores: { val: val.mean, ...(test && { test: test.mean }) },
+    details: { val, ...(test && { test }) },
+    usage: prep.usage.snapshot(),
+    program: { spec: prep.program.spec, state: prep.state },
+    trials: [],
+    data: { rows: prep.rows, dropped: prep.dropped, train: splits.train.length, val: splits.val.length, test: splits.test.length },
+    timings: { totalMs: performance.now() - started, dataMs, optimizeMs: 0, evaluateMs },
+    config: redactConfig(prep.config),
+  };
+}
+
+/** The run context for task-model calls. */
+export function taskContext(prep: PreparedRun, signal?: AbortSignal): RunContext {
+  return { lm: prep.lms.task, corpora: prep.corpora, ...(signal && { signal }) };
+}
+
+/** Full evaluation of one split, with progress events. */
+export async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: RunHost, which: 'baseline' | 'optimized' = 'optimized'): Promise<SplitScore> {
+  throwIfAborted(host.signal);
+  const phase = `evaluate ${split}`;
+  host.onEvent?.({ type: 'phase', phase, status: 'start' });
+  const result: EvaluationResult = await evaluate({
+    program: prep.program,
+    state,
+    examples,
+    metric: prep.metric,
+    ctx: taskContext(prep, host.signal),
+    ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
+    ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
+    omitTraces: true,
+    onProgress: (done, total) => host.onEvent?.({ type: 'progress', phase, done, total }),
+  });
+  host.onEvent?.({ type: 'phase', phase, status: 'end' });
+  host.onEvent?.({ type: 'score', split, which, mean: result.mean, n: result.n });
+  return { mean: result.mean, ci95: result.ci95, n: result.n, errors: result.errors };
+}
+
+function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache: CacheStore): Record<LMRole, LanguageModel> {
+  const raw = new Map<ModelConfig, LanguageModel>();
+  const make = (role: LMRole, cfg: ModelConfig): LanguageModel => {
+    let lm = raw.get(cfg);
+    if (!lm) raw.set(cfg, (lm = host.createLM(cfg, role)));
+    return createAccountedLM({ lm, role, usage, cache });
+  };
+  const m = config.models;
+  return {
+    task: make('task', m.task),
+    teacher: make('teacher', m.teacher ?? m.task),
+    proposer: make('proposer', m.proposer ?? m.task),
+    judge: make('judge', m.judge ?? m.proposer ?? m.task),
+  };
+}
+
+async function loadExamples(config: RunConfig, program: ResolvedProgram, host: RunHost) {
+  const d = config.data;
+  let text = d.text;
+  if (d.path !== undefined) {
+    if (!host.readText) throw new PlaygroundError('CONFIG_INVALID', `data.path "${d.path}" cannot be read here.`, { hint: 'Paste the data or give "rows".' });
+    text = await host.readText(d.path);
+  }
+  const table = text !== undefined
+    ? parseDataset(text, { format: d.format ?? 'auto' })
+    : { format: 'json' as const, columns: columnsOf(d.rows ?? []), rows: d.rows ?? [], dropped: [], warnings: [] };
+  const inputNames = program.spec.inputs.map((f) => f.name);
+  const labelNames = [...new Set([...Object.keys(program.spec.outputs), config.metric.field])].filter((n) => table.columns.includes(n) || n === config.metric.field);
+  const mapping = d.mapping ?? suggestMapping(table.columns, inputNames, labelNames);
+  const { examples, dropped } = toExamples(table, mapping);
+  return { examples, dropped: [...table.dropped, ...dropped], rows: table.rows.length + table.dropped.length, table };
+}
+
+async function loadCorpora(config: RunConfig, table: { rows: Record<string, unknown>[] }, host: RunHost): Promise<Record<string, readonly string[]>> {
+  const c = config.data.corpus;
+  if (!c) return {};
+  if (c.passages) return { passages: c.passages };
+  if (c.column) {
+    const seen = new Set<string>();
+    for (const row of table.rows) for (const p of toPassages(row[c.column!])) seen.add(p);
+    return { passages: [...seen] };
+  }
+  if (c.path && host.readText) {
+    const text = await host.readText(c.path);
+    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const passages = lines.map((l) => {
+      if (!l.startsWith('{')) return l;
+      try {
+        const o = JSON.parse(l) as Record<string, unknown>;
+        return String(o.text ?? o.passage ?? o.content ?? l);
+      } catch {
+        return l;
+      }
+    });
+    return { passages };
+  }
+  return {};
+}
+
+function columnsOf(rows: Record<string, unknown>[]): string[] {
+  const cols = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) cols.add(k);
+  return [...cols];
+}
