@@ -1,0 +1,195 @@
+/**
+ * Reading a completion back into typed output fields.
+ *
+ * Reference: DSPy's `ChatAdapter.parse` splits the completion at lines that start with
+ * `[[ ## name ## ]]` (text after the marker on the same line belongs to the field), keeps the
+ * first section of each output field, and raises `AdapterParseError` when one is missing; on
+ * any error DSPy retries the call with its JSONAdapter.
+ *
+ * We keep DSPy's reading for well-formed answers and add what small local models need,
+ * without a second LM call:
+ * 1. Markers, leniently: any case, any spacing, one to three `#`, wrapped in `**` or after a
+ *    markdown heading, anywhere in a line. Unknown names (echoed inputs, `completed`) close
+ *    the previous section; text before the first marker and after `completed` is ignored.
+ * 2. If fields are still missing or invalid: the first JSON object in the completion (also
+ *    inside ```json fences) that has an output field name as a key, if it yields every field.
+ * 3. Then, for fields still missing only: label lines such as `Answer: x` or `**answer**:`.
+ * 4. A signature with a single typed (non-string) output and no markers at all: the whole
+ *    completion as that value, when it coerces cleanly (a bare `42` or `positive`).
+ * A bare string answer without markers is not accepted: it would hide format failures.
+ */
+import { PlaygroundError } from '../errors';
+import type { FieldSpec, Signature } from '../signature/types';
+import { buildLabelIndex, coerceValue, type Coerced, type LabelIndex } from './coerce';
+import { kindOf } from './field-types';
+import { findJsonValue } from './json-text';
+
+/** Why one output field could not be read. */
+export interface InvalidField {
+  field: string;
+  reason: string;
+}
+
+/** `details` of an `ADAPTER_PARSE` error. */
+export interface ParseFailureDetails {
+  completion: string;
+  missing: string[];
+  invalid: InvalidField[];
+}
+
+/**
+ * Parses `completion` into the signature's output fields, typed. Throws
+ * `PlaygroundError('ADAPTER_PARSE')` with {@link ParseFailureDetails} when a field is missing
+ * or cannot be read as its type.
+ */
+export function parseCompletion(sig: Signature, completion: string): Record<string, unknown> {
+  const plan = compile(sig.outputs);
+  const markers = findMarkers(completion);
+  const fromMarkers = readSections(plan, completion, markers);
+  if (isComplete(plan, fromMarkers)) return fromMarkers.values;
+
+  const fromJson = readJsonObject(plan, completion);
+  if (fromJson && isComplete(plan, fromJson)) return fromJson.values;
+
+  const merged = fillFromLabels(plan, completion, markers, fromMarkers);
+  if (isComplete(plan, merged)) return merged.values;
+
+  if (markers.length === 0 && plan.bare) {
+    const bare = coerceValue(completion, plan.bare.field, plan.bare.labels);
+    if (bare.ok) return { [plan.bare.field.name]: bare.value };
+  }
+
+  const best = fromJson && score(fromJson) > score(merged) ? fromJson : merged;
+  throw parseError(plan, completion, best);
+}
+
+interface OutputPlan {
+  key: string;
+  fields: readonly FieldSpec[];
+  byName: Map<string, { field: FieldSpec; labels: LabelIndex | undefined }>;
+  labelLine: RegExp;
+  bare: { field: FieldSpec; labels: LabelIndex | undefined } | undefined;
+}
+
+interface Reading {
+  values: Record<string, unknown>;
+  invalid: Map<string, string>;
+}
+
+interface Marker {
+  start: number;
+  end: number;
+  name: string;
+}
+
+// `[[ ## name ## ]]` with tolerated slips, optionally bold or after a heading, plus a colon.
+const MARKER = /(?:^[ \t]*#{1,6}[ \t]*)?(?:\*\*|__)?\[\[[ \t]*#{1,3}[ \t]*([A-Za-z_][A-Za-z0-9_ ]*?)[ \t]*#{1,3}[ \t]*\]\](?:\*\*|__)?[ \t]*(?::(?:\*\*|__)?)?/gm;
+const MESSAGE_EXCERPT = 300;
+const plans = new WeakMap<readonly FieldSpec[], OutputPlan>();
+
+/** Per-signature lookups and the label-line regex, cached on the outputs array (checked by key). */
+function compile(outputs: readonly FieldSpec[]): OutputPlan {
+  const key = outputs.map((f) => `${f.name}:${f.type ?? ''}:${f.labels?.join('|') ?? ''}`).join(',');
+  const cached = plans.get(outputs);
+  if (cached && cached.key === key) return cached;
+  const byName = new Map<string, { field: FieldSpec; labels: LabelIndex | undefined }>();
+  for (const field of outputs) {
+    byName.set(field.name.toLowerCase(), { field, labels: kindOf(field) === 'labels' ? buildLabelIndex(field.labels ?? []) : undefined });
+  }
+  const names = outputs.map((f) => f.name.replace(/_/g, '[ _]')).join('|');
+  const labelLine = new RegExp(`^[ \\t]*(?:#{1,6}[ \\t]*)?(?:\\*\\*|__)?(${names})(?:\\*\\*|__)?[ \\t]*:(?:\\*\\*|__)?`, 'gim');
+  const only = outputs.length === 1 ? byName.get(outputs[0]!.name.toLowerCase()) : undefined;
+  const plan: OutputPlan = { key, fields: outputs, byName, labelLine, bare: only && kindOf(only.field) !== 'string' ? only : undefined };
+  plans.set(outputs, plan);
+  return plan;
+}
+
+function findMarkers(completion: string): Marker[] {
+  const out: Marker[] = [];
+  MARKER.lastIndex = 0;
+  for (let m = MARKER.exec(completion); m; m = MARKER.exec(completion)) {
+    out.push({ start: m.index, end: m.index + m[0].length, name: m[1]!.toLowerCase().replace(/ +/g, '_') });
+  }
+  return out;
+}
+
+function readSections(plan: OutputPlan, completion: string, markers: readonly Marker[]): Reading {
+  const reading: Reading = { values: {}, invalid: new Map() };
+  const seen = new Set<string>();
+  for (let i = 0; i < markers.length; i++) {
+    const marker = markers[i]!;
+    const entry = plan.byName.get(marker.name);
+    if (!entry || seen.has(entry.field.name)) continue;
+    seen.add(entry.field.name);
+    const text = completion.slice(marker.end, markers[i + 1]?.start ?? completion.length);
+    record(reading, entry.field.name, coerceValue(text.trim(), entry.field, entry.labels));
+  }
+  return reading;
+}
+
+function readJsonObject(plan: OutputPlan, completion: string): Reading | undefined {
+  if (!completion.includes('{')) return undefined;
+  const hasOutputKey = (v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => plan.byName.has(k.toLowerCase()));
+  const obj = findJsonValue(completion, '{', hasOutputKey) as Record<string, unknown> | undefined;
+  if (!obj) return undefined;
+  const reading: Reading = { values: {}, invalid: new Map() };
+  for (const [k, v] of Object.entries(obj)) {
+    const entry = plan.byName.get(k.toLowerCase());
+    if (!entry || entry.field.name in reading.values || reading.invalid.has(entry.field.name)) continue;
+    record(reading, entry.field.name, coerceValue(typeof v === 'string' ? v.trim() : v, entry.field, entry.labels));
+  }
+  return reading;
+}
+
+/** Fills fields the markers did not give from `name:` label lines (never overrides a marker value). */
+function fillFromLabels(plan: OutputPlan, completion: string, markers: readonly Marker[], base: Reading): Reading {
+  const missing = plan.fields.filter((f) => !(f.name in base.values) && !base.invalid.has(f.name));
+  if (missing.length === 0) return base;
+  const hits: Marker[] = [];
+  plan.labelLine.lastIndex = 0;
+  for (let m = plan.labelLine.exec(completion); m; m = plan.labelLine.exec(completion)) {
+    hits.push({ start: m.index, end: m.index + m[0].length, name: m[1]!.toLowerCase().replace(/ /g, '_') });
+  }
+  if (hits.length === 0) return base;
+  const bounds = [...hits.map((h) => h.start), ...markers.map((m) => m.start)].sort((a, b) => a - b);
+  const reading: Reading = { values: { ...base.values }, invalid: new Map(base.invalid) };
+  const wanted = new Set(missing.map((f) => f.name));
+  for (const hit of hits) {
+    const entry = plan.byName.get(hit.name);
+    if (!entry || !wanted.has(entry.field.name)) continue;
+    wanted.delete(entry.field.name);
+    const end = bounds.find((b) => b >= hit.end) ?? completion.length;
+    record(reading, entry.field.name, coerceValue(completion.slice(hit.end, end).trim(), entry.field, entry.labels));
+  }
+  return reading;
+}
+
+function record(reading: Reading, name: string, result: Coerced): void {
+  if (result.ok) reading.values[name] = result.value;
+  else reading.invalid.set(name, result.reason);
+}
+
+function isComplete(plan: OutputPlan, reading: Reading): boolean {
+  return reading.invalid.size === 0 && plan.fields.every((f) => f.name in reading.values);
+}
+
+function score(reading: Reading): number {
+  return Object.keys(reading.values).length;
+}
+
+function parseError(plan: OutputPlan, completion: string, reading: Reading): PlaygroundError {
+  const missing = plan.fields.filter((f) => !(f.name in reading.values) && !reading.invalid.has(f.name)).map((f) => f.name);
+  const invalid = [...reading.invalid].map(([field, reason]) => ({ field, reason }));
+  const problems = [
+    ...(missing.length ? [`missing ${missing.map((n) => `"${n}"`).join(', ')}`] : []),
+    ...invalid.map((i) => `"${i.field}" invalid (${i.reason})`),
+  ].join('; ');
+  const excerpt = completion.length > MESSAGE_EXCERPT ? `${completion.slice(0, MESSAGE_EXCERPT)}…` : completion;
+  const expected = plan.fields.map((f) => `[[ ## ${f.name} ## ]]`).join(', ');
+  const details: ParseFailureDetails = { completion, missing, invalid };
+  return new PlaygroundError('ADAPTER_PARSE', `Could not read the model's answer: ${problems}. The answer was: "${excerpt}"`, {
+    hint: `The model must answer with ${expected} and then [[ ## completed ## ]]. Small models slip on this format: add demos, try a larger model, or make the instruction name the fields.`,
+    details: details as unknown as Record<string, unknown>,
+  });
+}
