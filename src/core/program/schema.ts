@@ -1,0 +1,264 @@
+/**
+ * Structural schemas (valibot) for the plain-data types of programs, signatures and metrics.
+ *
+ * These check shape and size only: that a step's `kind` is known, that names are names, that
+ * no string or list is absurdly long. Meaning (a binding that points at nothing, a cycle, a
+ * duplicate id) is `validate.ts`'s job, which runs on data that passed these schemas.
+ *
+ * The size limits guard everything that arrives from outside (share links, imported files):
+ * without them a crafted link could carry a million steps. They sit well above real use
+ * (DSPy programs have a handful of predictors and a few dozen demos).
+ *
+ * Objects are strict: an unknown key (`"signatur"`, `"apiKey"`) is reported, not dropped,
+ * so typos surface and nothing rides along unseen.
+ */
+import * as v from 'valibot';
+import type { FieldKind, FieldSpec, SignatureInput } from '../signature/types';
+import type { MetricSpec } from '../metric/types';
+import type { Demo, PredictorState, ProgramSpec, ProgramState, StepSpec } from './types';
+
+/** Size limits applied by the schemas. */
+export const SCHEMA_LIMITS = {
+  nameChars: 64,
+  titleChars: 200,
+  descriptionChars: 4_000,
+  instructionChars: 20_000,
+  signatureChars: 2_000,
+  fields: 64,
+  labels: 256,
+  labelChars: 200,
+  steps: 64,
+  bindingSources: 16,
+  outputs: 64,
+  predictors: 64,
+  demos: 64,
+  demoFields: 64,
+  /** A single string inside a demo value (long passages are fine; whole books are not). */
+  valueChars: 200_000,
+  /** Nesting depth of a demo value (lists of passages, small JSON objects). */
+  valueDepth: 12,
+  retrieveK: 100,
+} as const;
+
+const L = SCHEMA_LIMITS;
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const REF_RE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+
+const RESERVED_NAMES = new Set(['__proto__', 'prototype', 'constructor']);
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+/** A field or step name: letters, digits, underscores, not starting with a digit. */
+export const NameSchema = v.pipe(
+  v.string(),
+  v.maxLength(L.nameChars),
+  v.regex(NAME_RE, (issue) => `must be a name of letters, digits and underscores (e.g. "passage_count"), but got ${issue.received}`),
+  // Object keys that JavaScript treats specially; as names they would be dropped or pollute prototypes.
+  v.check((s) => !RESERVED_NAMES.has(s), (issue) => `must not be the reserved name ${issue.received}`),
+);
+
+/** A source reference: `"question"` or `"hop1.query"`. */
+export const SourceRefSchema = v.pipe(
+  v.string(),
+  v.maxLength(2 * L.nameChars + 1),
+  v.regex(REF_RE, (issue) => `must be a field name or "step.field" (e.g. "generate.answer"), but got ${issue.received}`),
+);
+
+export const FieldKindSchema = v.picklist(['string', 'number', 'boolean', 'labels', 'list', 'json'] satisfies FieldKind[]);
+
+const LabelsSchema = v.pipe(v.array(text(L.labelChars)), v.maxLength(L.labels));
+
+export const FieldSpecSchema = v.strictObject({
+  name: NameSchema,
+  description: v.optional(text(L.descriptionChars)),
+  type: v.optional(FieldKindSchema),
+  labels: v.optional(LabelsSchema),
+});
+
+const FieldListSchema = v.pipe(v.array(v.union([text(L.nameChars * 4), FieldSpecSchema])), v.maxLength(L.fields));
+
+/** A signature in either form: `"question -> answer"` or the structured object. */
+export const SignatureInputSchema = v.union([
+  text(L.signatureChars),
+  v.strictObject({
+    signature: v.optional(text(L.signatureChars)),
+    instruction: v.optional(text(L.instructionChars)),
+    inputs: v.optional(FieldListSchema),
+    outputs: v.optional(FieldListSchema),
+    labels: v.optional(v.pipe(v.record(NameSchema, LabelsSchema), v.maxEntries(L.fields))),
+  }),
+]);
+
+const BindingSchema = v.union([SourceRefSchema, v.pipe(v.array(SourceRefSchema), v.maxLength(L.bindingSources))]);
+
+const stepBase = {
+  id: NameSchema,
+  description: v.optional(text(L.descriptionChars)),
+  bind: v.optional(v.pipe(v.record(NameSchema, BindingSchema), v.maxEntries(L.fields))),
+};
+
+export const StepSpecSchema = v.variant('kind', [
+  v.strictObject({ ...stepBase, kind: v.literal('predict'), signature: SignatureInputSchema }),
+  v.strictObject({ ...stepBase, kind: v.literal('chain_of_thought'), signature: SignatureInputSchema }),
+  v.strictObject({
+    ...stepBase,
+    kind: v.literal('retrieve'),
+    k: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(L.retrieveK)),
+    corpus: v.variant('from', [
+      v.strictObject({ from: v.literal('corpus'), name: text(L.titleChars) }),
+      v.strictObject({ from: v.literal('input'), field: NameSchema }),
+    ]),
+  }),
+]);
+
+export const ProgramSpecSchema = v.strictObject({
+  version: v.literal(1),
+  name: v.optional(text(L.titleChars)),
+  description: v.optional(text(L.descriptionChars)),
+  inputs: v.pipe(v.array(FieldSpecSchema), v.maxLength(L.fields)),
+  steps: v.pipe(v.array(StepSpecSchema), v.maxLength(L.steps)),
+  outputs: v.pipe(v.record(NameSchema, SourceRefSchema), v.maxEntries(L.outputs)),
+});
+
+/** A JSON value (string, finite number, boolean, null, list, plain object) within the size limits. */
+export const JsonValueSchema = v.custom<unknown>(
+  (input) => isJsonValue(input, 0),
+  `must be plain JSON data (text, numbers, lists, objects) at most ${L.valueDepth} levels deep with strings under ${L.valueChars} characters`,
+);
+
+export const DemoSchema = v.strictObject({
+  fields: v.pipe(v.record(NameSchema, JsonValueSchema), v.maxEntries(L.demoFields)),
+  augmented: v.optional(v.boolean()),
+});
+
+export const PredictorStateSchema = v.strictObject({
+  instruction: text(L.instructionChars),
+  demos: v.pipe(v.array(DemoSchema), v.maxLength(L.demos)),
+});
+
+export const ProgramStateSchema = v.pipe(v.record(NameSchema, PredictorStateSchema), v.maxEntries(L.predictors));
+
+const metricField = { field: NameSchema };
+export const MetricSpecSchema = v.variant('kind', [
+  v.strictObject({ kind: v.literal('exact_match'), ...metricField }),
+  v.strictObject({ kind: v.literal('contains'), ...metricField }),
+  v.strictObject({ kind: v.literal('f1'), ...metricField }),
+  v.strictObject({
+    kind: v.literal('numeric'),
+    ...metricField,
+    tolerance: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
+    relative: v.optional(v.boolean()),
+  }),
+  v.strictObject({ kind: v.literal('one_of_labels'), ...metricField, labels: v.optional(LabelsSchema) }),
+  v.strictObject({
+    kind: v.literal('llm_judge'),
+    ...metricField,
+    signature: v.optional(SignatureInputSchema),
+    verdictField: v.optional(NameSchema),
+  }),
+]);
+
+/**
+ * Turns valibot issues into readable lines with the path of the bad value, e.g.
+ * `steps[1].kind: must be one of predict, chain_of_thought, retrieve, but got "foo"`.
+ * `root` prefixes every path (e.g. `"spec"`).
+ */
+export function issuesToMessages(issues: readonly v.BaseIssue<unknown>[], root = ''): string[] {
+  const lines: string[] = [];
+  const walk = (issue: v.BaseIssue<unknown>, prefix: readonly v.IssuePathItem[]): void => {
+    const path = [...prefix, ...(issue.path ?? [])];
+    // A union reports its options' issues with paths relative to itself. Options that failed
+    // only on their type at the union's own position say nothing useful ("must be a string");
+    // the others name the real problem ("inputs[0]: ..."), so report those when there are any.
+    const deeper = (issue.issues ?? []).filter((i) => i.type === 'union' || i.kind !== 'schema' || (i.path?.length ?? 0) > 0);
+    if (issue.type === 'union' && deeper.length > 0) {
+      for (const sub of deeper) walk(sub, path);
+      return;
+    }
+    lines.push(`${formatPath(path, root) || '(top level)'}: ${describe(issue)}`);
+  };
+  for (const issue of issues) walk(issue, []);
+  return [...new Set(lines)];
+}
+
+function formatPath(path: readonly v.IssuePathItem[], root: string): string {
+  let out = root;
+  for (const item of path) {
+    const key = (item as { key?: unknown }).key;
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && NAME_RE.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+function describe(issue: v.BaseIssue<unknown>): string {
+  const got = issue.received;
+  switch (issue.type) {
+    case 'strict_object':
+      if (issue.expected === 'never') return 'is not an allowed key here';
+      break;
+    case 'max_length':
+    case 'min_length': {
+      const unit = typeof issue.input === 'string' ? 'characters' : 'items';
+      const bound = issue.type === 'max_length' ? 'at most' : 'at least';
+      return `must have ${bound} ${String(issue.requirement)} ${unit}, but has ${got}`;
+    }
+    case 'max_entries':
+      return `must have at most ${String(issue.requirement)} entries, but has ${got}`;
+    case 'min_value':
+      return `must be at least ${String(issue.requirement)}, but got ${got}`;
+    case 'max_value':
+      return `must be at most ${String(issue.requirement)}, but got ${got}`;
+    case 'integer':
+      return `must be a whole number, but got ${got}`;
+    case 'finite':
+      return `must be a finite number, but got ${got}`;
+    case 'regex':
+    case 'custom':
+    case 'check':
+      return issue.message;
+  }
+  return `must be ${friendlyExpected(issue.expected)}, but got ${got === 'undefined' ? 'nothing' : got}`;
+}
+
+function friendlyExpected(expected: string | null): string {
+  if (!expected) return 'valid';
+  const options = expected.replace(/^\((.*)\)$/, '$1').split(' | ').map((o) => o.trim());
+  const word = (o: string): string => {
+    if (/^".*"$/.test(o)) return o.slice(1, -1);
+    if (o === 'Object') return 'an object';
+    if (o === 'Array') return 'a list';
+    if (o === 'string' || o === 'number' || o === 'boolean') return `a ${o}`;
+    return o;
+  };
+  if (options.length === 1) return word(options[0]!);
+  if (options.every((o) => /^".*"$/.test(o) || /^\d+$/.test(o))) return `one of ${options.map(word).join(', ')}`;
+  return options.map(word).join(' or ');
+}
+
+function isJsonValue(value: unknown, depth: number): boolean {
+  if (value === null || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'string') return value.length <= L.valueChars;
+  if (depth >= L.valueDepth || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value as Record<string, unknown>).every((item) => isJsonValue(item, depth + 1));
+}
+
+// Compile-time checks that each schema accepts exactly the shared type it guards (both
+// directions), so a field added to a type without its schema, or vice versa, fails `tsc`.
+type Assert<T extends true> = T;
+type Fits<S extends v.GenericSchema, T> = v.InferOutput<S> extends T ? (T extends v.InferInput<S> ? true : false) : false;
+export type SchemaTypeChecks = [
+  Assert<Fits<typeof FieldSpecSchema, FieldSpec>>,
+  Assert<Fits<typeof SignatureInputSchema, SignatureInput>>,
+  Assert<Fits<typeof StepSpecSchema, StepSpec>>,
+  Assert<Fits<typeof ProgramSpecSchema, ProgramSpec>>,
+  Assert<Fits<typeof DemoSchema, Demo>>,
+  Assert<Fits<typeof PredictorStateSchema, PredictorState>>,
+  Assert<Fits<typeof ProgramStateSchema, ProgramState>>,
+  Assert<Fits<typeof MetricSpecSchema, MetricSpec>>,
+];
