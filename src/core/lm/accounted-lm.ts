@@ -1,0 +1,136 @@
+/**
+ * Wraps a model with the cache and usage accounting for one role.
+ *
+ * Order per call: an identical call already in flight is joined; otherwise the cache is
+ * looked up; otherwise the inner model is called and its answer stored. Joining happens
+ * before the cache lookup, so two identical calls made at the same moment send one request
+ * even while the (async) lookup is pending. In-flight calls are shared across every accounted
+ * wrapper of the same inner model, so the task and teacher roles, which often use one model,
+ * never send the same request twice either. Failures are not cached.
+ */
+import { isAbortError } from '../errors';
+import { cacheKey, copyResponse } from './cache';
+import { abortedError, raceAbort } from './semaphore';
+import type { CacheStore, CallOptions, LanguageModel, LMRequest, LMResponse, LMRole } from './types';
+import type { UsageMeter } from './usage';
+
+export interface AccountedLMOptions {
+  /** The model that actually answers. */
+  lm: LanguageModel;
+  /** Whose usage this is. */
+  role: LMRole;
+  usage: UsageMeter;
+  /** Where answers are cached; without one, only identical in-flight calls are shared. */
+  cache?: CacheStore;
+}
+
+interface Flight {
+  /** Resolves to the answer and whether it came from the cache. */
+  result: Promise<{ response: LMResponse; fromCache: boolean }>;
+  /** Aborts the shared request once every caller waiting on it has given up. */
+  controller: AbortController;
+  waiters: number;
+}
+
+// Keyed by inner model so that all roles sharing a model share its in-flight requests.
+const flightsByModel = new WeakMap<LanguageModel, Map<string, Flight>>();
+
+/** A `LanguageModel` that caches, deduplicates and accounts the calls of `opts.lm` for `opts.role`. */
+export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
+  const { lm, role, usage, cache } = opts;
+  let flights = flightsByModel.get(lm);
+  if (!flights) flightsByModel.set(lm, (flights = new Map()));
+  const inFlight = flights;
+
+  const startFlight = (key: string, req: LMRequest): Flight => {
+    const controller = new AbortController();
+    const run = async () => {
+      const hit = await safeGet(cache, key);
+      if (hit) return { response: hit, fromCache: true };
+      let response: LMResponse;
+      try {
+        response = await lm.call(req, { signal: controller.signal });
+      } catch (err) {
+        if (!isAbortError(err)) usage.recordFailure(role);
+        throw err;
+      }
+      usage.recordCall(role, response.usage);
+      await safeSet(cache, key, response);
+      return { response, fromCache: false };
+    };
+    const flight: Flight = { result: run(), controller, waiters: 0 };
+    // The flight ends once settled; later identical calls then read the cache instead.
+    const done = () => {
+      if (inFlight.get(key) === flight) inFlight.delete(key);
+    };
+    flight.result.then(done, done);
+    return flight;
+  };
+
+  return {
+    get id() {
+      return lm.id;
+    },
+    get maxConcurrency() {
+      return lm.maxConcurrency;
+    },
+    async call(req: LMRequest, options: CallOptions = {}): Promise<LMResponse> {
+      const { signal } = options;
+      if (signal?.aborted) throw abortedError();
+      const key = cacheKey(lm.id, req);
+      let flight = inFlight.get(key);
+      const joined = flight !== undefined;
+      if (!flight) {
+        flight = startFlight(key, req);
+        inFlight.set(key, flight);
+      }
+      flight.waiters++;
+      let settled = false;
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        if (--flight.waiters === 0) {
+          // Nobody wants this answer any more: cancel it, and let a later identical call start afresh.
+          if (inFlight.get(key) === flight) inFlight.delete(key);
+          flight.controller.abort();
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const { response, fromCache } = await raceAbort(flight.result, signal);
+        if (fromCache || joined) usage.recordCacheHit(role);
+        const out = copyResponse(response);
+        if (fromCache || joined) out.cached = true;
+        else delete out.cached;
+        return out;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        if (!settled) {
+          settled = true;
+          flight.waiters--;
+        }
+      }
+    },
+  };
+}
+
+// A broken cache (full disk, closed database) degrades to no cache rather than failing calls.
+async function safeGet(cache: CacheStore | undefined, key: string): Promise<LMResponse | undefined> {
+  if (!cache) return undefined;
+  try {
+    return await cache.get(key);
+  } catch {
+    return undefined;
+  }
+}
+
+async function safeSet(cache: CacheStore | undefined, key: string, value: LMResponse): Promise<void> {
+  if (!cache) return;
+  try {
+    const stored = copyResponse(value);
+    delete stored.cached;
+    await cache.set(key, stored);
+  } catch {
+    // See safeGet: the answer is still returned to the caller.
+  }
+}

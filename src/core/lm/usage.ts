@@ -1,0 +1,116 @@
+/**
+ * Per-role accounting of language-model use: how many requests were sent, how many were
+ * answered from the cache, how many failed, and the tokens spent. The snapshot is plain data
+ * so it can cross a worker boundary, go into a run's result, and be restored on resume.
+ */
+import { LM_ROLES, type LMRole, type RoleUsage, type TokenUsage, type UsageSnapshot } from './types';
+
+/** Called after every change with a fresh snapshot. */
+export type UsageListener = (snapshot: UsageSnapshot) => void;
+
+/** An all-zero usage record for every role. */
+export function emptyUsage(): UsageSnapshot {
+  const out = {} as UsageSnapshot;
+  for (const role of LM_ROLES) out[role] = { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
+  return out;
+}
+
+/** The sum over all roles. */
+export function totalUsage(snapshot: UsageSnapshot): RoleUsage {
+  const total: RoleUsage = { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
+  for (const role of LM_ROLES) {
+    const u = snapshot[role];
+    total.calls += u.calls;
+    total.cacheHits += u.cacheHits;
+    total.failures += u.failures;
+    total.promptTokens += u.promptTokens;
+    total.completionTokens += u.completionTokens;
+  }
+  return total;
+}
+
+/**
+ * Counts LM use per role. `calls` are requests actually sent to a model, successful or not
+ * (so `failures <= calls`); cache hits and answers shared with an identical in-flight call
+ * are `cacheHits`, never calls. Cancelled calls are not counted.
+ */
+export class UsageMeter {
+  private usage: UsageSnapshot = emptyUsage();
+  private readonly listeners = new Set<UsageListener>();
+
+  constructor(opts: { initial?: UsageSnapshot; onChange?: UsageListener } = {}) {
+    if (opts.initial) this.usage = copyUsage(opts.initial);
+    if (opts.onChange) this.listeners.add(opts.onChange);
+  }
+
+  /** A request was sent and answered. */
+  recordCall(role: LMRole, tokens: TokenUsage): void {
+    const u = this.usage[role];
+    u.calls += 1;
+    u.promptTokens += nonNegative(tokens.promptTokens);
+    u.completionTokens += nonNegative(tokens.completionTokens);
+    this.emit();
+  }
+
+  /** A request was sent and failed (it counts as a call and as a failure). */
+  recordFailure(role: LMRole): void {
+    const u = this.usage[role];
+    u.calls += 1;
+    u.failures += 1;
+    this.emit();
+  }
+
+  /** An answer came from the cache (or from an identical call already in flight). */
+  recordCacheHit(role: LMRole): void {
+    this.usage[role].cacheHits += 1;
+    this.emit();
+  }
+
+  /** Usage so far, as plain data (a copy). */
+  snapshot(): UsageSnapshot {
+    return copyUsage(this.usage);
+  }
+
+  /** The sum over all roles. */
+  total(): RoleUsage {
+    return totalUsage(this.usage);
+  }
+
+  /** Replaces the counts with a saved snapshot (a resumed run continues its totals). */
+  restore(snapshot: UsageSnapshot): void {
+    this.usage = copyUsage(snapshot);
+    this.emit();
+  }
+
+  /** Listens to changes; returns the function that stops listening. */
+  subscribe(listener: UsageListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    if (this.listeners.size === 0) return;
+    const snap = this.snapshot();
+    for (const l of this.listeners) l(snap);
+  }
+}
+
+// A snapshot from an older run may lack a role or a field: missing counts start at zero.
+function copyUsage(s: Partial<Record<LMRole, Partial<RoleUsage>>>): UsageSnapshot {
+  const out = emptyUsage();
+  for (const role of LM_ROLES) {
+    const src = s[role];
+    if (!src) continue;
+    const dst = out[role];
+    dst.calls = nonNegative(src.calls);
+    dst.cacheHits = nonNegative(src.cacheHits);
+    dst.failures = nonNegative(src.failures);
+    dst.promptTokens = nonNegative(src.promptTokens);
+    dst.completionTokens = nonNegative(src.completionTokens);
+  }
+  return out;
+}
+
+function nonNegative(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;
+}

@@ -1,0 +1,164 @@
+/**
+ * The headless runner's LM-call cache on disk (Node only).
+ *
+ * Layout: one append-only JSON Lines file, `cache.jsonl`, one `{"k": key, "v": response}`
+ * per line, later lines overriding earlier ones. Opening reads the file into an in-memory
+ * index. Why this survives crashes: an entry is only ever appended, so a crash mid-write can
+ * at worst leave a partial last line; opening drops any line that does not parse and cuts
+ * the file back to its last complete line before appending again. Writes are batched: all
+ * `set`s made while a write is running go out in the next single append.
+ *
+ * One process should write a folder at a time (appends from two processes may interleave).
+ */
+import { mkdir, open, readFile, rename, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PlaygroundError } from '../core/errors';
+import type { CacheStore, LMResponse } from '../core/lm/types';
+
+const FILE = 'cache.jsonl';
+/** Rewrite the file on open when it holds this many times more lines than live entries. */
+const COMPACT_RATIO = 2;
+
+export class FileCacheStore implements CacheStore {
+  private pending: string[] = [];
+  private writing: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    /** The cache folder. */
+    readonly dir: string,
+    private readonly file: string,
+    private readonly index: Map<string, LMResponse>,
+    private handle: FileHandle,
+    /** Lines that could not be read when opening (a torn last write, or damage). */
+    readonly skippedLines: number,
+  ) {}
+
+  /** Opens (creating if needed) the cache in `dir` (default `.lm-cache`). */
+  static async open(dir = '.lm-cache'): Promise<FileCacheStore> {
+    const file = join(dir, FILE);
+    try {
+      await mkdir(dir, { recursive: true });
+      const { index, skipped, lines, goodLength, endsClean } = await load(file);
+      if (lines > COMPACT_RATIO * index.size + 100) await compact(file, index);
+      else if (!endsClean) await truncate(file, goodLength);
+      const handle = await open(file, 'a');
+      return new FileCacheStore(dir, file, index, handle, skipped);
+    } catch (err) {
+      throw ioError(`open the LM cache in ${dir}`, err);
+    }
+  }
+
+  /** Number of cached answers. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  async get(key: string): Promise<LMResponse | undefined> {
+    const hit = this.index.get(key);
+    return hit === undefined ? undefined : structuredClone(hit);
+  }
+
+  /** Stores an answer; resolves once it is written to the file. */
+  async set(key: string, value: LMResponse): Promise<void> {
+    if (this.closed) throw new PlaygroundError('CACHE_IO', `The LM cache in ${this.dir} is closed.`, { hint: 'Open it again before writing.' });
+    const stored = structuredClone(value);
+    delete stored.cached;
+    this.index.set(key, stored);
+    this.pending.push(`${JSON.stringify({ k: key, v: stored })}\n`);
+    return this.drain();
+  }
+
+  /** Resolves once everything set so far is written. */
+  async flush(): Promise<void> {
+    await this.drain();
+  }
+
+  /** Flushes and closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    await this.handle.close();
+  }
+
+  private drain(): Promise<void> {
+    if (this.writing) return this.writing;
+    if (this.pending.length === 0) return Promise.resolve();
+    this.writing = (async () => {
+      try {
+        while (this.pending.length > 0) {
+          const chunk = this.pending.join('');
+          this.pending = [];
+          await this.handle.write(chunk);
+        }
+      } catch (err) {
+        throw ioError(`write the LM cache in ${this.dir}`, err);
+      } finally {
+        this.writing = null;
+      }
+    })();
+    return this.writing;
+  }
+}
+
+interface Loaded {
+  index: Map<string, LMResponse>;
+  skipped: number;
+  lines: number;
+  /** Byte length up to and including the last newline. */
+  goodLength: number;
+  endsClean: boolean;
+}
+
+async function load(file: string): Promise<Loaded> {
+  const index = new Map<string, LMResponse>();
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { index, skipped: 0, lines: 0, goodLength: 0, endsClean: true };
+    throw err;
+  }
+  const lastNewline = buf.lastIndexOf(0x0a);
+  const goodLength = lastNewline + 1;
+  const endsClean = goodLength === buf.length;
+  let skipped = endsClean ? 0 : 1;
+  let lines = 0;
+  for (const line of buf.subarray(0, goodLength).toString('utf8').split('\n')) {
+    if (!line) continue;
+    lines++;
+    const entry = parseLine(line);
+    if (entry) index.set(entry.k, entry.v);
+    else skipped++;
+  }
+  return { index, skipped, lines, goodLength, endsClean };
+}
+
+function parseLine(line: string): { k: string; v: LMResponse } | undefined {
+  try {
+    const o = JSON.parse(line) as { k?: unknown; v?: { completions?: unknown } };
+    if (typeof o.k === 'string' && o.v && Array.isArray(o.v.completions)) return o as { k: string; v: LMResponse };
+  } catch {
+    // A damaged line is skipped; the answer will simply be fetched again.
+  }
+  return undefined;
+}
+
+// Write the live entries to a temporary file and rename it over the old one: a crash leaves
+// either the old file or the new one, never a mix.
+async function compact(file: string, index: Map<string, LMResponse>): Promise<void> {
+  const tmp = `${file}.tmp`;
+  const text = [...index].map(([k, v]) => `${JSON.stringify({ k, v })}\n`).join('');
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+function ioError(what: string, err: unknown): PlaygroundError {
+  if (err instanceof PlaygroundError) return err;
+  const why = err instanceof Error ? err.message : String(err);
+  return new PlaygroundError('CACHE_IO', `Could not ${what}: ${why}`, {
+    hint: 'Check that the folder is writable and the disk is not full, or choose another cache folder.',
+    cause: err,
+  });
+}
