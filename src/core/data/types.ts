@@ -7,6 +7,8 @@ export interface ParsedTable {
   dropped: DroppedRow[];
   /** Non-fatal notes (e.g. "row 7 has 5 cells, expected 4; padded with empty values"). */
   warnings: string[];
+  /** Where each row came from (same numbering as `dropped`), so later drops can name the source row. */
+  sourceRows?: number[];
 }
 
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json';
