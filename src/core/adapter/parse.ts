@@ -14,6 +14,7 @@
  * 2. If fields are still missing or invalid: the first JSON object in the completion (also
  *    inside ```json fences) that has an output field name as a key, if it yields every field.
  * 3. Then, for fields still missing only: label lines such as `Answer: x` or `**answer**:`.
+ * Section values are trimmed (as in DSPy); a closing ``` left by a fenced answer is dropped.
  * 4. A signature with a single typed (non-string) output and no markers at all: the whole
  *    completion as that value, when it coerces cleanly (a bare `42` or `positive`).
  * A bare string answer without markers is not accepted: it would hide format failures.
@@ -31,11 +32,11 @@ export interface InvalidField {
 }
 
 /** `details` of an `ADAPTER_PARSE` error. */
-export interface ParseFailureDetails {
+export type ParseFailureDetails = {
   completion: string;
   missing: string[];
   invalid: InvalidField[];
-}
+};
 
 /**
  * Parses `completion` into the signature's output fields, typed. Throws
@@ -122,7 +123,7 @@ function readSections(plan: OutputPlan, completion: string, markers: readonly Ma
     if (!entry || seen.has(entry.field.name)) continue;
     seen.add(entry.field.name);
     const text = completion.slice(marker.end, markers[i + 1]?.start ?? completion.length);
-    record(reading, entry.field.name, coerceValue(text.trim(), entry.field, entry.labels));
+    record(reading, entry.field.name, coerceValue(dropUnpairedFence(text.trim()), entry.field, entry.labels));
   }
   return reading;
 }
@@ -165,6 +166,15 @@ function fillFromLabels(plan: OutputPlan, completion: string, markers: readonly 
   return reading;
 }
 
+/**
+ * Models that wrap their whole answer in a code fence leave its closing ``` at the end of the
+ * last section; drop it when it has no opening partner inside the value.
+ */
+function dropUnpairedFence(text: string): string {
+  if (!text.endsWith('```')) return text;
+  return text.split('```').length % 2 === 0 ? text.slice(0, -3).trimEnd() : text;
+}
+
 function record(reading: Reading, name: string, result: Coerced): void {
   if (result.ok) reading.values[name] = result.value;
   else reading.invalid.set(name, result.reason);
@@ -190,6 +200,6 @@ function parseError(plan: OutputPlan, completion: string, reading: Reading): Pla
   const details: ParseFailureDetails = { completion, missing, invalid };
   return new PlaygroundError('ADAPTER_PARSE', `Could not read the model's answer: ${problems}. The answer was: "${excerpt}"`, {
     hint: `The model must answer with ${expected} and then [[ ## completed ## ]]. Small models slip on this format: add demos, try a larger model, or make the instruction name the fields.`,
-    details: details as unknown as Record<string, unknown>,
+    details,
   });
 }
