@@ -34,8 +34,24 @@ export function buildLabelIndex(labels: readonly string[]): LabelIndex {
   return { exact, loose };
 }
 
-/** Coerces `raw` (text from a marker section, or a value from a JSON object) to `field`'s kind. */
+/**
+ * Coerces `raw` (text from a marker section, or a value from a JSON object) to `field`'s kind.
+ * A number, boolean or label followed by an explanation on later lines is read from its first
+ * line when the whole text does not read cleanly.
+ */
 export function coerceValue(raw: unknown, field: FieldSpec, labels: LabelIndex | undefined): Coerced {
+  const kind = kindOf(field);
+  const whole = coerceKind(raw, field, labels);
+  if (whole.ok || typeof raw !== 'string' || !SCALAR_KINDS.has(kind)) return whole;
+  const firstLine = raw.trim().split('\n', 1)[0]!;
+  if (firstLine.length === raw.trim().length) return whole;
+  const first = coerceKind(firstLine, field, labels);
+  return first.ok ? first : whole;
+}
+
+const SCALAR_KINDS = new Set(['number', 'boolean', 'labels']);
+
+function coerceKind(raw: unknown, field: FieldSpec, labels: LabelIndex | undefined): Coerced {
   switch (kindOf(field)) {
     case 'string':
       return { ok: true, value: typeof raw === 'string' ? raw : raw !== null && typeof raw === 'object' ? pythonJsonDumps(raw) : String(raw) };

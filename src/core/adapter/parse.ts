@@ -9,8 +9,9 @@
  * We keep DSPy's reading for well-formed answers and add what small local models need,
  * without a second LM call:
  * 1. Markers, leniently: any case, any spacing, one to three `#`, wrapped in `**` or after a
- *    markdown heading, anywhere in a line. Unknown names (echoed inputs, `completed`) close
- *    the previous section; text before the first marker and after `completed` is ignored.
+ *    markdown heading; markers inside a line only when line-start markers give fewer fields.
+ *    Unknown names (echoed inputs, `completed`) close the previous section; text before the
+ *    first marker and after `completed` is ignored.
  * 2. If fields are still missing or invalid: the first JSON object in the completion (also
  *    inside ```json fences) that has an output field name as a key, if it yields every field.
  * 3. Then, for fields still missing only: label lines such as `Answer: x` or `**answer**:`.
@@ -45,8 +46,7 @@ export type ParseFailureDetails = {
  */
 export function parseCompletion(sig: Signature, completion: string): Record<string, unknown> {
   const plan = compile(sig.outputs);
-  const markers = findMarkers(completion);
-  const fromMarkers = readSections(plan, completion, markers);
+  const { markers, fromMarkers } = readMarkers(plan, completion);
   if (isComplete(plan, fromMarkers)) return fromMarkers.values;
 
   const fromJson = readJsonObject(plan, completion);
@@ -81,6 +81,8 @@ interface Marker {
   start: number;
   end: number;
   name: string;
+  /** Only whitespace precedes it on its line (DSPy's rule); others are inline. */
+  lineStart?: boolean;
 }
 
 // `[[ ## name ## ]]` with tolerated slips, optionally bold or after a heading, plus a colon.
@@ -105,11 +107,28 @@ function compile(outputs: readonly FieldSpec[]): OutputPlan {
   return plan;
 }
 
+/**
+ * Sections from line-start markers first, as DSPy reads them; inline markers (a model that
+ * put everything on one line) count only when they give more fields, so a marker merely
+ * mentioned in prose cannot take a field away from the real section below it.
+ */
+function readMarkers(plan: OutputPlan, completion: string): { markers: Marker[]; fromMarkers: Reading } {
+  const all = findMarkers(completion);
+  const atLineStart = all.filter((m) => m.lineStart);
+  const fromLines = readSections(plan, completion, atLineStart);
+  if (atLineStart.length === all.length || isComplete(plan, fromLines)) return { markers: atLineStart, fromMarkers: fromLines };
+  const fromAll = readSections(plan, completion, all);
+  return score(fromAll) > score(fromLines) ? { markers: all, fromMarkers: fromAll } : { markers: atLineStart, fromMarkers: fromLines };
+}
+
 function findMarkers(completion: string): Marker[] {
   const out: Marker[] = [];
   MARKER.lastIndex = 0;
   for (let m = MARKER.exec(completion); m; m = MARKER.exec(completion)) {
-    out.push({ start: m.index, end: m.index + m[0].length, name: m[1]!.toLowerCase().replace(/ +/g, '_') });
+    let i = m.index - 1;
+    while (i >= 0 && (completion[i] === ' ' || completion[i] === '\t')) i--;
+    const lineStart = i < 0 || completion[i] === '\n' || completion[i] === '\r';
+    out.push({ start: m.index, end: m.index + m[0].length, name: m[1]!.toLowerCase().replace(/ +/g, '_'), lineStart });
   }
   return out;
 }

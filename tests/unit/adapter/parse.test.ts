@@ -59,6 +59,17 @@ describe('parseCompletion: leniency for small models', () => {
     });
   });
 
+  it('prefers line-start markers over a marker mentioned inside the text', () => {
+    const completion = '[[ ## reasoning ## ]]\nI will put it under [[ ## answer ## ]] below.\n[[ ## answer ## ]]\nParis';
+    expect(parseCompletion(cot, completion)).toEqual({ reasoning: 'I will put it under [[ ## answer ## ]] below.', answer: 'Paris' });
+  });
+
+  it('reads a typed value on the first line followed by an explanation', () => {
+    const sig = parseSignature('text -> label: labels(positive|negative), n: number');
+    const completion = '[[ ## label ## ]]\nPositive\n\nThe review praises it; 5 stars.\n[[ ## n ## ]]\n72\nbecause 70 + 2 = 72';
+    expect(parseCompletion(sig, completion)).toEqual({ label: 'positive', n: 72 });
+  });
+
   it('ignores extra output fields the signature does not have', () => {
     expect(parseCompletion(one, '[[ ## confidence ## ]]\nhigh\n[[ ## answer ## ]]\nParis')).toEqual({ answer: 'Paris' });
   });
