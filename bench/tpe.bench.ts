@@ -1,0 +1,77 @@
+/**
+ * Benchmark of our TPE sampler on the tpe-anchor-v1 problems, against Optuna's TPE.
+ *
+ *   npx tsx bench/tpe.bench.ts --out FILE [--options '{"confirmEvaluations":1}'] [--name N]
+ *                              [--optuna-local /tmp/tpe-anchor/results/optuna_tpe.json]
+ *
+ * 1. conformance: the reference harness's random_ref check (fails loudly);
+ * 2. an untimed warm-up (JIT);
+ * 3. our sampler through the harness's runBenchmark (20 seeds x 40 trials x 6 problems);
+ * 4. the result JSON (protocol shape) to --out, and a comparison with Optuna and random.
+ *
+ * Optuna's timings in results/optuna_tpe.json come from another machine: re-run it here
+ * (copy ../shared/bench/tpe-anchor to /tmp, `/usr/bin/python3 run_optuna.py --only optuna_tpe`)
+ * and pass that file as --optuna-local.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Rng } from '../src/core/util/random';
+import { TpeSampler, type TpeOptions, type TpeTrial } from '../src/core/optimize/tpe';
+import { conformance, loadHarness, readJson, ANCHOR_DIR, type AnchorOptimizer, type AnchorProblem } from './tpe/harness';
+import { renderComparison, type AnchorResult } from './tpe/compare';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Adapts the stateless sampler to the harness's ask/tell loop; Rng seeded with the run seed. */
+function makeOptimizer(prob: AnchorProblem, runSeed: number, options: TpeOptions): AnchorOptimizer {
+  const sampler = new TpeSampler(prob.params.map((name) => ({ name, choices: prob.N })), options);
+  const rng = new Rng(runSeed);
+  const history: TpeTrial[] = [];
+  return {
+    ask: () => {
+      const { params } = sampler.suggest(history, rng);
+      return prob.params.map((name) => params[name] as number);
+    },
+    tell: (config, value) => {
+      history.push({ params: Object.fromEntries(prob.params.map((name, i) => [name, config[i] as number])), value });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const out = arg('out');
+  if (!out) throw new Error('usage: npx tsx bench/tpe.bench.ts --out FILE');
+  const options = JSON.parse(arg('options') ?? '{}') as TpeOptions;
+  const h = await loadHarness();
+  const problems = h.loadProblems(path.join(ANCHOR_DIR, 'problems'));
+
+  await conformance(h, problems);
+  console.log('conformance: random_ref bit-identical, test vectors ok');
+
+  const warm = problems[0] as AnchorProblem;
+  for (let i = 0; i < 3; i++) await h.runBenchmark([warm], (p, s) => makeOptimizer(p, s, options), 'warmup', '', { seeds: [999] });
+
+  const resolved = new TpeSampler([{ name: 'x', choices: 2 }], options).options;
+  const description = `TpeSampler(space, ${JSON.stringify(resolved)}) from src/core/optimize/tpe; `
+    + 'suggest(history, new Rng(run_seed)) per ask, history = every told (params, value); maximize.';
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  const { result } = await h.runBenchmark(problems, (p, s) => makeOptimizer(p, s, options), arg('name') ?? 'promptlab_tpe',
+    description, { env: { cpu, n_cpus: os.cpus().length } });
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
+
+  const localPath = arg('optuna-local');
+  const optunaLocal = localPath ? (JSON.parse(fs.readFileSync(localPath, 'utf8')) as AnchorResult) : undefined;
+  console.log(renderComparison(result as unknown as AnchorResult, readJson<AnchorResult>('results/optuna_tpe.json'),
+    readJson<AnchorResult>('results/random.json'), optunaLocal));
+  console.log(`\nwrote ${out} (${String(result.elapsed_s)} s)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
