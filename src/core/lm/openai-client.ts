@@ -25,8 +25,24 @@ import {
 import { abortedError, raceAbort, Semaphore, sleep as defaultSleep } from './semaphore';
 import type { CallOptions, LanguageModel, LMRequest, LMResponse } from './types';
 
+/** What the client passes to `fetch`. */
+export interface FetchRequestInit {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}
+
+/** What the client reads from a `fetch` response (declared here so DOM and core typings both fit). */
+export interface FetchResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
 /** The `fetch` the client needs (the global one, or a test double). */
-export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
+export type FetchLike = (url: string, init: FetchRequestInit) => Promise<FetchResponseLike>;
 
 export interface OpenAICompatibleOptions {
   /** e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`. */
@@ -172,7 +188,7 @@ export class OpenAICompatibleLM implements LanguageModel {
     }
   }
 
-  private httpFailure(res: FetchResponse, text: string): AttemptFailure {
+  private httpFailure(res: FetchResponseLike, text: string): AttemptFailure {
     const honoursRetryAfter = res.status === 429 || res.status === 503;
     const retryAfterMs = honoursRetryAfter
       ? parseRetryAfter(res.headers.get('retry-after-ms'), res.headers.get('retry-after'), Date.now())
