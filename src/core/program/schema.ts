@@ -194,6 +194,8 @@ function formatPath(path: readonly v.IssuePathItem[], root: string): string {
 
 function describe(issue: v.BaseIssue<unknown>): string {
   const got = issue.received;
+  // A missing key arrives as an object issue whose "expected" is the key's name.
+  if (got === 'undefined') return 'is required but missing';
   switch (issue.type) {
     case 'strict_object':
       if (issue.expected === 'never') return 'is not an allowed key here';
@@ -219,7 +221,7 @@ function describe(issue: v.BaseIssue<unknown>): string {
     case 'check':
       return issue.message;
   }
-  return `must be ${friendlyExpected(issue.expected)}, but got ${got === 'undefined' ? 'nothing' : got}`;
+  return `must be ${friendlyExpected(issue.expected)}, but got ${got}`;
 }
 
 function friendlyExpected(expected: string | null): string {

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ProgramSpec, ProgramState } from '../../../src/core/program/types';
+import { PlaygroundError } from '../../../src/core/errors';
+
+/** The error code `fn` throws, or undefined when it does not throw. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof PlaygroundError ? err.code : `not-a-playground-error: ${String(err)}`;
+  }
+  return undefined;
+}
+
+/** The PlaygroundError `fn` throws (fails the test when it does not throw one). */
+export function errorOf(fn: () => unknown): PlaygroundError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof PlaygroundError) return err;
+    throw err;
+  }
+  throw new Error('expected a PlaygroundError, nothing was thrown');
+}
+
+/** Rows of a shared dataset (../shared/data from the repo root). */
+export function readJsonl(rel: string): Record<string, unknown>[] {
+  const text = readFileSync(resolve(process.cwd(), '../shared/data', rel), 'utf8');
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Rewrite a question, retrieve, answer with ChainOfThought: three steps of every kind. */
+export const RAG_SPEC: ProgramSpec = {
+  version: 1,
+  name: 'Rewrite, retrieve, answer',
+  inputs: [{ name: 'question', description: 'A trivia question' }, { name: 'passages', type: 'list' }],
+  steps: [
+    {
+      id: 'rewrite',
+      kind: 'predict',
+      description: 'Turn the question into a search query.',
+      signature: { inputs: [{ name: 'question', description: 'A trivia question' }], outputs: ['search_query'] },
+    },
+    { id: 'retrieve', kind: 'retrieve', k: 3, corpus: { from: 'input', field: 'passages' }, bind: { query: 'rewrite.search_query' } },
+    {
+      id: 'generate_answer',
+      kind: 'chain_of_thought',
+      signature: { signature: 'context, question -> answer', instruction: 'Answer the question from the context in a few words.' },
+      bind: { context: 'retrieve.passages' },
+    },
+  ],
+  outputs: { answer: 'generate_answer.answer' },
+};
+
+const LONG = 'Ünïcödé stays intact: 漢字かな交じり文, עברית, emoji 👩🏽‍🔬🚀, combining é, line\u2028separator. '.repeat(120);
+
+export const RAG_STATE: ProgramState = {
+  rewrite: {
+    instruction: 'Write a short search query that would find the facts needed to answer the question.',
+    demos: [
+      { fields: { question: 'Who wrote “Le Petit Prince”?', search_query: 'Le Petit Prince author' }, augmented: true },
+      { fields: { question: 'Quelle est la capitale du Burkina Faso ?', search_query: 'capitale Burkina Faso' } },
+    ],
+  },
+  generate_answer: {
+    instruction: LONG,
+    demos: [
+      {
+        fields: {
+          context: ['Shirley Temple | Shirley Temple Black was an American actress and diplomat.', 'Kiss and Tell | a 1945 film.'],
+          question: 'What government position was held by the woman who portrayed Corliss Archer?',
+          reasoning: 'The context says Shirley Temple served as Chief of Protocol.',
+          answer: 'Chief of Protocol',
+        },
+        augmented: true,
+      },
+      { fields: { context: [], question: '1 + 1 = ?', answer: '2' } },
+    ],
+  },
+};
