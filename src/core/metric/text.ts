@@ -2,7 +2,9 @@
  * Text metrics, after the SQuAD v1.1 evaluation script (also what DSPy's `answer_exact_match`
  * and F1 use): normalize by lowercasing, deleting punctuation, removing the articles a/an/the
  * and collapsing whitespace. We also fold accents (NFKD, combining marks removed) so "café"
- * matches "cafe", and treat Unicode punctuation and symbols like ASCII ones.
+ * matches "cafe", and treat Unicode punctuation and symbols like ASCII ones. One deliberate
+ * change: a decimal point between digits is kept, because SQuAD's rule makes "3.5" equal "35"
+ * (thousands commas are still deleted, so "1,000" equals "1000").
  *
  * Every function takes the prediction and gold as `unknown` values: numbers and booleans are
  * compared as text, and a gold **array** is a list of acceptable answers (the best match wins).
@@ -14,7 +16,7 @@ export function normalizeText(s: string): string {
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .replace(/[\p{P}\p{S}]+/gu, '')
+    .replace(/(?!(?<=\d)\.(?=\d))[\p{P}\p{S}]/gu, '')
     .replace(/\b(a|an|the)\b/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

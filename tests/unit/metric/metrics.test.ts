@@ -10,6 +10,13 @@ describe('normalizeText', () => {
     expect(normalizeText('ﬁne')).toBe('fine');
     expect(normalizeText('')).toBe('');
   });
+
+  it('keeps decimal points between digits but deletes thousands commas', () => {
+    expect(normalizeText('It costs $3.50.')).toBe('it costs 3.50');
+    expect(exactMatch('3.5', '35')).toBe(0);
+    expect(exactMatch('1,000', '1000')).toBe(1);
+    expect(normalizeText('a.b 1.')).toBe('ab 1');
+  });
 });
 
 describe('exactMatch', () => {
