@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { PlaygroundError, toErrorData } from '../core/errors';
 import { OpenAICompatibleLM } from '../core/lm';
 import type { LanguageModel } from '../core/lm/types';
+import type { OptimizerEvent } from '../core/optimize';
 import { executeRun, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
 
@@ -97,14 +98,45 @@ function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
     else if (e.type === 'phase' && e.status === 'start') {
       lastPct = -1;
       log(`${e.phase}${e.detail ? `: ${e.detail}` : ''} ...`);
-    } else if (e.type === 'progress') {
+    } else if (e.type === 'progress' && e.total > 1) {
       const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
       if (pct >= lastPct + 10 || e.done === e.total) {
         lastPct = pct;
         log(`  ${e.phase}: ${e.done}/${e.total}`);
       }
     } else if (e.type === 'score') log(`  ${e.which} ${e.split}: ${fmt(e.mean)} (n=${e.n})`);
+    else if (e.type === 'optimizer') printOptimizerEvent(e.event, log);
   };
+}
+
+function printOptimizerEvent(e: OptimizerEvent, log: (line: string) => void): void {
+  switch (e.type) {
+    case 'plan': {
+      const p = e.plan;
+      log(`Plan (${p.optimizer}): ${p.trials} trials, ${p.fullEvaluations} full evaluations; task program runs <= ${p.taskProgramRuns.total} (${p.taskCalls} LM calls), teacher runs <= ${p.teacherProgramRunsMax}, proposer calls ${p.proposerCalls}${p.estimatedSeconds !== undefined ? `, about ${p.estimatedSeconds} s` : ''}`);
+      for (const note of p.notes) log(`  ${note}`);
+      break;
+    }
+    case 'phase':
+      if (e.status === 'start') log(`Phase: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
+      break;
+    case 'demo_set':
+      log(`  demo set ${e.set} (${e.kind}): ${Object.entries(e.demos).map(([id, d]) => `${id} ${d.length}`).join(', ')}`);
+      break;
+    case 'instruction_proposed':
+      log(`  instruction ${e.index} for ${e.predictor} (tip: ${e.tip}): ${e.instruction.slice(0, 100)}${e.instruction.length > 100 ? '…' : ''}`);
+      break;
+    case 'trial_end': {
+      const t = e.trial;
+      log(`  trial ${t.index} [${t.kind}] ${JSON.stringify(t.params)}: ${fmt(t.score)} on ${t.n} (sent ${t.calls.sent}, cached ${t.calls.cacheHits})`);
+      break;
+    }
+    case 'new_best':
+      log(`  new best: ${fmt(e.score)} (trial ${e.trial})`);
+      break;
+    default:
+      break;
+  }
 }
 
 async function readJson(path: string): Promise<unknown> {

@@ -129,6 +129,7 @@ export const JsonValueSchema = v.custom<unknown>(
 export const DemoSchema = v.strictObject({
   fields: v.pipe(v.record(NameSchema, JsonValueSchema), v.maxEntries(L.demoFields)),
   augmented: v.optional(v.boolean()),
+  exampleId: v.optional(v.pipe(v.string(), v.maxLength(256))),
 });
 
 export const PredictorStateSchema = v.strictObject({

@@ -68,6 +68,8 @@ export interface Demo {
   fields: Record<string, unknown>;
   /** True for demos bootstrapped from a successful trace (DSPy's `augmented`). */
   augmented?: boolean;
+  /** The training example it came from (so a teacher never sees its own answer as a demo). */
+  exampleId?: string;
 }
 
 /** What an optimizer changes, per predictor step. */

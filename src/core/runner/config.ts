@@ -7,6 +7,7 @@ import type { FieldMapping, SplitFractions } from '../data/types';
 import { PlaygroundError } from '../errors';
 import type { MetricSpec } from '../metric/types';
 import { validateMetricSpec } from '../metric';
+import { validateOptimizerOptions } from '../optimize';
 import { resolveProgram } from '../program/resolve';
 import { buildFromTemplate, TEMPLATE_NAMES, type TemplateOptions } from '../program/templates';
 import type { ProgramSpec, ProgramState } from '../program/types';
@@ -78,6 +79,10 @@ export function validateRunConfig(config: unknown, opts: { optimizerKinds?: read
   const kinds = ['none', ...(opts.optimizerKinds ?? [])];
   if (!isObject(config.optimizer)) problems.push(`optimizer: is required, e.g. { "kind": "none" }`);
   else if (!kinds.includes(String(config.optimizer.kind))) problems.push(`optimizer.kind: must be one of ${kinds.join(', ')}, but got ${JSON.stringify(config.optimizer.kind)}`);
+  else if (config.optimizer.kind !== 'none') {
+    problems.push(...validateOptimizerOptions(String(config.optimizer.kind), config.optimizer).map((p) => `optimizer.${p}`));
+    if (config.optimizer.seed !== undefined && !isInt(config.optimizer.seed)) problems.push(`optimizer.seed: must be an integer, but got ${JSON.stringify(config.optimizer.seed)}`);
+  }
   if (!isObject(config.models) || !isObject(config.models.task)) problems.push('models.task: is required (the model that runs the program)');
   if (isObject(config.models)) {
     for (const key of Object.keys(config.models)) {

@@ -14,12 +14,17 @@ import { initialState, resolveProgram, type ResolvedProgram } from '../program/r
 import { toPassages } from '../program/retrieve';
 import type { RunContext } from '../program/run';
 import type { ProgramSpec, ProgramState } from '../program/types';
+import { OPTIMIZER_KINDS, planOptimizer, runOptimizer, type OptimizerKind, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
 import { assertRunConfig, programFromConfig, redactConfig, type ModelConfig, type RunConfig } from './config';
 
 /** What the host provides. */
 export interface RunHost {
   /** Builds the raw client for a model config (the runner adds caching and accounting). */
   createLM(config: ModelConfig, role: LMRole): LanguageModel;
+  /** A checkpoint from an earlier, interrupted run of the same config (resumes it). */
+  checkpoint?: unknown;
+  /** Usage so far of the interrupted run (restored so the totals stay right). */
+  usage?: UsageSnapshot;
   /** Reads a file named in the config (headless runner only). */
   readText?(path: string): Promise<string>;
   /** Where LM answers are cached (default: in memory for this run). */
@@ -30,6 +35,7 @@ export interface RunHost {
 
 /** Progress events a run emits (the runner prints them; the UI shows them). */
 export type RunEvent =
+  | { type: 'optimizer'; event: OptimizerEvent }
   | { type: 'data'; rows: number; dropped: number; train: number; val: number; test: number }
   | { type: 'phase'; phase: string; status: 'start' | 'end'; detail?: string }
   | { type: 'progress'; phase: string; done: number; total: number }
@@ -45,7 +51,8 @@ export interface RunResult {
   details: { val: SplitScore; test?: SplitScore; baselineTest?: SplitScore };
   usage: UsageSnapshot;
   program: { spec: ProgramSpec; state: ProgramState };
-  trials: unknown[];
+  trials: TrialRecord[];
+  plan?: Plan;
   data: { rows: number; dropped: DroppedRow[]; train: number; val: number; test: number };
   timings: { totalMs: number; dataMs: number; optimizeMs: number; evaluateMs: number };
   config: RunConfig;
@@ -84,26 +91,65 @@ export async function prepareRun(config: unknown, host: RunHost, optimizerKinds:
   return { config, program, state: state ?? initialState(program), splits, dropped, rows, metric, lms, usage, corpora, seed };
 }
 
-/** Runs a config with no optimizer (`"kind": "none"`): evaluates the program on val and test. */
+/**
+ * Runs a config: optimizes (unless `"kind": "none"`), then scores the chosen program on the
+ * full validation split and, when there is one, on the test split next to the baseline.
+ */
 export async function executeRun(config: unknown, host: RunHost): Promise<RunResult> {
   const started = performance.now();
-  const prep = await prepareRun(config, host);
+  const prep = await prepareRun(config, host, OPTIMIZER_KINDS);
+  if (host.usage) prep.usage.restore(host.usage);
   const dataMs = performance.now() - started;
   const { splits } = prep;
   host.onEvent?.({ type: 'data', rows: prep.rows, dropped: prep.dropped.length, train: splits.train.length, val: splits.val.length, test: splits.test.length });
+
+  const optStart = performance.now();
+  const kind = prep.config.optimizer.kind;
+  let state = prep.state;
+  let trials: TrialRecord[] = [];
+  let plan: Plan | undefined;
+  if (kind !== 'none') {
+    const { kind: _kind, seed, ...options } = prep.config.optimizer as Record<string, unknown>;
+    const result = await runOptimizer(kind, {
+      program: prep.program,
+      state: prep.state,
+      trainset: splits.train,
+      valset: splits.val,
+      metric: prep.metric,
+      lms: { task: prep.lms.task, teacher: prep.lms.teacher, proposer: prep.lms.proposer },
+      corpora: prep.corpora,
+      seed: typeof seed === 'number' ? seed : prep.seed,
+      ...(host.signal && { signal: host.signal }),
+      ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
+      ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
+      emit: (event) => host.onEvent?.({ type: 'optimizer', event }),
+      usage: () => prep.usage.snapshot(),
+    }, options, host.checkpoint);
+    state = result.state;
+    trials = result.trials;
+    plan = result.plan ?? planOptimizer(kind as OptimizerKind, options, { train: splits.train.length, val: splits.val.length, predictors: prep.program.predictorIds.length });
+  }
+  const optimizeMs = performance.now() - optStart;
+
   const evalStart = performance.now();
-  const val = await evaluateSplit(prep, prep.state, splits.val, 'val', host);
-  const test = splits.test.length > 0 ? await evaluateSplit(prep, prep.state, splits.test, 'test', host) : undefined;
+  const val = await evaluateSplit(prep, state, splits.val, 'val', host);
+  let test: SplitScore | undefined;
+  let baselineTest: SplitScore | undefined;
+  if (splits.test.length > 0) {
+    test = await evaluateSplit(prep, state, splits.test, 'test', host);
+    baselineTest = kind === 'none' ? test : await evaluateSplit(prep, prep.state, splits.test, 'test', host, 'baseline');
+  }
   const evaluateMs = performance.now() - evalStart;
   return {
     version: 1,
     scores: { val: val.mean, ...(test && { test: test.mean }) },
-    details: { val, ...(test && { test }) },
+    details: { val, ...(test && { test }), ...(baselineTest && { baselineTest }) },
     usage: prep.usage.snapshot(),
-    program: { spec: prep.program.spec, state: prep.state },
-    trials: [],
+    program: { spec: prep.program.spec, state },
+    trials,
+    ...(plan && { plan }),
     data: { rows: prep.rows, dropped: prep.dropped, train: splits.train.length, val: splits.val.length, test: splits.test.length },
-    timings: { totalMs: performance.now() - started, dataMs, optimizeMs: 0, evaluateMs },
+    timings: { totalMs: performance.now() - started, dataMs, optimizeMs, evaluateMs },
     config: redactConfig(prep.config),
   };
 }

@@ -1,0 +1,120 @@
+/**
+ * BootstrapFewShot (DSPy `teleprompt/bootstrap.py`).
+ *
+ * A teacher — by default the program itself seeded with up to `maxLabeledDemos` labeled
+ * demos, run on the teacher model — goes over the trainset in order. When its prediction
+ * passes the metric, every predictor step of that trace becomes an augmented demo for that
+ * predictor. It stops at `maxBootstrappedDemos`; later rounds (`maxRounds` > 1) retry the
+ * examples that failed at temperature 1.0 with a new rollout id (a fresh cache entry). Each
+ * predictor's demos are then filled up to `maxLabeledDemos` with labeled examples that were
+ * not bootstrapped.
+ *
+ * Kept from DSPy: the teacher never sees the example it is answering among its own demos;
+ * a float metric passes when it is > 0 unless a `metricThreshold` is given.
+ * Changed: the labeled sample and the fill-up are seeded by the run's seed (DSPy hard-codes 0).
+ */
+import type { Example } from '../data/types';
+import { PlaygroundError, isAbortError, throwIfAborted, toErrorData } from '../errors';
+import { runProgram } from '../program/run';
+import type { Demo, ProgramState } from '../program/types';
+import { Rng } from '../util/random';
+import { isUsefulDemo, labeledDemo, labeledFewShot, tracedDemo, withDemos } from './demos';
+import type { OptimizeContext } from './types';
+
+export interface BootstrapOptions {
+  maxBootstrappedDemos?: number;
+  maxLabeledDemos?: number;
+  maxRounds?: number;
+  metricThreshold?: number;
+  /** A custom teacher state (e.g. an already optimized program). Default: labeled few-shot. */
+  teacherState?: ProgramState;
+}
+
+export interface BootstrapResult {
+  state: ProgramState;
+  /** Ids of training examples whose traces became demos. */
+  bootstrapped: string[];
+  /** Teacher program runs made (sent or cached). */
+  teacherRuns: number;
+}
+
+/** Runs BootstrapFewShot over `trainset` (in the given order). `set` labels events (MIPROv2's demo-set index). */
+export async function bootstrapFewShot(
+  ctx: OptimizeContext,
+  opts: BootstrapOptions,
+  trainset: readonly Example[] = ctx.trainset,
+  set = -1,
+): Promise<BootstrapResult> {
+  const maxBoot = opts.maxBootstrappedDemos ?? 4;
+  const maxLabeled = opts.maxLabeledDemos ?? 16;
+  const maxRounds = opts.maxRounds ?? 1;
+  const maxErrors = ctx.maxErrors ?? Math.max(5, Math.ceil(trainset.length * 0.1));
+  const teacherState = opts.teacherState ?? labeledFewShot(ctx.program, ctx.state, ctx.trainset, maxLabeled, ctx.seed);
+  const augmented = new Map<string, Demo[]>(ctx.program.predictorIds.map((id) => [id, []]));
+  const bootstrapped: string[] = [];
+  let errors = 0;
+  let teacherRuns = 0;
+
+  for (let round = 0; round < maxRounds && bootstrapped.length < maxBoot; round++) {
+    for (const example of trainset) {
+      if (bootstrapped.length >= maxBoot) break;
+      if (bootstrapped.includes(example.id)) continue;
+      throwIfAborted(ctx.signal);
+      teacherRuns++;
+      const outcome = await traceOne(ctx, teacherState, example, round, opts.metricThreshold);
+      if (outcome.error) {
+        errors++;
+        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: 0, error: outcome.error });
+        if (errors > maxErrors) {
+          throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', `Bootstrapping stopped: ${errors} teacher runs failed (budget ${maxErrors}). Last error: ${outcome.error.message}`, {
+            hint: outcome.error.hint ?? 'Check the teacher model and the output format, or raise maxErrors.',
+            details: { errors, maxErrors },
+          });
+        }
+        continue;
+      }
+      if (!outcome.passed) {
+        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: outcome.score });
+        continue;
+      }
+      bootstrapped.push(example.id);
+      for (const step of outcome.trace) {
+        if (!augmented.has(step.stepId) || step.kind === 'retrieve') continue;
+        const demo = tracedDemo(step, example.id);
+        augmented.get(step.stepId)!.push(demo);
+        ctx.emit?.({ type: 'demo_bootstrapped', predictor: step.stepId, set, exampleId: example.id, round, score: outcome.score, demo });
+      }
+    }
+  }
+
+  // Fill up with labeled demos from the examples that were not bootstrapped (DSPy's "raw demos").
+  const rest = new Rng(`fill:${ctx.seed}:${set}`).shuffle(trainset.filter((ex) => !bootstrapped.includes(ex.id)));
+  const state = withDemos(ctx.program, ctx.state, (stepId) => {
+    const aug = augmented.get(stepId)!.slice(0, maxBoot);
+    const room = Math.max(0, maxLabeled - aug.length);
+    const raw = rest.map((ex) => labeledDemo(ctx.program, stepId, ex)).filter((d) => isUsefulDemo(ctx.program, stepId, d)).slice(0, room);
+    return [...aug, ...raw];
+  });
+  return { state, bootstrapped, teacherRuns };
+}
+
+async function traceOne(ctx: OptimizeContext, teacherState: ProgramState, example: Example, round: number, threshold: number | undefined) {
+  // The teacher must not see the example it answers among its own demos.
+  const teacher: ProgramState = {};
+  for (const [id, s] of Object.entries(teacherState)) teacher[id] = { ...s, demos: s.demos.filter((d) => d.exampleId !== example.id) };
+  const run = await runProgram(ctx.program, teacher, example.inputs, {
+    lm: ctx.lms.teacher,
+    ...(ctx.corpora && { corpora: ctx.corpora }),
+    ...(ctx.signal && { signal: ctx.signal }),
+    ...(round > 0 && { temperature: 1, rolloutId: `bootstrap-round-${round}` }),
+  });
+  if (run.error) return { error: run.error, passed: false, score: 0, trace: run.trace };
+  try {
+    const score = await ctx.metric.score(example, run.prediction, ctx.signal ? { signal: ctx.signal } : {});
+    const passed = threshold === undefined ? score > 0 : score >= threshold;
+    return { passed, score, trace: run.trace };
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    return { error: toErrorData(err), passed: false, score: 0, trace: run.trace };
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * MIPROv2's search phase: Bayesian optimization (TPE) over one instruction index and one
+ * demo-set index per predictor, scored on seeded minibatches of the validation set, with
+ * periodic full evaluations of the configuration whose *mean* minibatch score is best among
+ * those not yet fully evaluated. The winner is the best *full* evaluation: minibatch scores
+ * never pick it (DSPy `_optimize_prompt_parameters`).
+ *
+ * Every random draw is derived from (seed, trial index), and the search state is plain data
+ * after every trial, so a run resumed from a checkpoint continues exactly where it stopped.
+ */
+import type { Example } from '../../data/types';
+import { throwIfAborted } from '../../errors';
+import type { ProgramState } from '../../program/types';
+import { canonicalJson } from '../../util/hash';
+import { Rng } from '../../util/random';
+import type { DemoSet } from '../demo-sets';
+import { scoreCandidate } from '../score';
+import type { OptimizeContext, TrialRecord } from '../types';
+import type { Sampler } from './sampler';
+import type { MiproSettings } from './settings';
+
+/** The search's whole state at a trial boundary. */
+export interface SearchState {
+  trials: TrialRecord[];
+  /** Minibatch trials done (trial 0, the default program's full evaluation, is not one). */
+  minibatchTrials: number;
+  /** Full-evaluation score per configuration key. */
+  fullScores: Record<string, number>;
+  best: { key: string; score: number; trial: number; params: Record<string, number> } | null;
+}
+
+export interface SearchSpace {
+  params: { name: string; n: number }[];
+  instructions: Record<string, string[]>;
+  demoSets: DemoSet[];
+}
+
+export function emptySearchState(): SearchState {
+  return { trials: [], minibatchTrials: 0, fullScores: {}, best: null };
+}
+
+/** The program state a parameter choice stands for. */
+export function stateFor(ctx: OptimizeContext, space: SearchSpace, params: Record<string, number>): ProgramState {
+  const state: ProgramState = {};
+  for (const id of ctx.program.predictorIds) {
+    const instruction = space.instructions[id]![params[`${id}.instruction`] ?? 0]!;
+    const set = space.demoSets[params[`${id}.demos`] ?? 0];
+    state[id] = { instruction, demos: set?.demos[id] ?? [] };
+  }
+  return state;
+}
+
+/** Runs (or continues) the search until `settings.numTrials` minibatch trials are done. */
+export async function runSearch(
+  ctx: OptimizeContext,
+  settings: MiproSettings,
+  space: SearchSpace,
+  valset: readonly Example[],
+  sampler: Sampler,
+  state: SearchState,
+  checkpoint: (s: SearchState) => void,
+): Promise<SearchState> {
+  const minibatch = settings.minibatch && valset.length > settings.minibatchSize;
+  const defaultParams = Object.fromEntries(space.params.map((p) => [p.name, 0]));
+  if (state.trials.length === 0) {
+    await fullEvaluation(ctx, space, valset, state, defaultParams, 'default', []);
+    checkpoint(state);
+  }
+  while (state.minibatchTrials < settings.numTrials) {
+    throwIfAborted(ctx.signal);
+    const t = state.minibatchTrials + 1;
+    const history = state.trials.filter((tr) => tr.kind !== 'full').map((tr) => ({ params: tr.params, value: tr.score }));
+    const { params, explanation } = sampler.suggest(space.params, history, t);
+    const index = state.trials.length;
+    ctx.emit?.({ type: 'trial_start', trial: index, kind: minibatch ? 'minibatch' : 'full', params, ...(explanation !== undefined && { explanation }) });
+    if (minibatch) {
+      const batch = new Rng(`minibatch:${ctx.seed}:${t}`).sample(valset, settings.minibatchSize);
+      const s = await scoreCandidate(ctx, stateFor(ctx, space, params), batch, `trial ${t}`);
+      const trial: TrialRecord = { index, kind: 'minibatch', params, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs };
+      state.trials.push(trial);
+      state.minibatchTrials = t;
+      ctx.emit?.({ type: 'trial_end', trial });
+      if (t % settings.minibatchFullEvalSteps === 0 || t === settings.numTrials) await periodicFullEvaluation(ctx, space, valset, state);
+    } else {
+      state.minibatchTrials = t;
+      await fullEvaluation(ctx, space, valset, state, params, 'full', []);
+    }
+    ctx.emit?.({ type: 'progress', phase: 'search', done: t, total: settings.numTrials });
+    checkpoint(state);
+  }
+  return state;
+}
+
+/** Full evaluation of the best-mean configuration not yet fully evaluated (if any). */
+async function periodicFullEvaluation(ctx: OptimizeContext, space: SearchSpace, valset: readonly Example[], state: SearchState): Promise<void> {
+  const groups = new Map<string, { params: Record<string, number>; sum: number; n: number; trials: number[]; first: number }>();
+  for (const tr of state.trials) {
+    if (tr.kind !== 'minibatch') continue;
+    const key = configKey(tr.params);
+    const g = groups.get(key) ?? { params: tr.params, sum: 0, n: 0, trials: [], first: tr.index };
+    g.sum += tr.score;
+    g.n += 1;
+    g.trials.push(tr.index);
+    groups.set(key, g);
+  }
+  let pick: { key: string; mean: number; params: Record<string, number>; trials: number[]; first: number } | undefined;
+  for (const [key, g] of groups) {
+    if (key in state.fullScores) continue;
+    const mean = g.sum / g.n;
+    if (!pick || mean > pick.mean || (mean === pick.mean && g.first < pick.first)) pick = { key, mean, params: g.params, trials: g.trials, first: g.first };
+  }
+  if (pick) await fullEvaluation(ctx, space, valset, state, pick.params, 'full', pick.trials);
+}
+
+async function fullEvaluation(
+  ctx: OptimizeContext,
+  space: SearchSpace,
+  valset: readonly Example[],
+  state: SearchState,
+  params: Record<string, number>,
+  kind: 'default' | 'full',
+  ofTrials: number[],
+): Promise<void> {
+  const index = state.trials.length;
+  if (kind === 'default' || ofTrials.length > 0) ctx.emit?.({ type: 'trial_start', trial: index, kind, params });
+  const s = await scoreCandidate(ctx, stateFor(ctx, space, params), valset, kind === 'default' ? 'default program' : 'full evaluation');
+  const trial: TrialRecord = { index, kind, params, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs, ...(ofTrials.length && { ofTrials }) };
+  state.trials.push(trial);
+  const key = configKey(params);
+  state.fullScores[key] = s.score;
+  ctx.emit?.({ type: 'trial_end', trial });
+  if (!state.best || s.score > state.best.score) {
+    state.best = { key, score: s.score, trial: index, params };
+    ctx.emit?.({ type: 'new_best', trial: index, score: s.score, params });
+  }
+}
+
+export function configKey(params: Record<string, number>): string {
+  return canonicalJson(params);
+}

@@ -1,0 +1,108 @@
+/**
+ * What every optimizer shares: its context (passed explicitly), typed events, trial records
+ * and the plan. Everything here is plain data so it can cross a worker boundary, go to
+ * IndexedDB, and make up a checkpoint.
+ */
+import type { Example } from '../data/types';
+import type { ErrorData } from '../errors';
+import type { LanguageModel, UsageSnapshot } from '../lm/types';
+import type { Metric } from '../metric';
+import type { ResolvedProgram } from '../program/resolve';
+import type { Demo, ProgramState } from '../program/types';
+
+/** Everything an optimizer needs, passed explicitly (no globals). */
+export interface OptimizeContext {
+  program: ResolvedProgram;
+  /** The starting state (instructions from the signatures, usually no demos). */
+  state: ProgramState;
+  trainset: readonly Example[];
+  valset: readonly Example[];
+  metric: Metric;
+  /** Accounted models: `task` runs candidate programs, `teacher` bootstraps, `proposer` writes instructions. */
+  lms: { task: LanguageModel; teacher: LanguageModel; proposer: LanguageModel };
+  corpora?: Record<string, readonly string[]>;
+  seed: number;
+  signal?: AbortSignal;
+  /** Concurrent program runs (default: the task model's limit). */
+  concurrency?: number;
+  /** Failed examples tolerated per evaluation / bootstrap pass. */
+  maxErrors?: number;
+  emit?: (event: OptimizerEvent) => void;
+  /** Current usage (so trials can record the calls they made). */
+  usage?: () => UsageSnapshot;
+}
+
+/** What an optimizer returns. */
+export interface OptimizeResult {
+  state: ProgramState;
+  trials: TrialRecord[];
+  plan?: Plan;
+  /** Full validation score of `state` when the optimizer measured it. */
+  valScore?: number;
+}
+
+export type TrialKind = 'default' | 'minibatch' | 'full' | 'candidate';
+
+/** One evaluation made during a search. */
+export interface TrialRecord {
+  /** 0-based position in the search. */
+  index: number;
+  kind: TrialKind;
+  /** Chosen index per parameter (e.g. `generate.instruction`: 2, `generate.demos`: 0). */
+  params: Record<string, number>;
+  score: number;
+  /** Examples evaluated. */
+  n: number;
+  /** Task-model requests this trial issued: sent to the model, and answered from the cache. */
+  calls: { sent: number; cacheHits: number };
+  errors: number;
+  durationMs: number;
+  /** For full evaluations: the minibatch trial(s) they re-check. */
+  ofTrials?: number[];
+}
+
+/** Counts announced before a run starts. */
+export interface Plan {
+  optimizer: string;
+  /** Search trials (minibatch or candidate evaluations), not counting full evaluations. */
+  trials: number;
+  fullEvaluations: number;
+  /** Program runs on the task model, by phase (upper bounds; the cache may answer some). */
+  taskProgramRuns: { search: number; fullEvaluations: number; total: number };
+  /** LM calls = program runs x predictor steps. */
+  taskCalls: number;
+  /** Upper bound on teacher program runs while bootstrapping. */
+  teacherProgramRunsMax: number;
+  proposerCalls: number;
+  /** Estimated wall time given a latency per call and the concurrency. */
+  estimatedSeconds?: number;
+  notes: string[];
+}
+
+export type DemoSetKind = 'zero_shot' | 'labeled' | 'bootstrap' | 'shuffled_bootstrap';
+
+/** Typed events every optimizer emits (the UI and teaching mode render them). */
+export type OptimizerEvent =
+  | { type: 'plan'; plan: Plan }
+  | { type: 'phase'; phase: 'bootstrap' | 'propose' | 'search' | 'evaluate'; status: 'start' | 'end'; detail?: string }
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'demo_bootstrapped'; predictor: string; set: number; exampleId: string; round: number; score: number; demo: Demo }
+  | { type: 'bootstrap_rejected'; set: number; exampleId: string; round: number; score: number; error?: ErrorData }
+  | { type: 'demo_set'; set: number; kind: DemoSetKind; demos: Record<string, Demo[]> }
+  | { type: 'dataset_summary'; summary: string; observations: string[] }
+  | { type: 'instruction_proposed'; predictor: string; index: number; instruction: string; tip: string; context: ProposerContext }
+  | { type: 'trial_start'; trial: number; kind: TrialKind; params: Record<string, number>; explanation?: unknown }
+  | { type: 'trial_end'; trial: TrialRecord }
+  | { type: 'new_best'; trial: number; score: number; params: Record<string, number> }
+  | { type: 'usage'; usage: UsageSnapshot }
+  | { type: 'checkpoint'; checkpoint: unknown };
+
+/** What the grounded proposer saw for one proposal (shown in teaching mode). */
+export interface ProposerContext {
+  datasetSummary: string;
+  programSummary: string;
+  moduleDescription: string;
+  demos: Demo[];
+  currentInstruction: string;
+  tip: string;
+}
