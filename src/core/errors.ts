@@ -55,6 +55,8 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   // cache
   | 'CACHE_IO'
+  | 'STORAGE_QUOTA'
+  | 'STORAGE_UNAVAILABLE'
   // anything we did not anticipate
   | 'INTERNAL';
 
