@@ -17,7 +17,7 @@ export interface World {
   test: Example[];
 }
 
-export function makeWorld(opts: { train?: number; val?: number; seed?: number; cache?: CacheStore; signal?: AbortSignal } = {}): World {
+export function makeWorld(opts: { train?: number; val?: number; seed?: number; cache?: CacheStore; signal?: AbortSignal; hard?: boolean } = {}): World {
   const all = words((opts.train ?? 40) + (opts.val ?? 40) + 60);
   const trainset = all.slice(0, opts.train ?? 40);
   const valset = all.slice(trainset.length, trainset.length + (opts.val ?? 40));
@@ -26,8 +26,8 @@ export function makeWorld(opts: { train?: number; val?: number; seed?: number; c
   const program = resolveProgram(spec);
   const usage = new UsageMeter();
   const cache = opts.cache ?? new MemoryCacheStore(100_000);
-  const task = taskModel();
-  const proposer = proposerModel();
+  const task = taskModel(opts.hard);
+  const proposer = proposerModel(opts.hard);
   const events: OptimizerEvent[] = [];
   const ctx: OptimizeContext = {
     program,

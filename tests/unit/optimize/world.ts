@@ -47,34 +47,41 @@ function field(text: string, name: string): string {
   return m ? m[1]!.trim() : '';
 }
 
-/** What the task model says for a request (exported for landscape checks). */
-export function taskAnswer(req: LMRequest): string {
+/**
+ * What the task model says for a request. The `hard` landscape gives less credit to the rule
+ * alone (60% of words instead of 90%) and to demos alone (30% instead of 75%).
+ */
+export function taskAnswer(req: LMRequest, hard = false): string {
   const system = req.messages[0]!.content;
   const word = field(lastUser(req), 'word');
   const demoLabels = req.messages.slice(1, -1).filter((m) => m.role === 'assistant').map((m) => field(m.content, 'label'));
   const rule = system.includes('first letter');
   const bothLabels = demoLabels.includes('alpha') && demoLabels.includes('beta');
   const h = hashString32(word) % 100;
-  const right = (rule && bothLabels) || (rule && h < 90) || (bothLabels && h < 75);
+  const [ruleAlone, demosAlone] = hard ? [60, 30] : [90, 75];
+  const right = (rule && bothLabels) || (rule && h < ruleAlone) || (bothLabels && h < demosAlone);
   const label = right ? truth(word) : 'alpha';
   return `[[ ## reasoning ## ]]\nThe word is ${word}.\n\n[[ ## label ## ]]\n${label}\n\n[[ ## completed ## ]]`;
 }
 
-function proposerAnswer(req: LMRequest): string {
+/** In the `hard` landscape only the third proposal states the rule. */
+function proposerAnswer(req: LMRequest, hard: boolean, proposalNumber: () => number): string {
   const system = req.messages[0]!.content;
   const user = lastUser(req);
   if (system.includes('proposed_instruction')) {
-    const grounded = /word: [a-z]+/.test(user);
+    const n = proposalNumber();
+    const grounded = /word: [a-z]+/.test(user) && (!hard || n === 3);
     return `[[ ## proposed_instruction ## ]]\n${grounded ? RULE : VAGUE}\n\n[[ ## completed ## ]]`;
   }
   if (system.includes('[[ ## summary ## ]]')) return '[[ ## summary ## ]]\nSix-letter lowercase words, each labeled alpha or beta.\n\n[[ ## completed ## ]]';
   return '[[ ## observations ## ]]\nEvery row is a six-letter word with a label, alpha or beta.\n\n[[ ## completed ## ]]';
 }
 
-export function taskModel(): ScriptedLM {
-  return new ScriptedLM(taskAnswer, { id: 'scripted-task', maxConcurrency: 8 });
+export function taskModel(hard = false): ScriptedLM {
+  return new ScriptedLM((req) => taskAnswer(req, hard), { id: 'scripted-task', maxConcurrency: 8 });
 }
 
-export function proposerModel(): ScriptedLM {
-  return new ScriptedLM(proposerAnswer, { id: 'scripted-proposer', maxConcurrency: 2 });
+export function proposerModel(hard = false): ScriptedLM {
+  let proposals = 0;
+  return new ScriptedLM((req) => proposerAnswer(req, hard, () => ++proposals), { id: 'scripted-proposer', maxConcurrency: 2 });
 }
