@@ -57,6 +57,8 @@ export type ErrorCode =
   | 'CACHE_IO'
   | 'STORAGE_QUOTA'
   | 'STORAGE_UNAVAILABLE'
+  // local model (WebLLM)
+  | 'WEBGPU_UNAVAILABLE' | 'MODEL_LOAD_FAILED' | 'MODEL_OUT_OF_MEMORY' | 'MODEL_DEVICE_LOST' | 'MODEL_ENGINE_DIED' | 'MODEL_TIMEOUT'
   // anything we did not anticipate
   | 'INTERNAL';
 
