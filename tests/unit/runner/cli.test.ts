@@ -1,0 +1,129 @@
+/**
+ * The headless runner end to end: `npm run optimize` as a child process against the scripted
+ * OpenAI-compatible server, on the issue's example config and on the real Iris data.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { irisHandler } from '../../fixtures/iris-world';
+import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../../..');
+const IRIS = resolve(ROOT, '../shared/data/iris/all.jsonl');
+const KEY = 'sk-test-SECRET-0123456789';
+
+async function optimize(dir: string, config: unknown, extra: string[] = []) {
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+  try {
+    const { stderr } = await run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache'), ...extra], {
+      cwd: dir,
+      env: { ...process.env, OPENAI_API_KEY: KEY },
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    return { code: 0, stderr, result: JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr, result: undefined };
+  }
+}
+
+describe('npm run optimize', () => {
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    server = await startScriptedServer({
+      handler: (body) => {
+        const last = String(body.messages?.at(-1)?.content ?? '');
+        if (last.includes('[[ ## word ## ]]')) {
+          const word = /\[\[ ## word ## \]\]\n([^\n]*)/.exec(last)![1]!.trim();
+          return `[[ ## reasoning ## ]]\nIt starts with ${word[0]}.\n\n[[ ## label ## ]]\n${word[0]! <= 'm' ? 'alpha' : 'beta'}\n\n[[ ## completed ## ]]`;
+        }
+        return irisHandler(body, { index: 0, headers: {} });
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("runs the issue's example config, caches on disk, and a rerun sends no request", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptlab-cli-'));
+    const rows = ['apple', 'banana', 'cherry', 'quince', 'tomato', 'zucchini', 'mango', 'walnut', 'date', 'pear'].map((w) => ({ word: w, label: w[0]! <= 'm' ? 'alpha' : 'beta' }));
+    writeFileSync(join(dir, 'words.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const config = {
+      program: { template: 'chain_of_thought', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } },
+      data: { path: 'words.jsonl', split: { train: 0.5, val: 0.5 }, seed: 0 },
+      metric: { kind: 'exact_match', field: 'label' },
+      optimizer: { kind: 'none' },
+      models: { task: { provider: 'openai-compatible', baseURL: server.url, model: 'm', apiKeyEnv: 'OPENAI_API_KEY' } },
+      seed: 0,
+    };
+    server.reset();
+    const first = await optimize(dir, config);
+    expect(first.code).toBe(0);
+    const r = first.result;
+    expect(r.scores.val).toBe(1);
+    expect(r.usage.task.calls).toBe(5);
+    expect(r.usage.task.cacheHits).toBe(0);
+    expect(r.program.spec.steps[0].kind).toBe('chain_of_thought');
+    expect(r.program.state.generate.instruction).toContain('word');
+    expect(r.trials).toEqual([]);
+    expect(r.timings.totalMs).toBeGreaterThan(0);
+    expect(first.stderr).toContain('val');
+    // The key went to the endpoint, and nowhere else.
+    expect(server.requests.every((q) => q.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(readFileSync(join(dir, 'result.json'), 'utf8')).not.toContain(KEY);
+    expect(readFileSync(join(dir, 'cache', 'cache.jsonl'), 'utf8')).not.toContain(KEY);
+    expect(first.stderr).not.toContain(KEY);
+
+    server.reset();
+    const second = await optimize(dir, config);
+    expect(second.code).toBe(0);
+    expect(second.result.usage.task.calls).toBe(0);
+    expect(second.result.usage.task.cacheHits).toBe(5);
+    expect(second.result.scores).toEqual(r.scores);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('optimizes real Iris data with MIPROv2 light: beats the baseline on test, reports plan and trials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptlab-iris-'));
+    const config = {
+      program: { template: 'predict', signature: 'sepal_length: float, sepal_width: float, petal_length: float, petal_width: float -> species: labels(setosa|versicolor|virginica)' },
+      data: { path: IRIS, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
+      metric: { kind: 'exact_match', field: 'species' },
+      optimizer: { kind: 'mipro_v2', auto: 'light', seed: 0 },
+      models: {
+        task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model' },
+        proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model' },
+      },
+      seed: 0,
+    };
+    const { code, result: r, stderr } = await optimize(dir, config);
+    expect(code, stderr).toBe(0);
+    expect(r.data).toMatchObject({ rows: 150, train: 30, val: 60, test: 60 });
+    expect(r.plan.optimizer).toBe('mipro_v2');
+    expect(r.trials.length).toBeGreaterThan(10);
+    expect(r.details.baselineTest.mean).toBeLessThan(0.5);
+    expect(r.scores.test).toBeGreaterThan(0.9);
+    expect(r.scores.val).toBeGreaterThanOrEqual(r.trials[0].score);
+    expect(r.usage.proposer.calls).toBe(r.plan.proposerCalls);
+    expect(stderr).toContain('Plan (mipro_v2)');
+  });
+
+  it('rejects a bad config listing every problem, with exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptlab-bad-'));
+    const { code, stderr } = await optimize(dir, {
+      program: { template: 'chain_of_thought', signature: 'word label' },
+      data: { split: { train: 0.5 } },
+      metric: { kind: 'nope' },
+      optimizer: { kind: 'mipro_v2', auto: 'enormous' },
+      models: { task: { provider: 'openai-compatible', baseURL: 'not a url', model: 'm' } },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('CONFIG_INVALID');
+    for (const part of ['program', 'data:', 'data.split.val', 'metric', 'optimizer.auto', 'models.task.baseURL']) expect(stderr).toContain(part);
+  });
+});
