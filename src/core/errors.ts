@@ -59,6 +59,10 @@ export type ErrorCode =
   | 'STORAGE_UNAVAILABLE'
   // local model (WebLLM)
   | 'WEBGPU_UNAVAILABLE' | 'MODEL_LOAD_FAILED' | 'MODEL_OUT_OF_MEMORY' | 'MODEL_DEVICE_LOST' | 'MODEL_ENGINE_DIED' | 'MODEL_TIMEOUT'
+  // browser runtime
+  | 'WORKER_CRASHED'
+  | 'RUN_LOCKED'
+  | 'RUN_NOT_FOUND'
   // anything we did not anticipate
   | 'INTERNAL';
 

@@ -5,10 +5,10 @@
  */
 import { parseDataset, splitExamples, suggestMapping, toExamples } from '../data';
 import type { DataSplits, DroppedRow, Example } from '../data/types';
-import { PlaygroundError, throwIfAborted } from '../errors';
+import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
 import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
 import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../lm';
-import type { CacheStore, LanguageModel, LMRole, UsageSnapshot } from '../lm/types';
+import type { CacheStore, LanguageModel, LMRequest, LMResponse, LMRole, UsageSnapshot } from '../lm/types';
 import { createMetric, type Metric } from '../metric';
 import { initialState, resolveProgram, type ResolvedProgram } from '../program/resolve';
 import { toPassages } from '../program/retrieve';
@@ -25,12 +25,23 @@ export interface RunHost {
   checkpoint?: unknown;
   /** Usage so far of the interrupted run (restored so the totals stay right). */
   usage?: UsageSnapshot;
+  /** Sees every LM call a run makes (cache hits included): the browser stores them as traces. */
+  observeCall?(call: ObservedCall): void;
   /** Reads a file named in the config (headless runner only). */
   readText?(path: string): Promise<string>;
   /** Where LM answers are cached (default: in memory for this run). */
   cache?: CacheStore;
   signal?: AbortSignal;
   onEvent?(event: RunEvent): void;
+}
+
+/** One LM call as made: messages exactly as sent, the answer exactly as received. */
+export interface ObservedCall {
+  role: LMRole;
+  request: LMRequest;
+  response?: LMResponse;
+  error?: ErrorData;
+  durationMs: number;
 }
 
 /** Progress events a run emits (the runner prints them; the UI shows them). */
@@ -185,7 +196,8 @@ function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache:
   const make = (role: LMRole, cfg: ModelConfig): LanguageModel => {
     let lm = raw.get(cfg);
     if (!lm) raw.set(cfg, (lm = host.createLM(cfg, role)));
-    return createAccountedLM({ lm, role, usage, cache });
+    const accounted = createAccountedLM({ lm, role, usage, cache });
+    return host.observeCall ? observed(accounted, role, host.observeCall.bind(host)) : accounted;
   };
   const m = config.models;
   return {
@@ -237,6 +249,24 @@ async function loadCorpora(config: RunConfig, table: { rows: Record<string, unkn
     return { passages };
   }
   return {};
+}
+
+function observed(lm: LanguageModel, role: LMRole, observe: (call: ObservedCall) => void): LanguageModel {
+  return {
+    id: lm.id,
+    maxConcurrency: lm.maxConcurrency,
+    async call(request, options) {
+      const started = performance.now();
+      try {
+        const response = await lm.call(request, options);
+        observe({ role, request, response, durationMs: performance.now() - started });
+        return response;
+      } catch (err) {
+        if (!isAbortError(err)) observe({ role, request, error: toErrorData(err), durationMs: performance.now() - started });
+        throw err;
+      }
+    },
+  };
 }
 
 function columnsOf(rows: Record<string, unknown>[]): string[] {

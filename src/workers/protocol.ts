@@ -1,0 +1,69 @@
+/**
+ * Everything that crosses the optimizer worker's boundary, in one types-only file (the
+ * comlink habit: one protocol, discriminated unions, plain data). Errors cross as
+ * `ErrorData` and are rebuilt as typed errors on the main thread; callbacks go through
+ * `Comlink.proxy`.
+ */
+import type { ParsedTable } from '../core/data/types';
+import type { ErrorData } from '../core/errors';
+import type { LMRequest, LMResponse, UsageSnapshot } from '../core/lm/types';
+import type { Plan, TrialRecord } from '../core/optimize/types';
+import type { RunConfig, RunEvent, RunResult } from '../core/runner';
+
+export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
+
+/** A message from a running run. `seq` orders them per run (also in the event log). */
+export type RunUpdate =
+  | { kind: 'event'; runId: string; seq: number; event: RunEvent }
+  | { kind: 'status'; runId: string; status: RunStatus; error?: ErrorData }
+  | { kind: 'usage'; runId: string; usage: UsageSnapshot }
+  | { kind: 'result'; runId: string; result: RunResult };
+
+/** Plain result wrapper: the worker never throws across the boundary. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+export interface StartRunRequest {
+  runId: string;
+  /** The config with API keys in memory (the worker redacts before storing anything). */
+  config: RunConfig;
+  /** Resume an interrupted/paused run from its stored checkpoint. */
+  resume?: boolean;
+  /** A short label for the runs list. */
+  title?: string;
+}
+
+export interface PlanRequest {
+  config: RunConfig;
+  latencyMs?: { task?: number; proposer?: number };
+}
+
+/** The optimizer worker's API (exposed with comlink). */
+export interface OptimizerWorkerApi {
+  /**
+   * Starts (or resumes) a run; updates stream to `listener`. Resolves when the run ends.
+   * `localModel` is the page's bridge to the WebLLM worker, needed when a role uses
+   * `provider: 'webllm'` (the page owns that worker because it also shows download progress).
+   */
+  start(request: StartRunRequest, listener: (update: RunUpdate) => void, localModel?: LocalModelBridge): Promise<Outcome<RunResult>>;
+  /** Stops a run at once, keeping its checkpoint; `start` with `resume: true` continues it. */
+  pause(runId: string): Promise<void>;
+  cancel(runId: string): Promise<void>;
+  /** The plan (trials, calls, estimated time) of a config before it runs. */
+  plan(request: PlanRequest): Promise<Outcome<Plan & { train: number; val: number; test: number }>>;
+  /** Parses pasted data off the main thread. */
+  parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<Outcome<ParsedTable>>;
+  /** Sends one tiny request to an endpoint to check URL, key and CORS. */
+  testConnection(model: RunConfig['models']['task']): Promise<Outcome<{ model: string; latencyMs: number; reply: string }>>;
+}
+
+/** The page's side of the local model, called from the optimizer worker (through comlink). */
+export interface LocalModelBridge {
+  /** The loaded model's id (part of cache keys). */
+  modelId(): Promise<string>;
+  call(request: LMRequest): Promise<Outcome<LMResponse>>;
+  /** Stops the generation in progress (web-llm's interruptGenerate). */
+  interrupt(): Promise<void>;
+}
+
+/** A stored run's trials, as the UI lists them. */
+export type StoredTrial = TrialRecord & { runId: string };
