@@ -1,0 +1,35 @@
+/**
+ * Browser persistence (IndexedDB via idb): datasets, programs, runs with their trials, event
+ * logs and traces, the LM-call cache, settings. Not part of the core: it uses browser globals
+ * but never imports UI code.
+ */
+export { openPromptLabDB, isQuotaError, quotaError, unavailableError, newId } from './db';
+export { storageEstimate, requestPersistence, type StorageEstimateInfo } from './estimate';
+export { DatasetStore, type DatasetInput, type DatasetSummary } from './dataset-store';
+export { ProgramStore, type ProgramInput } from './program-store';
+export { RunStore, assertNoSecrets, type NewRun, type RunPatch } from './run-store';
+export { TrialStore, EventLog, TraceStore, trialRow, eventRow, traceRow, type TraceInput } from './run-logs';
+export { SettingsStore } from './settings-store';
+export { IdbCacheStore, type IdbCacheOptions, type CacheStats } from './cache-store';
+export { WriteBatcher, type WriteOp, type WriteBatcherOptions } from './write-batcher';
+export { findSecrets } from './secrets';
+export { tabLockName, holdTabLock, liveTabIds } from './tabs';
+export {
+  DB_NAME,
+  DB_VERSION,
+  RUN_STATUSES,
+  STORE_NAMES,
+  upgradeSchema,
+  type CacheRow,
+  type DatasetRecord,
+  type EventRow,
+  type ProgramRecord,
+  type PromptLabDB,
+  type PromptLabSchema,
+  type RunRecord,
+  type RunStatus,
+  type StoredEvent,
+  type StoreName,
+  type TraceRow,
+  type TrialRow,
+} from './schema';

@@ -1,0 +1,138 @@
+/**
+ * A run's logs: its trials, its event log (replay and teaching mode) and its traces (every
+ * LM call exactly as sent and received). Rows are built by the `*Row` functions, which the
+ * WriteBatcher uses too, so the same checks apply however a row is written.
+ */
+import { PlaygroundError } from '../core/errors';
+import type { ChatMessage, TokenUsage } from '../core/lm/types';
+import type { TrialRecord } from '../core/optimize/types';
+import type { LMCallRecord } from '../core/program/types';
+import { quiet, writeTx } from './db';
+import type { EventRow, PromptLabDB, StoredEvent, TraceRow, TrialRow } from './schema';
+import { findSecrets } from './secrets';
+
+/** A trial as stored: the record plus its run. */
+export function trialRow(runId: string, trial: TrialRecord): TrialRow {
+  return { ...trial, runId };
+}
+
+/** An event-log entry. `seq` is the event's position in the run (the caller counts). */
+export function eventRow(runId: string, seq: number, event: StoredEvent, at: number = Date.now()): EventRow {
+  return { runId, seq, event, at };
+}
+
+/** Where an LM call happened within a run. */
+export interface TraceInput {
+  runId: string;
+  stepId: string;
+  call: LMCallRecord;
+  trialIndex?: number;
+  exampleId?: string;
+  at?: number;
+}
+
+/**
+ * A trace row holding only the call's messages, completion, model, sampling temperature and
+ * usage. Throws `INTERNAL` if a message carries anything but role and content (e.g. headers
+ * or a key): that would be a bug upstream, and storing it would leak the key.
+ */
+export function traceRow(input: TraceInput): TraceRow {
+  const { call } = input;
+  const leaks = findSecrets(input).concat(call.messages.flatMap((m, i) => extraFields(m).map((f) => `call.messages.${i}.${f}`)));
+  if (leaks.length > 0) {
+    throw new PlaygroundError('INTERNAL', `Refusing to store a trace with fields other than the messages: ${leaks.join(', ')}.`, {
+      hint: 'This is a bug in PromptLab: traces keep role and content only; please report it.',
+      details: { fields: leaks },
+    });
+  }
+  const row: TraceRow = {
+    runId: input.runId,
+    stepId: input.stepId,
+    messages: call.messages.map((m) => ({ role: m.role, content: m.content })),
+    completion: call.completion,
+    model: call.model,
+    usage: { promptTokens: call.usage.promptTokens, completionTokens: call.usage.completionTokens } satisfies TokenUsage,
+    cached: call.cached,
+    durationMs: call.durationMs,
+    at: input.at ?? Date.now(),
+  };
+  if (call.temperature !== undefined) row.temperature = call.temperature;
+  if (input.trialIndex !== undefined) row.trialIndex = input.trialIndex;
+  if (input.exampleId !== undefined) row.exampleId = input.exampleId;
+  return row;
+}
+
+function extraFields(m: ChatMessage): string[] {
+  return Object.keys(m).filter((k) => k !== 'role' && k !== 'content');
+}
+
+/** The key range of everything belonging to one run in a [runId, number] key or index. */
+export function runRange(runId: string): IDBKeyRange {
+  return IDBKeyRange.bound([runId, -Infinity], [runId, Infinity]);
+}
+
+/** Trials of runs, keyed [runId, index] (writing a trial again replaces it). */
+export class TrialStore {
+  constructor(private readonly db: PromptLabDB) {}
+
+  /** Writes trials in one transaction. Throws `STORAGE_QUOTA` when the disk is full. */
+  async put(runId: string, ...trials: TrialRecord[]): Promise<void> {
+    await writeTx(this.db, ['trials'], `save ${trials.length} trial(s) of run ${runId}`, async (tx) => {
+      await Promise.all(trials.map((t) => quiet(tx.store.put(trialRow(runId, t)))));
+    });
+  }
+
+  /** A run's trials in trial order, without the `runId` field. */
+  async list(runId: string): Promise<TrialRecord[]> {
+    const rows = await this.db.getAll('trials', runRange(runId));
+    return rows.map(({ runId: _r, ...trial }) => trial);
+  }
+
+  count(runId: string): Promise<number> {
+    return this.db.count('trials', runRange(runId));
+  }
+}
+
+/** Each run's events in emission order. */
+export class EventLog {
+  constructor(private readonly db: PromptLabDB) {}
+
+  /** Appends events in one transaction. */
+  async append(...rows: EventRow[]): Promise<void> {
+    await writeTx(this.db, ['events'], `save ${rows.length} event(s)`, async (tx) => {
+      await Promise.all(rows.map((r) => quiet(tx.store.add(r))));
+    });
+  }
+
+  /** A run's events in `seq` order, from `fromSeq` on (to continue a replay). */
+  async list(runId: string, fromSeq = 0): Promise<EventRow[]> {
+    return this.db.getAllFromIndex('events', 'runSeq', IDBKeyRange.bound([runId, fromSeq], [runId, Infinity]));
+  }
+
+  /** The next `seq` for a run (0 for a new run), to continue numbering after a resume. */
+  async nextSeq(runId: string): Promise<number> {
+    const cursor = await this.db.transaction('events').store.index('runSeq').openCursor(runRange(runId), 'prev');
+    return cursor ? cursor.value.seq + 1 : 0;
+  }
+}
+
+/** Every LM call of each run. */
+export class TraceStore {
+  constructor(private readonly db: PromptLabDB) {}
+
+  /** Stores calls in one transaction and resolves to their ids. Throws `INTERNAL` for a leaking row (see {@link traceRow}). */
+  async add(...inputs: TraceInput[]): Promise<number[]> {
+    const rows = inputs.map(traceRow);
+    return writeTx(this.db, ['traces'], `save ${rows.length} trace(s)`, (tx) => Promise.all(rows.map((r) => quiet(tx.store.add(r)))));
+  }
+
+  /** A run's calls in the order they were stored, optionally those of one trial only. */
+  async list(runId: string, opts: { trialIndex?: number } = {}): Promise<TraceRow[]> {
+    const rows = await this.db.getAllFromIndex('traces', 'runId', runId);
+    return opts.trialIndex === undefined ? rows : rows.filter((r) => r.trialIndex === opts.trialIndex);
+  }
+
+  count(runId: string): Promise<number> {
+    return this.db.countFromIndex('traces', 'runId', runId);
+  }
+}
