@@ -202,8 +202,11 @@ describe('resolveProgram: order and predictors', () => {
       { id: 'search', kind: 'retrieve', k: 3, corpus: { from: 'corpus', name: 'wiki' }, bind: { query: 'question' } },
     ];
     const p = resolveProgram(spec(steps, { answer: 'generate.answer' }));
-    expect(p.steps.map((s) => s.spec.id)).toEqual(['search', 'generate', 'note']);
-    expect(p.predictorIds).toEqual(['generate', 'note']);
+    const order = p.steps.map((s) => s.spec.id);
+    expect([...order].sort()).toEqual(['generate', 'note', 'search']);
+    expect(order.indexOf('search')).toBeLessThan(order.indexOf('generate'));
+    // predictorIds follow the execution order.
+    expect(p.predictorIds).toEqual(order.filter((id) => id !== 'search'));
   });
 
   it('keeps the listed order for independent steps', () => {
