@@ -18,6 +18,8 @@ export interface LMRequest {
    * entries (DSPy's `rollout_id`). It is never sent to the model.
    */
   rolloutId?: number | string;
+  /** Which program step makes the call (for traces). Never sent, and not part of the cache key. */
+  tag?: string;
 }
 
 export interface TokenUsage {

@@ -86,7 +86,7 @@ async function runPredictor(
   const temperature = ctx.temperature ?? 0;
   const started = performance.now();
   const response = await ctx.lm.call(
-    { messages, temperature, ...(ctx.maxTokens !== undefined && { maxTokens: ctx.maxTokens }), ...(ctx.rolloutId !== undefined && { rolloutId: ctx.rolloutId }) },
+    { messages, temperature, tag: step.spec.id, ...(ctx.maxTokens !== undefined && { maxTokens: ctx.maxTokens }), ...(ctx.rolloutId !== undefined && { rolloutId: ctx.rolloutId }) },
     ctx.signal ? { signal: ctx.signal } : {},
   );
   const completion = response.completions[0] ?? '';

@@ -46,7 +46,7 @@ export interface ObservedCall {
 
 /** Progress events a run emits (the runner prints them; the UI shows them). */
 export type RunEvent =
-  | { type: 'optimizer'; event: OptimizerEvent }
+  | { type: 'optimizer'; event: OptimizerEvent; /** On checkpoints: usage so far, to restore on resume. */ usage?: UsageSnapshot }
   | { type: 'data'; rows: number; dropped: number; train: number; val: number; test: number }
   | { type: 'phase'; phase: string; status: 'start' | 'end'; detail?: string }
   | { type: 'progress'; phase: string; done: number; total: number }
@@ -133,7 +133,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
       ...(host.signal && { signal: host.signal }),
       ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
       ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
-      emit: (event) => host.onEvent?.({ type: 'optimizer', event }),
+      emit: (event) => host.onEvent?.({ type: 'optimizer', event, ...(event.type === 'checkpoint' && { usage: prep.usage.snapshot() }) }),
       usage: () => prep.usage.snapshot(),
     }, options, host.checkpoint);
     state = result.state;
