@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/tpe.bench.ts --out FILE [--options '{"confirmEvaluations":1}'] [--name N]
  *                              [--optuna-local /tmp/tpe-anchor/results/optuna_tpe.json]
+ *                              [--seeds 100-299]   (development seeds: short summary only)
  *
  * 1. conformance: the reference harness's random_ref check (fails loudly);
  * 2. an untimed warm-up (JIT);
@@ -19,7 +20,7 @@ import path from 'node:path';
 import { Rng } from '../src/core/util/random';
 import { TpeSampler, type TpeOptions, type TpeTrial } from '../src/core/optimize/tpe';
 import { conformance, loadHarness, readJson, ANCHOR_DIR, type AnchorOptimizer, type AnchorProblem } from './tpe/harness';
-import { renderComparison, type AnchorResult } from './tpe/compare';
+import { pooled, renderComparison, type AnchorResult } from './tpe/compare';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,6 +43,12 @@ function makeOptimizer(prob: AnchorProblem, runSeed: number, options: TpeOptions
   };
 }
 
+/** `a-b` (inclusive) as a list of run seeds. */
+function seedRange(spec: string): number[] {
+  const [a, b] = spec.split('-').map(Number) as [number, number];
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
 async function main(): Promise<void> {
   const out = arg('out');
   if (!out) throw new Error('usage: npx tsx bench/tpe.bench.ts --out FILE');
@@ -59,11 +66,21 @@ async function main(): Promise<void> {
   const description = `TpeSampler(space, ${JSON.stringify(resolved)}) from src/core/optimize/tpe; `
     + 'suggest(history, new Rng(run_seed)) per ask, history = every told (params, value); maximize.';
   const cpu = os.cpus()[0]?.model ?? 'unknown';
+  const seedsArg = arg('seeds');
+  const seeds = seedsArg ? seedRange(seedsArg) : undefined;
   const { result } = await h.runBenchmark(problems, (p, s) => makeOptimizer(p, s, options), arg('name') ?? 'promptlab_tpe',
-    description, { env: { cpu, n_cpus: os.cpus().length } });
+    description, { env: { cpu, n_cpus: os.cpus().length }, ...(seeds ? { seeds } : {}) });
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
 
+  if (seeds) {
+    // Development seeds (not the protocol's 0..19): no paired comparison with the anchors.
+    const r = result as unknown as AnchorResult;
+    const per = Object.entries(r.problems).map(([pid, p]) => `${pid.slice(0, 2)}=${(p.at['40']?.['best_mean']?.mean ?? NaN).toFixed(4)}`);
+    console.log(`seeds ${seedsArg}: pooled@40 best_mean=${pooled(r, 'best_mean').toFixed(3)} best_noisy=${pooled(r, 'best_noisy').toFixed(3)} `
+      + `true_seen=${pooled(r, 'best_true_seen').toFixed(3)} | best_mean@40 ${per.join(' ')}`);
+    return;
+  }
   const localPath = arg('optuna-local');
   const optunaLocal = localPath ? (JSON.parse(fs.readFileSync(localPath, 'utf8')) as AnchorResult) : undefined;
   console.log(renderComparison(result as unknown as AnchorResult, readJson<AnchorResult>('results/optuna_tpe.json'),

@@ -32,6 +32,12 @@ export interface TpeOptions {
    * proposing new ones. 1 never re-evaluates on purpose (Optuna). Default 2.
    */
   confirmEvaluations?: number;
+  /**
+   * Among the candidates drawn from l(x), prefer the best one that was never evaluated, as
+   * long as it looks more like the good group than the bad one (l > g). Re-evaluations are
+   * then decided by `confirmEvaluations`, not by TPE re-proposing its good group. Default true.
+   */
+  preferUnseen?: boolean;
 }
 
 /** Per-parameter view of the two densities (marginals in multivariate mode). */
