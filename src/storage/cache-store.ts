@@ -53,6 +53,8 @@ export class IdbCacheStore implements CacheStore {
   private readonly opts: Required<Omit<IdbCacheOptions, 'maxBytes'>>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** A flush is chained but has not taken the queue yet: later writes will ride along. */
+  private flushQueued = false;
 
   constructor(private readonly db: PromptLabDB, opts: IdbCacheOptions = {}) {
     this.maxBytes = opts.maxBytes ?? 200e6;
@@ -98,6 +100,7 @@ export class IdbCacheStore implements CacheStore {
   flush(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.flushQueued = true;
     this.chain = this.chain.then(() => this.flushOnce());
     return this.chain;
   }
@@ -137,11 +140,13 @@ export class IdbCacheStore implements CacheStore {
   }
 
   private schedule(): void {
-    if (this.pending.size + this.touches.size >= this.opts.maxPending) void this.flush();
-    else if (this.timer === undefined) this.timer = setTimeout(() => void this.flush(), this.opts.flushIntervalMs);
+    const full = this.pending.size + this.touches.size >= this.opts.maxPending;
+    if (full && !this.flushQueued) void this.flush();
+    else if (!full && this.timer === undefined) this.timer = setTimeout(() => void this.flush(), this.opts.flushIntervalMs);
   }
 
   private async flushOnce(): Promise<void> {
+    this.flushQueued = false;
     if (this.pending.size === 0 && this.touches.size === 0) return;
     const writes = [...this.pending.values()];
     const touches = [...this.touches];

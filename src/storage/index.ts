@@ -2,6 +2,14 @@
  * Browser persistence (IndexedDB via idb): datasets, programs, runs with their trials, event
  * logs and traces, the LM-call cache, settings. Not part of the core: it uses browser globals
  * but never imports UI code.
+ *
+ * Wiring in the optimizer worker, in short: open once (`openPromptLabDB`), create the run with
+ * its redacted config, feed trials / events / traces to one `WriteBatcher` (with
+ * `makeRoom: (n) => cache.evict(n)`), and at every trial boundary
+ * `await batcher.flush(); await cache.flush(); await runs.saveCheckpoint(id, checkpoint, usage)`,
+ * in that order, so a checkpoint never refers to trials or cached answers that were not saved
+ * (a resumed run then replays the same LM answers from the cache). On page start, call
+ * `holdTabLock(tabId)` then `runs.markInterruptedOnStartup()`.
  */
 export { openPromptLabDB, isQuotaError, quotaError, unavailableError, newId } from './db';
 export { storageEstimate, requestPersistence, type StorageEstimateInfo } from './estimate';

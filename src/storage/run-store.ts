@@ -12,6 +12,7 @@ import type { Plan } from '../core/optimize/types';
 import type { RunConfig } from '../core/runner/config';
 import type { RunResult } from '../core/runner/run';
 import { newId, quiet, writeTx } from './db';
+import { runRange } from './run-logs';
 import type { PromptLabDB, RunRecord, RunStatus } from './schema';
 import { findSecrets } from './secrets';
 import { liveTabIds } from './tabs';
@@ -96,7 +97,7 @@ export class RunStore {
   /** Deletes a run with all its trials, events and traces, in one transaction. */
   async delete(id: string): Promise<{ trials: number; events: number; traces: number }> {
     return writeTx(this.db, ['runs', 'trials', 'events', 'traces'], `delete run ${id}`, async (tx) => {
-      const run = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+      const run = runRange(id);
       const trials = tx.objectStore('trials');
       const [trialKeys, eventKeys, traceKeys] = await Promise.all([
         trials.getAllKeys(run),

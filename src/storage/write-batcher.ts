@@ -39,6 +39,8 @@ export class WriteBatcher {
   private readonly opts: Required<Omit<WriteBatcherOptions, 'makeRoom'>> & Pick<WriteBatcherOptions, 'makeRoom'>;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** A flush is chained but has not taken the queue yet: later writes will ride along. */
+  private flushQueued = false;
   private failures = 0;
   private closed = false;
 
@@ -67,8 +69,9 @@ export class WriteBatcher {
   enqueue(op: WriteOp): void {
     if (this.closed) throw new PlaygroundError('INTERNAL', `A write to "${op.store}" arrived after its batcher was closed.`, { hint: 'This is a bug in PromptLab; please report it.' });
     this.queue.push(op);
-    if (this.queue.length >= this.opts.maxItems) this.background();
-    else this.arm(this.opts.intervalMs);
+    const full = this.queue.length >= this.opts.maxItems;
+    if (full && !this.flushQueued) this.background();
+    else if (!full) this.arm(this.opts.intervalMs);
   }
 
   /**
@@ -78,6 +81,7 @@ export class WriteBatcher {
    */
   flush(): Promise<void> {
     this.disarm();
+    this.flushQueued = true;
     // Why: a failed earlier flush has already been reported; it must not fail this one.
     this.chain = this.chain.catch(() => undefined).then(() => this.flushOnce());
     return this.chain;
@@ -91,6 +95,7 @@ export class WriteBatcher {
   }
 
   private async flushOnce(): Promise<void> {
+    this.flushQueued = false;
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
