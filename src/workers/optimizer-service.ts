@@ -40,8 +40,9 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
         const existing = await runs.get(runId);
         if (req.resume && !existing) throw new PlaygroundError('RUN_NOT_FOUND', `Run ${runId} is not stored on this device.`, { hint: 'Start a new run.' });
         if (existing && !req.resume) throw new PlaygroundError('RUN_LOCKED', `Run ${runId} already exists.`, { hint: 'Resume it or start a new run.' });
-        if (existing) await runs.update(runId, { status: 'running', error: undefined as never });
-        else await runs.create({ id: runId, ...(req.title && { name: req.title }), config: redactConfig(req.config), status: 'running' });
+        const owner = req.tabId ? { ownerTab: req.tabId } : {};
+        if (existing) await runs.update(runId, { status: 'running', error: undefined as never, ...owner });
+        else await runs.create({ id: runId, ...(req.title && { name: req.title }), config: redactConfig(req.config), status: 'running', ...owner });
         listener({ kind: 'status', runId, status: 'running' });
         const w = new WriteBatcher(db, { makeRoom: (bytes) => cache.evict(bytes) });
         batcher = w;

@@ -30,6 +30,8 @@ export interface StartRunRequest {
   resume?: boolean;
   /** A short label for the runs list. */
   title?: string;
+  /** The tab driving the run (it holds its Web Lock, so a closed tab shows the run as interrupted). */
+  tabId?: string;
 }
 
 export interface PlanRequest {
