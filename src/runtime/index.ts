@@ -20,3 +20,5 @@ export { WorkerEngineClient, createLLMWorker, type WorkerLike } from './webllm-w
 export { listCachedModels, deleteCachedModel, storageEstimate, type CachedModel, type CacheConfig } from './webllm-cache';
 export { mapWebLLMError } from './webllm-errors';
 export type { CacheBackend, CustomModelRecord, EngineConfig, LocalEngine, EngineCacheHost, CachedModelStatus } from './webllm-protocol';
+export { createLocalModelBridge } from './local-model-bridge';
+export { RunClient, createOptimizerWorker } from './run-client';
