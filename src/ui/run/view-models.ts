@@ -1,0 +1,264 @@
+/**
+ * Pure derivations behind the run view: chart geometry, table rows, proposals, demo sets,
+ * usage rows and the original-vs-optimized diff. Components render these; they compute nothing.
+ */
+import type { LMRole, UsageSnapshot } from '../../core/lm/types';
+import { LM_ROLES } from '../../core/lm/types';
+import type { DemoSetKind, ProposerContext, TrialKind, TrialRecord } from '../../core/optimize/types';
+import type { Demo, ProgramSpec, ProgramState } from '../../core/program/types';
+import { initialState, resolveProgram } from '../../core/program/resolve';
+import type { RunEvent, RunResult } from '../../core/runner';
+
+/** Optimizer events out of a run's event list. */
+export function optimizerEvents(events: readonly RunEvent[]) {
+  return events.flatMap((e) => (e.type === 'optimizer' ? [e.event] : []));
+}
+
+/** "I2 · D0" for one predictor; "generate I2 D0 · answer I1 D3" for several. */
+export function paramLabel(params: Record<string, number>): string {
+  const byPred = new Map<string, { i?: number; d?: number }>();
+  for (const [name, value] of Object.entries(params)) {
+    const dot = name.lastIndexOf('.');
+    const pred = dot < 0 ? name : name.slice(0, dot);
+    const kind = dot < 0 ? '' : name.slice(dot + 1);
+    const entry = byPred.get(pred) ?? {};
+    if (kind === 'instruction') entry.i = value;
+    else if (kind === 'demos') entry.d = value;
+    byPred.set(pred, entry);
+  }
+  const one = (e: { i?: number; d?: number }) => [e.i !== undefined ? `I${e.i}` : '', e.d !== undefined ? `D${e.d}` : ''].filter(Boolean).join(' ');
+  if (byPred.size === 0) return '—';
+  if (byPred.size === 1) return one([...byPred.values()][0]!).replace(' ', ' · ');
+  return [...byPred].map(([pred, e]) => `${pred} ${one(e)}`).join(' · ');
+}
+
+export interface TrialRow {
+  index: number;
+  kind: TrialKind;
+  kindLabel: string;
+  params: string;
+  score: string;
+  n: number;
+  sent: number;
+  cached: number;
+  errors: number;
+  isBest: boolean;
+}
+
+const KIND_LABEL: Record<TrialKind, string> = { default: 'baseline (full)', minibatch: 'minibatch', full: 'full eval', candidate: 'candidate' };
+
+/** Rows of the trial table; the best full evaluation is flagged. */
+export function trialRows(trials: readonly TrialRecord[]): TrialRow[] {
+  const best = bestFull(trials);
+  return trials.map((t) => ({
+    index: t.index,
+    kind: t.kind,
+    kindLabel: KIND_LABEL[t.kind],
+    params: paramLabel(t.params),
+    score: pct(t.score),
+    n: t.n,
+    sent: t.calls.sent,
+    cached: t.calls.cacheHits,
+    errors: t.errors,
+    isBest: best?.index === t.index,
+  }));
+}
+
+/** Trials that count as full evaluations (the only ones that can win). */
+export function isFull(t: TrialRecord): boolean {
+  return t.kind === 'full' || t.kind === 'default' || t.kind === 'candidate';
+}
+
+export function bestFull(trials: readonly TrialRecord[]): TrialRecord | undefined {
+  let best: TrialRecord | undefined;
+  for (const t of trials) if (isFull(t) && (!best || t.score > best.score)) best = t;
+  return best;
+}
+
+export function pct(x: number | undefined, digits = 1): string {
+  return x === undefined || Number.isNaN(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export interface ChartPoint {
+  index: number;
+  x: number;
+  y: number;
+  score: number;
+  full: boolean;
+  label: string;
+}
+
+export interface ChartModel {
+  width: number;
+  height: number;
+  points: ChartPoint[];
+  /** SVG path of the best full score so far (a step line), or '' before any full evaluation. */
+  bestPath: string;
+  yTicks: { y: number; label: string }[];
+  xTicks: { x: number; label: string }[];
+  plot: { left: number; top: number; right: number; bottom: number };
+}
+
+/**
+ * Chart geometry: trial index on x, score (0..1) on y; minibatch trials small, full
+ * evaluations large, and the best-so-far line over full evaluations only (minibatch scores
+ * never pick the winner, so they never raise the line).
+ */
+export function chartModel(trials: readonly TrialRecord[], width: number, height: number, plannedTrials = 0): ChartModel {
+  const plot = { left: 40, top: 12, right: width - 12, bottom: height - 26 };
+  const maxIndex = Math.max(1, plannedTrials - 1, ...trials.map((t) => t.index));
+  const sx = (i: number) => plot.left + (i / maxIndex) * (plot.right - plot.left);
+  const sy = (s: number) => plot.bottom - Math.min(1, Math.max(0, s)) * (plot.bottom - plot.top);
+  const points = trials.map((t) => ({
+    index: t.index,
+    x: round(sx(t.index)),
+    y: round(sy(t.score)),
+    score: t.score,
+    full: isFull(t),
+    label: `Trial ${t.index} (${KIND_LABEL[t.kind]}, ${paramLabel(t.params)}): ${pct(t.score)} on ${t.n} examples`,
+  }));
+  let best = -1;
+  const segs: string[] = [];
+  for (const t of trials) {
+    if (!isFull(t) || t.score <= best) continue;
+    const x = round(sx(t.index));
+    if (best < 0) segs.push(`M${x},${round(sy(t.score))}`);
+    else segs.push(`H${x}`, `V${round(sy(t.score))}`);
+    best = t.score;
+  }
+  if (segs.length) segs.push(`H${round(sx(Math.max(maxIndex, trials.at(-1)?.index ?? 0)))}`);
+  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((s) => ({ y: round(sy(s)), label: `${s * 100}%` }));
+  const step = Math.max(1, Math.ceil(maxIndex / 8));
+  const xTicks: { x: number; label: string }[] = [];
+  for (let i = 0; i <= maxIndex; i += step) xTicks.push({ x: round(sx(i)), label: String(i) });
+  return { width, height, points, bestPath: segs.join(' '), yTicks, xTicks, plot };
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+export interface ProposalView {
+  predictor: string;
+  index: number;
+  instruction: string;
+  tip: string;
+  context: ProposerContext;
+}
+
+/** Proposed instructions in order (index 0, the original, is not proposed and not listed). */
+export function proposals(events: readonly RunEvent[]): ProposalView[] {
+  return optimizerEvents(events).flatMap((e) => (e.type === 'instruction_proposed' ? [{ predictor: e.predictor, index: e.index, instruction: e.instruction, tip: e.tip, context: e.context }] : []));
+}
+
+export function datasetSummary(events: readonly RunEvent[]): { summary: string; observations: string[] } | undefined {
+  for (const e of optimizerEvents(events)) if (e.type === 'dataset_summary') return { summary: e.summary, observations: e.observations };
+  return undefined;
+}
+
+export interface DemoSetView {
+  set: number;
+  kind: DemoSetKind;
+  kindLabel: string;
+  demos: Record<string, Demo[]>;
+  count: number;
+}
+
+const SET_LABEL: Record<DemoSetKind, string> = { zero_shot: 'zero-shot (no demos)', labeled: 'labeled only', bootstrap: 'bootstrapped', shuffled_bootstrap: 'shuffled bootstrap' };
+
+export function demoSets(events: readonly RunEvent[]): DemoSetView[] {
+  return optimizerEvents(events).flatMap((e) =>
+    e.type === 'demo_set' ? [{ set: e.set, kind: e.kind, kindLabel: SET_LABEL[e.kind], demos: e.demos, count: Object.values(e.demos).reduce((a, d) => a + d.length, 0) }] : [],
+  );
+}
+
+/** One demo's fields as "name: value" lines. */
+export function demoText(demo: Demo): string {
+  return Object.entries(demo.fields).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
+}
+
+export interface UsageRow {
+  role: LMRole;
+  calls: number;
+  cacheHits: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Usage by role, roles with no calls left out. */
+export function usageRows(usage: UsageSnapshot | undefined): UsageRow[] {
+  if (!usage) return [];
+  return LM_ROLES.flatMap((role) => {
+    const u = usage[role];
+    return u && (u.calls > 0 || u.cacheHits > 0 || u.failures > 0) ? [{ role, ...u }] : [];
+  });
+}
+
+export type DiffPart = { op: 'same' | 'add' | 'del'; text: string };
+
+/** Word-level diff (LCS over whitespace-separated tokens; instructions are short). */
+export function wordDiff(before: string, after: string): DiffPart[] {
+  const a = before.split(/(\s+)/).filter((t) => t !== '');
+  const b = after.split(/(\s+)/).filter((t) => t !== '');
+  if (a.length * b.length > 250_000) return [{ op: 'del', text: before }, { op: 'add', text: after }];
+  const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) dp[i]![j] = a[i] === b[j] ? dp[i + 1]![j + 1]! + 1 : Math.max(dp[i + 1]![j]!, dp[i]![j + 1]!);
+  const out: DiffPart[] = [];
+  const push = (op: DiffPart['op'], text: string) => {
+    const last = out.at(-1);
+    if (last && last.op === op) last.text += text;
+    else out.push({ op, text });
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) (push('same', a[i]!), i++, j++);
+    else if (dp[i + 1]![j]! >= dp[i]![j + 1]!) push('del', a[i++]!);
+    else push('add', b[j++]!);
+  }
+  while (i < a.length) push('del', a[i++]!);
+  while (j < b.length) push('add', b[j++]!);
+  return out;
+}
+
+export interface PredictorDiff {
+  predictor: string;
+  instruction: DiffPart[];
+  changed: boolean;
+  before: { instruction: string; demos: Demo[] };
+  after: { instruction: string; demos: Demo[] };
+}
+
+/** Original vs optimized instruction and demos, per predictor. */
+export function programDiff(spec: ProgramSpec, optimized: ProgramState, original?: ProgramState): PredictorDiff[] {
+  const base = original ?? initialState(resolveProgram(spec));
+  return Object.keys(optimized).map((predictor) => {
+    const before = base[predictor] ?? { instruction: '', demos: [] };
+    const after = optimized[predictor]!;
+    return {
+      predictor,
+      instruction: wordDiff(before.instruction, after.instruction),
+      changed: before.instruction !== after.instruction || JSON.stringify(before.demos) !== JSON.stringify(after.demos),
+      before: { instruction: before.instruction, demos: before.demos },
+      after: { instruction: after.instruction, demos: after.demos },
+    };
+  });
+}
+
+/** The diff of a finished run's program against its starting state. */
+export function resultDiff(result: RunResult): PredictorDiff[] {
+  const cfg = result.config.program;
+  const original = 'spec' in cfg && cfg.state ? cfg.state : undefined;
+  return programDiff(result.program.spec, result.program.state, original);
+}
+
+/** "1m 05s" */
+export function duration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}

@@ -1,0 +1,176 @@
+/**
+ * Teaching mode's view models, derived from a run's events and trials (live or replayed):
+ * what bootstrap kept and rejected, what TPE saw when it picked each trial (l(x) and g(x) per
+ * parameter, the ratio), and each configuration's minibatch scores around its full score.
+ */
+import type { ErrorData } from '../../core/errors';
+import type { TrialKind, TrialRecord } from '../../core/optimize/types';
+import type { Demo } from '../../core/program/types';
+import type { TpeExplanation } from '../../core/optimize/tpe/types';
+import type { RunEvent } from '../../core/runner';
+import { canonicalJson } from '../../core/util/hash';
+import { isFull, optimizerEvents, paramLabel } from '../run/view-models';
+
+export interface BootstrapRow {
+  set: number;
+  exampleId: string;
+  round: number;
+  score: number;
+  kept: boolean;
+  /** Kept rows: the demo per predictor it produced. */
+  demos: { predictor: string; demo: Demo }[];
+  error?: ErrorData;
+}
+
+/** Training rows bootstrap tried, per demo set, in the order it tried them. */
+export function bootstrapRows(events: readonly RunEvent[]): BootstrapRow[] {
+  const rows: BootstrapRow[] = [];
+  const kept = new Map<string, BootstrapRow>();
+  for (const e of optimizerEvents(events)) {
+    if (e.type === 'demo_bootstrapped') {
+      const key = `${e.set}:${e.round}:${e.exampleId}`;
+      let row = kept.get(key);
+      if (!row) {
+        row = { set: e.set, exampleId: e.exampleId, round: e.round, score: e.score, kept: true, demos: [] };
+        kept.set(key, row);
+        rows.push(row);
+      }
+      row.demos.push({ predictor: e.predictor, demo: e.demo });
+    } else if (e.type === 'bootstrap_rejected') {
+      rows.push({ set: e.set, exampleId: e.exampleId, round: e.round, score: e.score, kept: false, demos: [], ...(e.error && { error: e.error }) });
+    }
+  }
+  return rows;
+}
+
+export interface DensityChoice {
+  choice: number;
+  /** l(x): share of the good group's density on this choice. */
+  good: number;
+  /** g(x): share of the bad group's density. */
+  bad: number;
+  /** l(x)/g(x). */
+  ratio: number;
+  chosen: boolean;
+}
+
+export interface TpeParamView {
+  name: string;
+  choices: DensityChoice[];
+  /** The choice with the largest l/g ratio (what TPE favours for this parameter alone). */
+  favoured: number;
+}
+
+export interface TpeStepView {
+  trial: number;
+  kind: TrialKind;
+  params: Record<string, number>;
+  paramsLabel: string;
+  mode: TpeExplanation['mode'];
+  /** Plain-language account of why this configuration was picked. */
+  why: string;
+  observations: number;
+  good: number;
+  bad: number;
+  densities: TpeParamView[];
+  /** log l(x) - log g(x) of the picked configuration (NaN when not from TPE). */
+  chosenScore: number;
+  candidates: number;
+  /** The trial's score once it finished. */
+  score?: number;
+}
+
+/** Every search trial that carries a TPE explanation, in order. */
+export function tpeSteps(events: readonly RunEvent[], trials: readonly TrialRecord[]): TpeStepView[] {
+  const scores = new Map(trials.map((t) => [t.index, t.score]));
+  const out: TpeStepView[] = [];
+  for (const e of optimizerEvents(events)) {
+    if (e.type !== 'trial_start' || !isExplanation(e.explanation)) continue;
+    const x = e.explanation;
+    const densities = Object.entries(x.params).map(([name, d]) => paramView(name, d.good, d.bad, e.params[name]));
+    const score = scores.get(e.trial);
+    out.push({
+      trial: e.trial,
+      kind: e.kind,
+      params: e.params,
+      paramsLabel: paramLabel(e.params),
+      mode: x.mode,
+      why: explain(x),
+      observations: x.observations,
+      good: x.good,
+      bad: x.bad,
+      densities,
+      chosenScore: typeof x.chosenScore === 'number' ? x.chosenScore : NaN,
+      candidates: x.candidates.length,
+      ...(score !== undefined && { score }),
+    });
+  }
+  return out;
+}
+
+function paramView(name: string, good: readonly number[], bad: readonly number[], chosen: number | undefined): TpeParamView {
+  const choices = good.map((g, i) => {
+    const b = bad[i] ?? 0;
+    return { choice: i, good: g, bad: b, ratio: b > 0 ? g / b : g > 0 ? Infinity : 0, chosen: i === chosen };
+  });
+  let favoured = 0;
+  for (const c of choices) if (c.ratio > choices[favoured]!.ratio) favoured = c.choice;
+  return { name, choices, favoured };
+}
+
+function explain(x: TpeExplanation): string {
+  if (x.mode === 'startup') {
+    return `Startup trial: with only ${x.trials} finished trial${x.trials === 1 ? '' : 's'}, TPE has too little evidence to model, so it picks every parameter uniformly at random.`;
+  }
+  if (x.mode === 'confirm') {
+    return 'Confirmation: the configuration with the best mean minibatch score has too few evaluations, so it is scored again on a fresh minibatch before TPE trusts it.';
+  }
+  return `TPE split the ${x.observations} observed configurations into a good group (the best ${x.good}) and a bad group (the other ${x.bad}), fitted a density to each — l(x) for good, g(x) for bad — drew ${x.candidates.length} candidates from l(x), and picked the one with the largest l(x)/g(x) (log ratio ${typeof x.chosenScore === 'number' && Number.isFinite(x.chosenScore) ? x.chosenScore.toFixed(2) : 'n/a'}): a configuration that looks like past winners and unlike past losers.`;
+}
+
+function isExplanation(x: unknown): x is TpeExplanation {
+  return typeof x === 'object' && x !== null && 'mode' in x && 'params' in x && typeof (x as TpeExplanation).params === 'object';
+}
+
+export interface CloudView {
+  key: string;
+  params: Record<string, number>;
+  label: string;
+  minibatch: { trial: number; score: number }[];
+  mean: number;
+  full?: number;
+  /** Mean minibatch score minus full score: how much the minibatches flattered (or hid) it. */
+  gap?: number;
+}
+
+/**
+ * Each configuration's minibatch scores next to its full score: configurations with a full
+ * evaluation first (by full score), then the rest by mean.
+ */
+export function minibatchClouds(trials: readonly TrialRecord[]): CloudView[] {
+  const groups = new Map<string, CloudView>();
+  for (const t of trials) {
+    const key = canonicalJson(t.params);
+    const g = groups.get(key) ?? { key, params: t.params, label: paramLabel(t.params), minibatch: [], mean: NaN };
+    if (t.kind === 'minibatch') g.minibatch.push({ trial: t.index, score: t.score });
+    else if (isFull(t)) g.full = Math.max(g.full ?? -Infinity, t.score);
+    groups.set(key, g);
+  }
+  const out = [...groups.values()].filter((g) => g.minibatch.length > 0 || g.full !== undefined);
+  for (const g of out) {
+    g.mean = g.minibatch.length ? g.minibatch.reduce((a, m) => a + m.score, 0) / g.minibatch.length : NaN;
+    if (g.full !== undefined && g.minibatch.length) g.gap = g.mean - g.full;
+  }
+  return out.sort((a, b) => (b.full ?? -1) - (a.full ?? -1) || (b.mean || 0) - (a.mean || 0));
+}
+
+/** The steps of the guided walk. */
+export const TEACH_STEPS = [
+  { id: 'overview', title: 'The run' },
+  { id: 'bootstrap', title: 'Bootstrap demos' },
+  { id: 'propose', title: 'Proposals' },
+  { id: 'tpe', title: 'TPE search' },
+  { id: 'noise', title: 'Minibatch vs full' },
+  { id: 'result', title: 'Result' },
+] as const;
+export type TeachStepId = (typeof TEACH_STEPS)[number]['id'];

@@ -1,0 +1,89 @@
+/**
+ * A real (small) MIPROv2 run in Node over the scripted word world, turned into a run bundle:
+ * what teaching mode replays. Enough trials that TPE leaves its random startup and fits
+ * densities. Used by the unit tests and by the teaching browser test.
+ */
+import { evaluate } from '../../../src/core/evaluate';
+import type { LanguageModel } from '../../../src/core/lm/types';
+import { runOptimizer } from '../../../src/core/optimize';
+import { redactConfig, type RunConfig, type RunEvent, type RunResult } from '../../../src/core/runner';
+import { createBundle, type BundleTrace, type RunBundle } from '../../../src/ui/bundle';
+import { makeWorld } from '../optimize/harness';
+
+export const FIXTURE_CONFIG: RunConfig = {
+  program: { template: 'chain_of_thought', signature: 'word -> label' },
+  data: { text: 'word,label\n…', split: { train: 40, val: 60, test: 60 } },
+  metric: { kind: 'exact_match', field: 'label' },
+  optimizer: { kind: 'mipro_v2', auto: 'light', numTrials: 16, sampler: { nStartupTrials: 5 } },
+  models: {
+    task: { provider: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1', model: 'task-model', apiKey: 'sk-secret-never-exported' },
+    proposer: { provider: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1', model: 'proposer-model' },
+  },
+  seed: 0,
+};
+
+function recording(lm: LanguageModel, traces: BundleTrace[], stepId: string): LanguageModel {
+  return {
+    id: lm.id,
+    maxConcurrency: lm.maxConcurrency,
+    async call(request, options) {
+      const started = Date.now();
+      const response = await lm.call(request, options);
+      traces.push({
+        stepId: request.tag ?? stepId,
+        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        completion: response.completions[0] ?? '',
+        model: response.model,
+        usage: response.usage,
+        cached: response.cached ?? false,
+        durationMs: Date.now() - started,
+        at: started,
+        ...(request.temperature !== undefined && { temperature: request.temperature }),
+      });
+      return response;
+    },
+  };
+}
+
+/** Runs MIPROv2 on the word world and returns its bundle (keys stripped by redactConfig). */
+export async function makeRunBundle(): Promise<RunBundle> {
+  const w = makeWorld({ train: 40, val: 60, hard: true });
+  const traces: BundleTrace[] = [];
+  w.ctx.lms = {
+    task: recording(w.ctx.lms.task, traces, 'generate'),
+    teacher: recording(w.ctx.lms.teacher, traces, 'generate'),
+    proposer: recording(w.ctx.lms.proposer, traces, 'proposer'),
+  };
+  const events: RunEvent[] = [{ type: 'data', rows: 160, dropped: 0, train: 40, val: 60, test: 60 }];
+  w.ctx.emit = (event) => events.push({ type: 'optimizer', event });
+  const { kind: _k, ...options } = FIXTURE_CONFIG.optimizer as Record<string, unknown>;
+  const r = await runOptimizer('mipro_v2', w.ctx, options);
+  const ctx = { lm: w.ctx.lms.task };
+  const score = async (state: typeof r.state) => {
+    const e = await evaluate({ program: w.ctx.program, state, examples: w.test, metric: w.ctx.metric, ctx, omitTraces: true });
+    return { mean: e.mean, ci95: e.ci95, n: e.n, errors: e.errors };
+  };
+  const test = await score(r.state);
+  const baselineTest = await score(w.ctx.state);
+  events.push({ type: 'score', split: 'test', which: 'optimized', mean: test.mean, n: test.n }, { type: 'score', split: 'test', which: 'baseline', mean: baselineTest.mean, n: baselineTest.n });
+  const config = redactConfig(FIXTURE_CONFIG);
+  const result: RunResult = {
+    version: 1,
+    scores: { val: r.valScore ?? 0, test: test.mean },
+    details: { val: { mean: r.valScore ?? 0, ci95: { lo: 0, hi: 1 }, n: 60, errors: 0 }, test, baselineTest },
+    usage: w.usage.snapshot(),
+    program: { spec: w.ctx.program.spec, state: r.state },
+    trials: r.trials,
+    ...(r.plan && { plan: r.plan }),
+    data: { rows: 160, dropped: [], train: 40, val: 60, test: 60 },
+    timings: { totalMs: 1000, dataMs: 1, optimizeMs: 900, evaluateMs: 99 },
+    config,
+  };
+  return createBundle({
+    run: { id: 'fixture-run', name: 'Word rule (MIPROv2, scripted)', status: 'completed', createdAt: Date.UTC(2025, 0, 1), config, ...(r.plan && { plan: r.plan }), result, usage: result.usage },
+    trials: r.trials,
+    events,
+    traces,
+    exportedAt: new Date(Date.UTC(2025, 0, 2)),
+  });
+}
