@@ -16,7 +16,9 @@ import type { OptimizerEvent } from '../core/optimize';
 import { executeRun, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
 
-const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--quiet]`;
+const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--latency-ms 800] [--quiet]
+
+  --latency-ms  assumed milliseconds per LM call for the plan's time estimate (default: 800 ms)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
       out: { type: 'string', short: 'o' },
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
+      'latency-ms': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -39,7 +42,7 @@ async function main(): Promise<number> {
   }
   const configPath = resolve(values.config);
   const baseDir = dirname(configPath);
-  const config = await readJson(configPath);
+  const config = withLatency(await readJson(configPath), Number(values['latency-ms'] ?? 800));
   const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const controller = new AbortController();
@@ -67,6 +70,14 @@ async function main(): Promise<number> {
   } finally {
     await cache?.close();
   }
+}
+
+/** The plan's time estimate needs a latency per call; the config's own `latencyMs` wins. */
+function withLatency(config: unknown, ms: number): unknown {
+  const opt = (config as { optimizer?: Record<string, unknown> })?.optimizer;
+  if (!opt || typeof opt !== 'object' || opt.kind === 'none' || opt.latencyMs !== undefined || !(ms > 0)) return config;
+  if (opt.kind !== 'mipro_v2') return config;
+  return { ...(config as object), optimizer: { ...opt, latencyMs: { task: ms, proposer: ms } } };
 }
 
 function createLM(cfg: ModelConfig, log: (line: string) => void): LanguageModel {
