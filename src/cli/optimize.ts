@@ -65,7 +65,8 @@ async function main(): Promise<number> {
       log(`Wrote ${values.out}`);
     } else process.stdout.write(json);
     const u = result.usage.task;
-    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}` : ''}; task calls sent ${u.calls}, cache hits ${u.cacheHits}, failures ${u.failures}`);
+    const base = result.details.baselineTest && result.config.optimizer.kind !== 'none' ? ` (baseline ${fmt(result.details.baselineTest.mean)})` : '';
+    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, cache hits ${u.cacheHits}, failures ${u.failures}`);
     return 0;
   } finally {
     await cache?.close();
@@ -103,18 +104,16 @@ function createLM(cfg: ModelConfig, log: (line: string) => void): LanguageModel 
 }
 
 function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
-  let lastPct = -1;
+  // Progress lines at most every 5 s per phase: enough to see a long evaluation move.
+  let lastAt = 0;
   return (e) => {
     if (e.type === 'data') log(`Data: ${e.rows} rows (${e.dropped} dropped) -> train ${e.train}, val ${e.val}, test ${e.test}`);
     else if (e.type === 'phase' && e.status === 'start') {
-      lastPct = -1;
+      lastAt = Date.now();
       log(`${e.phase}${e.detail ? `: ${e.detail}` : ''} ...`);
-    } else if (e.type === 'progress' && e.total > 1) {
-      const pct = Math.floor((100 * e.done) / Math.max(1, e.total));
-      if (pct >= lastPct + 10 || e.done === e.total) {
-        lastPct = pct;
-        log(`  ${e.phase}: ${e.done}/${e.total}`);
-      }
+    } else if (e.type === 'progress' && e.done < e.total && Date.now() - lastAt > 5000) {
+      lastAt = Date.now();
+      log(`  ${e.phase}: ${e.done}/${e.total}`);
     } else if (e.type === 'score') log(`  ${e.which} ${e.split}: ${fmt(e.mean)} (n=${e.n})`);
     else if (e.type === 'optimizer') printOptimizerEvent(e.event, log);
   };

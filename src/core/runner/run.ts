@@ -173,7 +173,7 @@ export function taskContext(prep: PreparedRun, signal?: AbortSignal): RunContext
 /** Full evaluation of one split, with progress events. */
 export async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: RunHost, which: 'baseline' | 'optimized' = 'optimized'): Promise<SplitScore> {
   throwIfAborted(host.signal);
-  const phase = `evaluate ${split}`;
+  const phase = `evaluate ${split}${which === 'baseline' ? ' (baseline)' : ''}`;
   host.onEvent?.({ type: 'phase', phase, status: 'start' });
   const result: EvaluationResult = await evaluate({
     program: prep.program,
