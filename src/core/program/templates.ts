@@ -128,8 +128,9 @@ function firstInput(inputs: FieldSpec[], template: string): FieldSpec {
   return first;
 }
 
+/** A string field: passages (a list) render as DSPy does for `context`, `[1] «...»` one per line. */
 function contextField(): FieldSpec {
-  return { name: 'context', type: 'list', description: 'may contain relevant facts' };
+  return { name: 'context', description: 'may contain relevant facts' };
 }
 
 function copyField(f: FieldSpec): FieldSpec {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScriptedLM } from '../../../src/core/lm';
 import { buildFromTemplate, resolveProgram, retrievePassages, runProgram, toPassages } from '../../../src/core/program';
-import { answer, block, lastUser, sharedRows } from './scripted';
+import { answer, block, lastUser, sharedRows, passages } from './scripted';
 import { CORPUS } from './world';
 
 interface HotpotRow {
@@ -103,7 +103,7 @@ describe('retrieve step over a per-example corpus (from an input field)', () => 
   const program = resolveProgram(spec);
   // Answers with the title of the first passage it is shown.
   const lm = new ScriptedLM((req) => {
-    const context = JSON.parse(block(lastUser(req), 'context') ?? '[]') as string[];
+    const context = passages(block(lastUser(req), 'context'));
     return answer({ reasoning: 'The first passage names it.', answer: context[0] ? titleOf(context[0]) : 'none' });
   });
 

@@ -30,6 +30,16 @@ export function block(text: string, name: string): string | undefined {
   return (end < 0 ? rest : rest.slice(0, end)).trim();
 }
 
+/**
+ * The passages in a `context` block: DSPy's numbered form (`[1] «...»`, for a list in a
+ * string field) or a JSON list (for a field typed `list`).
+ */
+export function passages(value: string | undefined): string[] {
+  if (!value) return [];
+  if (value.startsWith('[') && !value.startsWith('[1]')) return JSON.parse(value) as string[];
+  return [...value.matchAll(/\[\d+\] «([\s\S]*?)»(?=\n\[\d+\] «|$)/g)].map((m) => m[1]!);
+}
+
 /** The output field names a request asks for, in order (read from the closing reminder). */
 export function askedOutputs(req: LMRequest): string[] {
   const reminder = /Respond with the corresponding output fields, (.*)$/s.exec(lastUser(req))?.[1] ?? '';

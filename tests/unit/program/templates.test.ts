@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ScriptedLM } from '../../../src/core/lm';
 import { TEMPLATE_NAMES, buildFromTemplate, initialState, resolveProgram, retrievePassages, runProgram, type TemplateName } from '../../../src/core/program';
 import { ProgramSpecSchema } from '../../../src/core/program/schema';
-import { answer, askedOutputs, block, lastUser, thrown } from './scripted';
+import { answer, askedOutputs, block, lastUser, thrown, passages } from './scripted';
 import { CORPUS } from './world';
 
 function build(template: TemplateName, signature = 'question -> answer') {
@@ -104,7 +104,7 @@ describe('multi_hop template', () => {
       const hop = block(user, 'context') === undefined ? '1' : '2';
       return answer({ reasoning: `Hop ${hop}.`, query: queries[hop]! });
     }
-    const context = JSON.parse(block(user, 'context') ?? '[]') as string[];
+    const context = passages(block(user, 'context'));
     return answer({ reasoning: `Saw ${context.length} passages.`, answer: context.map((p) => p.split(' ')[0]).join(', ') });
   });
   const program = resolveProgram(buildFromTemplate({ template: 'multi_hop', signature: 'question -> answer', k: 2 }));

@@ -8,7 +8,7 @@
 import { ScriptedLM, type ScriptedLMOptions } from '../../../src/core/lm';
 import type { LMRequest } from '../../../src/core/lm/types';
 import type { ProgramSpec } from '../../../src/core/program/types';
-import { answer, askedOutputs, block, lastUser, systemOf } from './scripted';
+import { answer, askedOutputs, block, lastUser, systemOf, passages } from './scripted';
 
 export const CORPUS: readonly string[] = [
   'Paris is the capital and largest city of France.',
@@ -40,7 +40,7 @@ export function worldAnswer(req: LMRequest): string {
     const words = question.replace(/[?.,]/g, '').split(/\s+/).filter((w) => w.length > 3 && !/^(what|which)$/i.test(w));
     return answer({ reasoning: 'Search for the content words.', query: words.join(' ') });
   }
-  const context = JSON.parse(block(user, 'context') ?? '[]') as string[];
+  const context = passages(block(user, 'context'));
   const country = countryOf(question);
   const passage = context.find((p) => p.includes(country) && p.includes('capital'));
   let city = passage ? passage.split(' ')[0]! : 'unknown';
