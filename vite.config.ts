@@ -7,6 +7,7 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true },
   test: {
     include: ['tests/unit/**/*.test.ts'],
+    setupFiles: ['tests/unit/setup.ts'],
     environment: 'node',
     testTimeout: 20_000,
   },

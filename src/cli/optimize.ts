@@ -9,6 +9,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
 import { OpenAICompatibleLM } from '../core/lm';
 import type { LanguageModel } from '../core/lm/types';
@@ -46,6 +47,8 @@ async function main(): Promise<number> {
   const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const controller = new AbortController();
+  // One abort listener per call in flight: high concurrency is not a leak.
+  setMaxListeners(256, controller.signal);
   process.once('SIGINT', () => {
     log('Interrupted: stopping (answers so far are cached; rerun to continue).');
     controller.abort();
