@@ -262,3 +262,8 @@ export function duration(seconds: number | undefined): string {
   if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
+
+/** "mipro_v2 light" from a run config's optimizer section. */
+export function optimizerLabel(optimizer: { kind: string } & Record<string, unknown>): string {
+  return [optimizer.kind, typeof optimizer.auto === 'string' ? optimizer.auto : ''].filter(Boolean).join(' ');
+}
