@@ -1,0 +1,33 @@
+/** Formatting helpers shared by the UI. */
+import { PlaygroundError, type ErrorData } from '../../core/errors';
+
+/** Any thrown value as plain typed error data (unknown errors become INTERNAL). */
+export function toErrorData(err: unknown): ErrorData {
+  if (err instanceof PlaygroundError) {
+    const out: ErrorData = { code: err.code, message: err.message };
+    if (err.hint !== undefined) out.hint = err.hint;
+    return out;
+  }
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** 1536 -> "1.5 KB". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = -1;
+  do {
+    v /= 1024;
+    u++;
+  } while (v >= 1024 && u < units.length - 1);
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
+/** 95 -> "1 min 35 s". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}

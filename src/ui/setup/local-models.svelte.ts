@@ -1,0 +1,146 @@
+/**
+ * The local model (WebLLM): the catalog filtered by this GPU, which models are cached, the
+ * download/load progress, and the bridge the optimizer worker calls. Everything heavy is
+ * imported on demand: the catalog when the models panel asks for it, the engine client (and
+ * with it the web-llm worker) only when the user checks the cache or loads a model.
+ */
+import type { ErrorData } from '../../core/errors';
+import type { RunConfig } from '../../core/runner/config';
+import type { ModelInfo } from '../../runtime/model-catalog';
+import type { WebGPUStatus } from '../../runtime/webgpu';
+import type { WebLLMModel } from '../../runtime/webllm-lm';
+import type { WorkerEngineClient } from '../../runtime/webllm-worker-client';
+import type { LocalModelBridge } from '../../workers/protocol';
+import { toErrorData } from '../components/format';
+
+/** A catalog entry as the picker shows it. */
+export interface LocalModelOption {
+  info: ModelInfo;
+  /** Why it cannot run here (undefined when it can). */
+  blocked?: string;
+}
+
+export type LocalStatus = 'unloaded' | 'loading' | 'ready' | 'failed';
+
+export class LocalModelState {
+  gpu = $state.raw<WebGPUStatus | undefined>(undefined);
+  options = $state.raw<LocalModelOption[]>([]);
+  cached = $state.raw<ReadonlySet<string>>(new Set());
+  cacheChecked = $state(false);
+  status = $state<LocalStatus>('unloaded');
+  loadedId = $state('');
+  progress = $state(0);
+  progressText = $state('');
+  error = $state.raw<ErrorData | undefined>(undefined);
+
+  private model: WebLLMModel | undefined;
+  private host: WorkerEngineClient | undefined;
+
+  setGpu(gpu: WebGPUStatus): void {
+    this.gpu = gpu;
+    if (this.options.length) void this.loadCatalog();
+  }
+
+  /** Loads the catalog (its own chunk) and marks models this GPU cannot run. */
+  async loadCatalog(): Promise<void> {
+    const { MODEL_CATALOG, incompatibility } = await import('../../runtime/model-catalog');
+    const gpu = this.gpu;
+    this.options = [...MODEL_CATALOG]
+      .sort((a, b) => a.vramMB - b.vramMB)
+      .map((info) => {
+        const blocked = !gpu ? 'Checking WebGPU…' : !gpu.available ? 'WebGPU is not available' : incompatibility(info, gpu);
+        return blocked ? { info, blocked } : { info };
+      });
+  }
+
+  private async engineHost(): Promise<WorkerEngineClient> {
+    if (this.host && !this.host.dead) return this.host;
+    const { WorkerEngineClient } = await import('../../runtime/webllm-worker-client');
+    this.host = new WorkerEngineClient();
+    return this.host;
+  }
+
+  /** Asks the model worker which catalog models are in the browser's cache. */
+  async refreshCached(): Promise<void> {
+    try {
+      const { listCachedModels } = await import('../../runtime/webllm-cache');
+      const list = await listCachedModels(await this.engineHost(), this.options.map((o) => o.info));
+      this.cached = new Set(list.map((c) => c.model.id));
+      this.cacheChecked = true;
+    } catch (err) {
+      this.error = toErrorData(err);
+    }
+  }
+
+  async deleteCached(modelId: string): Promise<void> {
+    try {
+      const { deleteCachedModel } = await import('../../runtime/webllm-cache');
+      await deleteCachedModel(await this.engineHost(), modelId);
+      const next = new Set(this.cached);
+      next.delete(modelId);
+      this.cached = next;
+      if (this.loadedId === modelId) await this.unload();
+    } catch (err) {
+      this.error = toErrorData(err);
+    }
+  }
+
+  /** Downloads (if needed) and loads a model, reporting progress. */
+  async load(modelId: string): Promise<WebLLMModel | undefined> {
+    if (this.model && this.loadedId === modelId && this.status === 'ready') return this.model;
+    await this.unload();
+    this.status = 'loading';
+    this.error = undefined;
+    this.progress = 0;
+    this.progressText = '';
+    try {
+      const { WebLLMModel } = await import('../../runtime/webllm-lm');
+      const loadOpts = {
+        onProgress: (p: { progress: number; text: string }) => {
+          this.progress = p.progress;
+          this.progressText = p.text;
+        },
+        ...(this.gpu && { gpu: this.gpu }),
+      };
+      this.model = await WebLLMModel.load(modelId, loadOpts);
+      this.loadedId = modelId;
+      this.status = 'ready';
+      this.cached = new Set([...this.cached, modelId]);
+      return this.model;
+    } catch (err) {
+      this.status = 'failed';
+      this.error = toErrorData(err);
+      return undefined;
+    }
+  }
+
+  async unload(): Promise<void> {
+    const m = this.model;
+    this.model = undefined;
+    this.loadedId = '';
+    this.status = 'unloaded';
+    await m?.unload().catch(() => undefined);
+  }
+
+  /** The bridge for a run whose config uses the local model (loads it first). */
+  async bridgeFor(config: RunConfig): Promise<LocalModelBridge | undefined> {
+    const local = Object.values(config.models).find((m) => m?.provider === 'webllm');
+    if (!local) return undefined;
+    const model = await this.load(local.model);
+    if (!model) return undefined;
+    let current: AbortController | undefined;
+    return {
+      modelId: async () => model.id,
+      call: async (request) => {
+        current = new AbortController();
+        try {
+          return { ok: true, value: await model.call(request, { signal: current.signal }) };
+        } catch (err) {
+          return { ok: false, error: toErrorData(err) };
+        }
+      },
+      // Why: aborting the call's signal makes WebLLMModel interrupt the generation in progress.
+      interrupt: async () => current?.abort(),
+    };
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The models part of the workspace: API endpoints (keys in memory; remembered on this
+ * device only on opt-in), the chosen local model, and which source serves each role.
+ */
+import type { ErrorData } from '../../core/errors';
+import type { LMRole } from '../../core/lm/types';
+import type { ModelConfig } from '../../core/runner/config';
+import { toErrorData } from '../components/format';
+import { presetById } from './endpoints';
+
+export const ROLES: readonly LMRole[] = ['task', 'proposer', 'teacher', 'judge'];
+
+export const ROLE_HELP: Record<LMRole, string> = {
+  task: 'Runs the program.',
+  proposer: 'Writes candidate instructions (MIPROv2).',
+  teacher: 'Runs the program while bootstrapping demos.',
+  judge: 'Scores answers for the LLM-judge metric.',
+};
+
+export type TestResult = { ok: true; latencyMs: number; model: string; reply: string } | { ok: false; error: ErrorData };
+
+export interface EndpointDraft {
+  id: string;
+  preset: string;
+  baseURL: string;
+  model: string;
+  /** In memory only: never persisted with the workspace. */
+  apiKey: string;
+  remember: boolean;
+  /** Extra headers, one "Name: value" per line (kept in memory only, like keys). */
+  headers: string;
+}
+
+/** Role source: "local", an endpoint id, or "" (same as the task model). */
+export type RoleSource = string;
+
+export interface ModelsSnapshot {
+  endpoints: Omit<EndpointDraft, 'apiKey' | 'headers'>[];
+  localModel: string;
+  roles: Record<LMRole, RoleSource>;
+}
+
+/** What can test an endpoint: the RunClient, or a stub. */
+export interface ConnectionTester {
+  testConnection(model: ModelConfig): Promise<{ model: string; latencyMs: number; reply: string }>;
+}
+
+export class ModelsState {
+  endpoints = $state<EndpointDraft[]>([newEndpoint('api-1', 'openai')]);
+  localModel = $state('');
+  roles = $state<Record<LMRole, RoleSource>>({ task: 'api-1', proposer: '', teacher: '', judge: '' });
+  tests = $state<Record<string, TestResult | 'testing'>>({});
+
+  readonly usesLocal = $derived(ROLES.some((r) => this.sourceOf(r) === 'local'));
+
+  /** The effective source of a role (unset roles use the task's). */
+  sourceOf(role: LMRole): RoleSource {
+    return this.roles[role] || this.roles.task;
+  }
+
+  addEndpoint(): void {
+    let n = this.endpoints.length + 1;
+    while (this.endpoints.some((e) => e.id === `api-${n}`)) n++;
+    this.endpoints.push(newEndpoint(`api-${n}`, 'custom'));
+  }
+
+  removeEndpoint(id: string): void {
+    this.endpoints = this.endpoints.filter((e) => e.id !== id);
+    for (const r of ROLES) if (this.roles[r] === id) this.roles[r] = '';
+  }
+
+  applyPreset(ep: EndpointDraft, presetId: string): void {
+    const p = presetById(presetId);
+    ep.preset = presetId;
+    if (!p || p.id === 'custom') return;
+    ep.baseURL = p.baseURL;
+    ep.model = p.model;
+  }
+
+  /** The model config a source stands for (undefined when it is not usable). */
+  configFor(source: RoleSource): ModelConfig | undefined {
+    if (source === 'local') return this.localModel ? { provider: 'webllm', model: this.localModel } : undefined;
+    const ep = this.endpoints.find((e) => e.id === source);
+    if (!ep) return undefined;
+    const cfg: ModelConfig = { provider: 'openai-compatible', baseURL: ep.baseURL.trim(), model: ep.model.trim() };
+    if (ep.apiKey) cfg.apiKey = ep.apiKey;
+    const headers = parseHeaders(ep.headers);
+    if (headers) cfg.headers = headers;
+    return cfg;
+  }
+
+  /** Models per role for the run config; roles left unset are omitted (the runner uses the task model). */
+  toConfig(): Partial<Record<LMRole, ModelConfig>> {
+    const out: Partial<Record<LMRole, ModelConfig>> = {};
+    for (const role of ROLES) {
+      if (role !== 'task' && !this.roles[role]) continue;
+      const cfg = this.configFor(this.roles[role]);
+      if (cfg) out[role] = cfg;
+    }
+    return out;
+  }
+
+  async test(ep: EndpointDraft, tester: ConnectionTester): Promise<void> {
+    const cfg = this.configFor(ep.id);
+    if (!cfg) return;
+    this.tests[ep.id] = 'testing';
+    try {
+      const r = await tester.testConnection(cfg);
+      this.tests[ep.id] = { ok: true, ...r };
+    } catch (err) {
+      this.tests[ep.id] = { ok: false, error: toErrorData(err) };
+    }
+  }
+
+  snapshot(): ModelsSnapshot {
+    return {
+      endpoints: this.endpoints.map(({ apiKey: _k, headers: _h, ...rest }) => ({ ...rest })),
+      localModel: this.localModel,
+      roles: { ...this.roles },
+    };
+  }
+
+  restore(s: Partial<ModelsSnapshot>): void {
+    if (Array.isArray(s.endpoints) && s.endpoints.length > 0) this.endpoints = s.endpoints.map((e) => ({ ...e, apiKey: '', headers: '' }));
+    if (typeof s.localModel === 'string') this.localModel = s.localModel;
+    if (s.roles) this.roles = { ...this.roles, ...s.roles };
+  }
+}
+
+function newEndpoint(id: string, presetId: string): EndpointDraft {
+  const p = presetById(presetId);
+  return { id, preset: presetId, baseURL: p?.baseURL ?? '', model: p?.model ?? '', apiKey: '', remember: false, headers: '' };
+}
+
+function parseHeaders(text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return Object.keys(out).length ? out : undefined;
+}

@@ -1,0 +1,136 @@
+/**
+ * The app: which view is shown, teaching mode, the worker client, the workspace, the runs
+ * (loaded in their own chunk) and share-link handling. The view is in memory only: the URL
+ * fragment is reserved for share links (`#p=`).
+ */
+import type { RunConfig } from '../../core/runner/config';
+import { RunClient } from '../../runtime/run-client';
+import { detectWebGPU, type WebGPUStatus } from '../../runtime/webgpu';
+import { storageEstimate, type StorageEstimateInfo } from '../../storage/estimate';
+import { SettingsStore } from '../../storage/settings-store';
+import { openPromptLabDB } from '../../storage/db';
+import { ShareState, SHARE_FRAGMENT } from '../share/share-state.svelte';
+import type { SharePayload } from '../../core/share';
+import type { RunsState } from './runs.svelte';
+import { WorkspaceState } from './workspace.svelte';
+import { LocalModelState } from '../setup/local-models.svelte';
+
+export type View = 'setup' | 'run' | 'runs';
+
+const SAVE_DELAY_MS = 400;
+
+export class AppState {
+  view = $state<View>('setup');
+  teaching = $state(false);
+  readonly workspace = new WorkspaceState();
+  readonly share = new ShareState();
+  readonly local = new LocalModelState();
+  runs = $state.raw<RunsState | undefined>(undefined);
+  gpu = $state.raw<WebGPUStatus | undefined>(undefined);
+  storage = $state.raw<StorageEstimateInfo | undefined>(undefined);
+  /** Set when the workspace cannot be saved (private mode, quota). */
+  storageProblem = $state('');
+
+  private clientInstance: RunClient | undefined;
+  private settings: SettingsStore | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopAutosave: (() => void) | undefined;
+
+  /** The optimizer worker's client, created on first use (the worker starts on its first call). */
+  get client(): RunClient {
+    this.clientInstance ??= new RunClient();
+    return this.clientInstance;
+  }
+
+  /** Restores the workspace, reads a share link, detects WebGPU and loads the runs module. */
+  async init(location: { hash: string } = window.location): Promise<void> {
+    this.readShareHash(location.hash);
+    try {
+      this.settings = new SettingsStore(await openPromptLabDB());
+      await this.workspace.load(this.settings);
+    } catch (err) {
+      this.storageProblem = `Your workspace will not be saved: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (this.workspace.data.text) void this.parseData();
+    this.startAutosave();
+    void detectWebGPU().then((gpu) => {
+      this.gpu = gpu;
+      this.local.setGpu(gpu);
+    });
+    void this.refreshStorage();
+    void this.loadRuns();
+  }
+
+  /** Parses the workspace's data text in the worker. */
+  parseData(): Promise<void> {
+    return this.workspace.data.parse(this.client);
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = await storageEstimate();
+  }
+
+  readShareHash(hash: string): void {
+    this.share.readHash(hash);
+  }
+
+  /** Loads a shared program into the workspace, then clears the fragment. */
+  openShared(payload: SharePayload): void {
+    this.workspace.program.loadSpec(payload.spec, payload.state);
+    if (payload.meta.metric) {
+      const m = payload.meta.metric;
+      this.workspace.metric = { ...this.workspace.metric, kind: m.kind, field: m.field, ...(m.kind === 'numeric' && { tolerance: m.tolerance ?? 0, relative: m.relative ?? false }) };
+    }
+    this.closeShare();
+    this.view = 'setup';
+  }
+
+  closeShare(): void {
+    this.share.dismiss();
+    if (window.location.hash.startsWith(SHARE_FRAGMENT)) history.replaceState(history.state, '', window.location.pathname + window.location.search);
+  }
+
+  /** Starts a run of the workspace and shows it. */
+  async start(title?: string): Promise<void> {
+    const config = this.workspace.config;
+    if (!config || this.workspace.problems.length > 0) return;
+    const runs = this.runs ?? (await this.loadRuns());
+    this.view = 'run';
+    await runs.start(config, title);
+  }
+
+  private async loadRuns(): Promise<RunsState> {
+    if (this.runs) return this.runs;
+    const { RunsState } = await import('./runs.svelte');
+    this.runs ??= new RunsState(this.client, {
+      localModel: (config: RunConfig) => this.local.bridgeFor(config),
+    });
+    return this.runs;
+  }
+
+  private startAutosave(): void {
+    this.stopAutosave = $effect.root(() => {
+      $effect(() => {
+        // Reading the snapshot subscribes to every persisted field.
+        JSON.stringify(this.workspace.snapshot());
+        clearTimeout(this.saveTimer);
+        this.saveTimer = setTimeout(() => void this.save(), SAVE_DELAY_MS);
+      });
+    });
+  }
+
+  async save(): Promise<void> {
+    if (!this.settings) return;
+    try {
+      await this.workspace.save(this.settings);
+      this.storageProblem = '';
+    } catch (err) {
+      this.storageProblem = `Your workspace could not be saved: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  dispose(): void {
+    this.stopAutosave?.();
+    clearTimeout(this.saveTimer);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The workspace: everything the setup flow edits (data, program, models, metric, optimizer),
+ * turned into a RunConfig on demand. It persists itself (without API keys or headers) to the
+ * settings store so a reload restores it; remembered keys live in the store's key namespace.
+ */
+import type { MetricKind, MetricSpec } from '../../core/metric/types';
+import { OPTIMIZER_KINDS } from '../../core/optimize';
+import { validateRunConfig, type DataConfig, type OptimizerConfig, type RunConfig } from '../../core/runner/config';
+import type { SettingsStore } from '../../storage/settings-store';
+import { DataState, type DataSnapshot } from '../setup/data-state.svelte';
+import { ModelsState, type ModelsSnapshot } from '../setup/models-state.svelte';
+import { ProgramDraft, type ProgramSnapshot } from '../setup/program-draft.svelte';
+
+export type OptimizerChoice = 'mipro_v2' | 'bootstrap_few_shot' | 'bootstrap_random_search' | 'labeled_few_shot' | 'none';
+export type AutoLevel = 'light' | 'medium' | 'heavy';
+
+export const OPTIMIZER_CHOICES: readonly { value: OptimizerChoice; label: string; help: string }[] = [
+  { value: 'mipro_v2', label: 'MIPROv2', help: 'Proposes instructions and bootstraps demos, then searches combinations with TPE.' },
+  { value: 'bootstrap_few_shot', label: 'BootstrapFewShot', help: 'Keeps demos from teacher runs that pass the metric.' },
+  { value: 'bootstrap_random_search', label: 'Random search', help: 'Bootstraps several demo sets and keeps the best on validation.' },
+  { value: 'labeled_few_shot', label: 'LabeledFewShot', help: 'Samples labeled training examples as demos; no model calls.' },
+  { value: 'none', label: 'Evaluate only', help: 'Scores the program as it is on the validation and test splits.' },
+];
+
+export const METRIC_CHOICES: readonly { value: MetricKind; label: string }[] = [
+  { value: 'exact_match', label: 'Exact match' },
+  { value: 'contains', label: 'Contains' },
+  { value: 'f1', label: 'Token F1' },
+  { value: 'numeric', label: 'Numeric (tolerance)' },
+  { value: 'one_of_labels', label: 'One of labels' },
+  { value: 'llm_judge', label: 'LLM judge' },
+];
+
+export interface MetricDraft {
+  kind: MetricKind;
+  /** Empty: the program's first output. */
+  field: string;
+  tolerance: number;
+  relative: boolean;
+}
+
+export interface OptimizerDraft {
+  kind: OptimizerChoice;
+  auto: AutoLevel;
+  seed: number;
+  maxBootstrappedDemos: number;
+  maxLabeledDemos: number;
+  numCandidatePrograms: number;
+  minibatchSize: number;
+}
+
+interface Snapshot {
+  data: DataSnapshot;
+  program: ProgramSnapshot;
+  models: ModelsSnapshot;
+  metric: MetricDraft;
+  optimizer: OptimizerDraft;
+}
+
+const STORAGE_KEY = 'workspace.v1';
+
+export class WorkspaceState {
+  readonly data = new DataState();
+  readonly program = new ProgramDraft();
+  readonly models = new ModelsState();
+  metric = $state<MetricDraft>({ kind: 'exact_match', field: '', tolerance: 0, relative: false });
+  optimizer = $state<OptimizerDraft>({ kind: 'mipro_v2', auto: 'light', seed: 0, maxBootstrappedDemos: 4, maxLabeledDemos: 4, numCandidatePrograms: 8, minibatchSize: 25 });
+
+  readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
+  readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
+  readonly problems: string[] = $derived.by(() => this.validate());
+
+  /** The run config, or undefined when the program or data are not usable yet. */
+  toRunConfig(): RunConfig | undefined {
+    const program = this.program.toConfig();
+    if (!program) return undefined;
+    const data: DataConfig = { text: this.data.text, format: this.data.format, split: $state.snapshot(this.data.split), seed: this.data.seed };
+    if (this.data.table) data.mapping = $state.snapshot(this.data.mapping);
+    if (this.program.usesRetrieval) {
+      if (this.program.corpusMode === 'passages') data.corpus = { passages: this.program.passages.split('\n').map((s) => s.trim()).filter(Boolean) };
+      else if (this.program.corpusMode === 'column' && this.program.corpusColumn) data.corpus = { column: this.program.corpusColumn };
+    }
+    const models = this.models.toConfig();
+    return {
+      program,
+      data,
+      metric: this.metricSpec(),
+      optimizer: this.optimizerConfig(),
+      models: models as RunConfig['models'],
+      seed: this.optimizer.seed,
+    };
+  }
+
+  metricSpec(): MetricSpec {
+    const field = this.metricField;
+    switch (this.metric.kind) {
+      case 'numeric':
+        return { kind: 'numeric', field, tolerance: this.metric.tolerance, ...(this.metric.relative && { relative: true }) };
+      case 'one_of_labels': {
+        const labels = this.program.mode === 'template' ? this.program.labelList : [];
+        return labels.length ? { kind: 'one_of_labels', field, labels } : { kind: 'one_of_labels', field };
+      }
+      default:
+        return { kind: this.metric.kind, field } as MetricSpec;
+    }
+  }
+
+  optimizerConfig(): OptimizerConfig {
+    const o = this.optimizer;
+    switch (o.kind) {
+      case 'none':
+        return { kind: 'none' };
+      case 'mipro_v2':
+        return { kind: 'mipro_v2', auto: o.auto, seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, minibatchSize: o.minibatchSize };
+      case 'labeled_few_shot':
+        return { kind: 'labeled_few_shot', seed: o.seed, k: o.maxLabeledDemos };
+      case 'bootstrap_few_shot':
+        return { kind: 'bootstrap_few_shot', seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos };
+      case 'bootstrap_random_search':
+        return { kind: 'bootstrap_random_search', seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, numCandidatePrograms: o.numCandidatePrograms };
+    }
+  }
+
+  /** Every problem with the workspace as readable lines (empty when it can run). */
+  validate(): string[] {
+    const problems: string[] = [];
+    if (this.program.built.error) problems.push(`program: ${this.program.built.error.message}`);
+    if (!this.data.text.trim()) problems.push('data: paste or load a dataset');
+    else if (this.data.error) problems.push(`data: ${this.data.error.message}`);
+    if (!this.models.configFor(this.models.roles.task)) problems.push('models.task: choose a task model (an API endpoint or a local model)');
+    if (this.metric.kind === 'llm_judge' && !this.models.roles.judge && !this.models.configFor(this.models.roles.task)) problems.push('models.judge: the LLM judge needs a model');
+    const cfg = this.config;
+    if (cfg) problems.push(...validateRunConfig(cfg, { optimizerKinds: OPTIMIZER_KINDS }).filter((p) => !problems.some((q) => q.split(':')[0] === p.split(':')[0])));
+    return problems;
+  }
+
+  snapshot(): Snapshot {
+    return {
+      data: this.data.snapshot(),
+      program: this.program.snapshot(),
+      models: this.models.snapshot(),
+      metric: { ...this.metric },
+      optimizer: { ...this.optimizer },
+    };
+  }
+
+  restore(s: Partial<Snapshot>): void {
+    if (s.data) this.data.restore(s.data);
+    if (s.program) this.program.restore(s.program);
+    if (s.models) this.models.restore(s.models);
+    if (s.metric) this.metric = { ...this.metric, ...s.metric };
+    if (s.optimizer) this.optimizer = { ...this.optimizer, ...s.optimizer };
+  }
+
+  /** Restores the saved workspace and remembered keys. Returns false when nothing was saved. */
+  async load(settings: SettingsStore): Promise<boolean> {
+    const saved = await settings.get<Partial<Snapshot>>(STORAGE_KEY);
+    if (!saved) return false;
+    this.restore(saved);
+    for (const ep of this.models.endpoints) {
+      if (!ep.remember) continue;
+      const key = await settings.getApiKey(ep.id);
+      if (key) ep.apiKey = key;
+    }
+    return true;
+  }
+
+  /** Saves the workspace (never keys or headers); keeps or forgets keys per the opt-in. */
+  async save(settings: SettingsStore): Promise<void> {
+    await settings.set(STORAGE_KEY, this.snapshot());
+    for (const ep of this.models.endpoints) {
+      if (ep.remember && ep.apiKey) await settings.rememberApiKey(ep.id, ep.apiKey);
+      else if (!ep.remember) await settings.forgetApiKey(ep.id);
+    }
+  }
+}
