@@ -1,0 +1,167 @@
+/**
+ * The setup flow in Debian's Chromium against the built app: pasting data (preview, suggested
+ * mapping, row-level errors), program templates and live signature validation, an API endpoint
+ * tested against the scripted OpenAI-compatible server, the plan before a run, offline reload
+ * through the service worker, and screenshots at desktop/phone sizes in light and dark.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { irisHandler } from '../fixtures/iris-world';
+import { startScriptedServer, type ScriptedServer } from '../fixtures/scripted-server';
+import { collectErrors, launch, screenshot } from './browser';
+
+const IRIS = readFileSync(resolve(process.cwd(), '../shared/data/iris/all.jsonl'), 'utf8');
+const IRIS_SIGNATURE = 'sepal_length, sepal_width, petal_length, petal_width -> species';
+
+async function freshPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(inject('appUrl'));
+  await page.getByRole('heading', { name: 'Data' }).waitFor();
+  return { context, page, errors };
+}
+
+async function pasteData(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Paste dataset' }).fill(text);
+  await page.getByRole('button', { name: 'Parse', exact: true }).click();
+}
+
+async function setSignature(page: Page, signature: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Signature' }).fill(signature);
+}
+
+describe('setup flow', () => {
+  let browser: Browser;
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    browser = await launch('no-webgpu');
+    server = await startScriptedServer({ handler: irisHandler });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await browser?.close();
+  });
+
+  it('pastes Iris JSONL: 150 rows previewed and the mapping suggested from column names', async () => {
+    const { context, page, errors } = await freshPage(browser);
+    await setSignature(page, IRIS_SIGNATURE);
+    await pasteData(page, IRIS);
+    await expect(page.getByTestId('row-count').textContent()).resolves.toBe('150 rows');
+    const preview = page.getByRole('region', { name: 'Data preview' });
+    await expect(preview.getByRole('row').count()).resolves.toBe(21); // header + 20 rows
+    await expect(page.getByRole('combobox', { name: 'Input “petal_length”' }).inputValue()).resolves.toBe('petal_length');
+    await expect(page.getByRole('combobox', { name: 'Label “species”' }).inputValue()).resolves.toBe('species');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a malformed CSV line as a row-level error with its line number', async () => {
+    const { context, page } = await freshPage(browser);
+    await pasteData(page, 'question,answer\nwhat is 1+1,2\nbroken,row,with,cells\nwhat is 2+2,4\n');
+    await expect(page.getByTestId('row-count').textContent()).resolves.toBe('2 rows');
+    const problems = page.getByRole('region', { name: 'Row problems' });
+    await expect(problems.textContent()).resolves.toContain('line 3');
+    await expect(problems.textContent()).resolves.toContain('Line 3: has 4 cells but the header has 2');
+    await context.close();
+  });
+
+  it('validates templates and signatures live', async () => {
+    const { context, page } = await freshPage(browser);
+    const program = page.locator('#step-program');
+    await program.getByRole('tab', { name: 'Chain of thought' }).click();
+    await setSignature(page, 'question -> answer');
+    await expect(program.getByText('valid', { exact: true }).count()).resolves.toBe(1);
+
+    await setSignature(page, 'question answer');
+    const alert = program.locator('[role="alert"][data-code="SIGNATURE_NO_ARROW"]').first();
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(/->/);
+    await expect(program.getByText('invalid', { exact: true }).count()).resolves.toBe(1);
+
+    // The step editor starts from the template's program and validates with resolveProgram.
+    await setSignature(page, 'question -> answer');
+    await program.getByRole('tab', { name: 'Steps' }).click();
+    await expect(program.getByRole('textbox', { name: 'Step 1 id' }).inputValue()).resolves.toBe('generate');
+    await program.getByRole('textbox', { name: 'Program outputs' }).fill('answer=nowhere.answer');
+    await program.locator('[role="alert"][data-code="PROGRAM_UNREACHABLE_OUTPUT"]').waitFor();
+    await context.close();
+  });
+
+  it('tests an API endpoint against the scripted server and shows the plan before starting', async () => {
+    const { context, page, errors } = await freshPage(browser);
+    await setSignature(page, IRIS_SIGNATURE);
+    await pasteData(page, IRIS);
+    await page.getByTestId('row-count').waitFor();
+    const models = page.locator('#step-models');
+    await models.getByRole('combobox', { name: 'Provider' }).selectOption('custom');
+    await models.getByRole('textbox', { name: 'Base URL' }).fill(server.url);
+    await models.getByRole('textbox', { name: 'Model' }).fill('scripted-model');
+    await models.getByRole('button', { name: 'Test connection' }).click();
+    await models.getByText('Connected').waitFor();
+    await expect(models.textContent()).resolves.toMatch(/scripted-model answered in \d+ ms/);
+
+    const plan = page.getByRole('region', { name: 'Plan' });
+    await plan.getByText('Estimated time').waitFor();
+    await expect(plan.textContent()).resolves.toMatch(/Trials\s*\d+/);
+    await expect(page.getByRole('button', { name: 'Start optimization' }).isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'setup-1280-light');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('disables Start with the list of problems while the setup is incomplete', async () => {
+    const { context, page } = await freshPage(browser);
+    await expect(page.getByRole('button', { name: 'Start optimization' }).isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole('status').filter({ hasText: 'Before you can start' }).textContent()).resolves.toContain('data: paste or load a dataset');
+    await context.close();
+  });
+
+  it('reports a failed example download clearly (no internet here)', async () => {
+    const { context, page } = await freshPage(browser);
+    await page.evaluate(() => {
+      (window as unknown as { __PROMPTLAB_EXAMPLE_URLS__: Record<string, string> }).__PROMPTLAB_EXAMPLE_URLS__ = { gsm8k: 'http://127.0.0.1:9/gsm8k.jsonl' };
+    });
+    await page.getByRole('button', { name: 'Load example GSM8K' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not download GSM8K' });
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain('Iris, which is bundled');
+    // Iris is bundled: it loads without the network.
+    await page.getByRole('button', { name: 'Load example Iris' }).click();
+    await expect(page.getByTestId('row-count').textContent()).resolves.toBe('150 rows');
+    await context.close();
+  });
+
+  it('keeps working offline after the first load (service worker)', async () => {
+    const { context, page } = await freshPage(browser);
+    await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      // Wait until the worker has taken control and cached what the page loaded.
+      for (let i = 0; i < 50 && !navigator.serviceWorker.controller; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 500));
+      return reg.active?.state;
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('PromptLab');
+    await page.getByRole('heading', { name: 'Data' }).waitFor();
+    await context.close();
+  });
+
+  it('takes screenshots at desktop and phone sizes, light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      for (const [w, h] of [[1280, 800], [390, 844]] as const) {
+        const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme });
+        const page = await context.newPage();
+        await page.goto(inject('appUrl'));
+        await setSignature(page, IRIS_SIGNATURE);
+        await pasteData(page, IRIS);
+        await page.getByTestId('row-count').waitFor();
+        await screenshot(page, `setup-${w}-${scheme}-full`);
+        await context.close();
+      }
+    }
+  });
+});

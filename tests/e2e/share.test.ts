@@ -1,0 +1,101 @@
+/**
+ * Share links in the browser: a link made in Node opens in a fresh profile with a preview of
+ * what it holds before anything is loaded; a truncated link gives the SHARE_INVALID message;
+ * a link copied from the app never contains the API key typed into it.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { decodeShare, encodeShare, type SharePayload } from '../../src/core/share';
+import { collectErrors, launch, screenshot } from './browser';
+
+const INSTRUCTION = 'Read the petal length first; it separates the three species.';
+
+const payload: SharePayload = {
+  v: 1,
+  spec: {
+    version: 1,
+    name: 'Iris classifier (shared)',
+    inputs: [{ name: 'petal_length' }, { name: 'petal_width' }],
+    steps: [{ id: 'classify', kind: 'chain_of_thought', signature: 'petal_length, petal_width -> species' }],
+    outputs: { species: 'classify.species' },
+  },
+  state: {
+    classify: { instruction: INSTRUCTION, demos: [{ fields: { petal_length: 1.4, petal_width: 0.2, reasoning: 'Short petals.', species: 'setosa' } }] },
+  },
+  meta: { name: 'Iris classifier (shared)', metric: { kind: 'exact_match', field: 'species' }, scores: { val: 0.9, test: 0.93, baselineTest: 0.6 }, optimizer: 'MIPROv2 (light)' },
+};
+
+describe('share links', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch('no-webgpu');
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('previews a shared program before loading it, then opens the same steps', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${inject('appUrl')}#p=${encodeShare(payload)}`);
+    const dialog = page.getByRole('dialog', { name: 'Iris classifier (shared)' });
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain(INSTRUCTION);
+    await expect(dialog.textContent()).resolves.toContain('1 demo');
+    await expect(dialog.textContent()).resolves.toContain('93.0%');
+    await screenshot(page, 'share-preview-1280');
+    await dialog.getByRole('button', { name: 'Open in workspace' }).click();
+    await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+
+    const program = page.locator('#step-program');
+    await expect(program.getByRole('textbox', { name: 'Step 1 id' }).inputValue()).resolves.toBe('classify');
+    await expect(program.getByRole('combobox', { name: 'Step 1 kind' }).inputValue()).resolves.toBe('chain_of_thought');
+    await expect(program.textContent()).resolves.toContain(INSTRUCTION);
+    expect(new URL(page.url()).hash).toBe('');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('cancel leaves the workspace as it was', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${inject('appUrl')}#p=${encodeShare(payload)}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('textbox', { name: 'Signature' }).inputValue()).resolves.toBe('question -> answer');
+    await context.close();
+  });
+
+  it('a truncated link shows the SHARE_INVALID message and nothing crashes', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const encoded = encodeShare(payload);
+    await page.goto(`${inject('appUrl')}#p=${encoded.slice(0, Math.floor(encoded.length / 2))}`);
+    const dialog = page.getByRole('dialog', { name: 'This share link cannot be opened' });
+    await dialog.waitFor();
+    const alert = dialog.locator('[data-code="SHARE_INVALID"]');
+    await expect(alert.textContent()).resolves.toMatch(/cut off|damaged|altered/);
+    await screenshot(page, 'share-invalid-390');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('heading', { name: 'Data' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a copied link never contains the API key', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(inject('appUrl'));
+    const secret = 'sk-test-NEVER-IN-LINKS-1234567890';
+    await page.getByRole('textbox', { name: 'API key' }).first().fill(secret);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+    expect(link).toContain('#p=');
+    expect(link).not.toContain(secret);
+    const decoded = decodeShare(link);
+    expect(JSON.stringify(decoded)).not.toContain(secret);
+    expect(decoded.spec.steps[0]?.id).toBe('generate');
+    await context.close();
+  });
+});
