@@ -13,7 +13,7 @@
  * is an /assets/ file like any other). Model weights are cached by web-llm itself, not here.
  * Cross-origin requests (API endpoints, dataset downloads) and non-GET requests pass through.
  */
-const CACHE = 'promptlab-shell-v1';
+const CACHE = 'promptlab-shell-v2';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -58,7 +58,10 @@ self.addEventListener('fetch', (event) => {
 
 async function cacheFirst(req) {
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(req);
+  // ignoreVary: the preview/static server may send "Vary: Origin", and module scripts are
+  // requested with an Origin header that the copies cached from the page's list lack.
+  // Hashed files are immutable, so any stored copy is the right one.
+  const hit = await cache.match(req, { ignoreVary: true });
   if (hit) return hit;
   const res = await fetch(req);
   if (res.ok) cache.put(req, res.clone());
@@ -72,7 +75,7 @@ async function networkFirst(req) {
     if (res.ok) cache.put(req.mode === 'navigate' ? '/' : req, res.clone());
     return res;
   } catch (err) {
-    const hit = (await cache.match(req, { ignoreSearch: true })) ?? (req.mode === 'navigate' ? await cache.match('/') : undefined);
+    const hit = (await cache.match(req, { ignoreSearch: true, ignoreVary: true })) ?? (req.mode === 'navigate' ? await cache.match('/') : undefined);
     if (hit) return hit;
     throw err;
   }

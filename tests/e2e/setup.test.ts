@@ -107,6 +107,7 @@ describe('setup flow', () => {
     await plan.getByText('Estimated time').waitFor();
     await expect(plan.textContent()).resolves.toMatch(/Trials\s*\d+/);
     await expect(page.getByRole('button', { name: 'Start optimization' }).isEnabled()).resolves.toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'setup-1280-light');
     expect(errors).toEqual([]);
     await context.close();
@@ -159,6 +160,7 @@ describe('setup flow', () => {
         await setSignature(page, IRIS_SIGNATURE);
         await pasteData(page, IRIS);
         await page.getByTestId('row-count').waitFor();
+        await page.evaluate(() => window.scrollTo(0, 0));
         await screenshot(page, `setup-${w}-${scheme}-full`);
         await context.close();
       }
