@@ -113,6 +113,8 @@ export class AppState {
       $effect(() => {
         // Reading the snapshot subscribes to every persisted field.
         JSON.stringify(this.workspace.snapshot());
+        // Keys are not in the snapshot, but a remembered key must be saved when it changes.
+        for (const ep of this.workspace.models.endpoints) void ep.apiKey;
         clearTimeout(this.saveTimer);
         this.saveTimer = setTimeout(() => void this.save(), SAVE_DELAY_MS);
       });
