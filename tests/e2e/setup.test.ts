@@ -135,6 +135,20 @@ describe('setup flow', () => {
     await context.close();
   });
 
+  it('restores the workspace after a reload, without the API key', async () => {
+    const { context, page } = await freshPage(browser);
+    await setSignature(page, IRIS_SIGNATURE);
+    await pasteData(page, IRIS);
+    await page.getByTestId('row-count').waitFor();
+    await page.getByRole('textbox', { name: 'API key' }).first().fill('sk-not-remembered');
+    await page.waitForTimeout(800); // autosave is debounced
+    await page.reload();
+    await expect(page.getByTestId('row-count').textContent()).resolves.toBe('150 rows');
+    await expect(page.getByRole('textbox', { name: 'Signature' }).inputValue()).resolves.toBe(IRIS_SIGNATURE);
+    await expect(page.getByRole('textbox', { name: 'API key' }).first().inputValue()).resolves.toBe('');
+    await context.close();
+  });
+
   it('keeps working offline after the first load (service worker)', async () => {
     const { context, page } = await freshPage(browser);
     await page.evaluate(async () => {
