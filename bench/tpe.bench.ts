@@ -4,6 +4,7 @@
  *   npx tsx bench/tpe.bench.ts --out FILE [--options '{"confirmEvaluations":1}'] [--name N]
  *                              [--optuna-local /tmp/tpe-anchor/results/optuna_tpe.json]
  *                              [--seeds 100-299]   (development seeds: short summary only)
+ *                              [--no-budget]       (do not tell the sampler the budget T)
  *
  * 1. conformance: the reference harness's random_ref check (fails loudly);
  * 2. an untimed warm-up (JIT);
@@ -52,7 +53,11 @@ function seedRange(spec: string): number[] {
 async function main(): Promise<void> {
   const out = arg('out');
   if (!out) throw new Error('usage: npx tsx bench/tpe.bench.ts --out FILE');
-  const options = JSON.parse(arg('options') ?? '{}') as TpeOptions;
+  // MIPROv2 knows its number of trials up front, so by default the sampler is told the
+  // protocol's budget T (this enables its end-of-budget race); --no-budget withholds it.
+  const T = readJson<{ T: number }>('results/random_ref.json').T;
+  const withBudget = !process.argv.includes('--no-budget');
+  const options = { ...(withBudget && { budget: T }), ...(JSON.parse(arg('options') ?? '{}') as TpeOptions) };
   const h = await loadHarness();
   const problems = h.loadProblems(path.join(ANCHOR_DIR, 'problems'));
 
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
 
   const resolved = new TpeSampler([{ name: 'x', choices: 2 }], options).options;
   const description = `TpeSampler(space, ${JSON.stringify(resolved)}) from src/core/optimize/tpe; `
-    + 'suggest(history, new Rng(run_seed)) per ask, history = every told (params, value); maximize.';
+    + 'suggest(history, new Rng(run_seed)) per ask, history = every told (params, value); maximize.'
+    + (options.budget !== undefined ? ` The sampler is told the trial budget T = ${options.budget} up front (as MIPROv2 knows num_trials).` : '');
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const seedsArg = arg('seeds');
   const seeds = seedsArg ? seedRange(seedsArg) : undefined;

@@ -3,12 +3,12 @@ import { Rng } from '../../util/random';
 import { TpeSampler } from '../tpe';
 import type { Sampler } from './sampler';
 
-export function createTpeSampler(opts: { seed: number; multivariate: boolean; nStartupTrials: number }): Sampler {
+export function createTpeSampler(opts: { seed: number; multivariate: boolean; nStartupTrials: number; budget?: number }): Sampler {
   let tpe: TpeSampler | undefined;
   return {
     suggest(params, history, trial) {
       if (params.length === 0) return { params: {} };
-      tpe ??= new TpeSampler(params.map((p) => ({ name: p.name, choices: p.n })), { multivariate: opts.multivariate, nStartupTrials: opts.nStartupTrials });
+      tpe ??= new TpeSampler(params.map((p) => ({ name: p.name, choices: p.n })), { multivariate: opts.multivariate, nStartupTrials: opts.nStartupTrials, budget: opts.budget });
       return tpe.suggest(history, new Rng(`tpe:${opts.seed}:${trial}`), { explain: true });
     },
   };

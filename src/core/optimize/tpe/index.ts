@@ -10,4 +10,6 @@ export type {
   TpeExplanation,
   TpeParamExplanation,
   TpeCandidate,
+  TpeRaceExplanation,
+  TpeRaceEntry,
 } from './types';

@@ -22,6 +22,8 @@ export interface Observation {
   value: number;
   /** Number of evaluations merged into it (1 without aggregation). */
   count: number;
+  /** Sum of squared deviations of its evaluations from their mean (0 for a single one): the noise seen in repeats. */
+  m2: number;
   /** History index of its first evaluation (ranks ties and orders chronologically). */
   first: number;
 }
@@ -60,18 +62,21 @@ export function collectObservations(
   history.forEach((trial, index) => {
     const config = names.map((name) => trial.params[name] as number);
     if (!aggregate) {
-      out.push({ config, value: trial.value, count: 1, first: index });
+      out.push({ config, value: trial.value, count: 1, m2: 0, first: index });
       return;
     }
     const key = configKey(config);
     const seen = byKey.get(key);
     if (seen) {
+      // Welford's update: the mean stays the plain sum / count, m2 accumulates without cancellation.
+      const before = seen.obs.value;
       seen.sum += trial.value;
       seen.obs.count += 1;
       seen.obs.value = seen.sum / seen.obs.count;
+      seen.obs.m2 += (trial.value - before) * (trial.value - seen.obs.value);
       return;
     }
-    const obs: Observation = { config, value: trial.value, count: 1, first: index };
+    const obs: Observation = { config, value: trial.value, count: 1, m2: 0, first: index };
     byKey.set(key, { obs, sum: trial.value });
     out.push(obs);
   });

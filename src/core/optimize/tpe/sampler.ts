@@ -46,32 +46,14 @@
  * The sampler holds no mutable state: `suggest` takes the history and an `Rng`, so a
  * checkpoint is the history plus `rng.state()`, and a resumed search continues identically.
  */
-import { PlaygroundError } from '../../errors';
 import type { Rng } from '../../util/random';
 import { CategoricalParzenEstimator } from './parzen';
 import { collectObservations, configKey, defaultGamma, incumbent, splitObservations, type Observation, type Split } from './observations';
-import type { CategoricalParam, TpeCandidate, TpeExplanation, TpeOptions, TpeSuggestion, TpeTrial } from './types';
+import { invalid, resolveOptions, validateSpace, type ResolvedOptions } from './options';
+import { estimateNoise, raceStep } from './racing';
+import type { CategoricalParam, TpeCandidate, TpeExplanation, TpeOptions, TpeRaceExplanation, TpeSuggestion, TpeTrial } from './types';
 
-/** Options that reproduce Optuna's `TPESampler(multivariate=True)` defaults. */
-export const OPTUNA_COMPATIBLE: Readonly<TpeOptions> = Object.freeze({
-  aggregateRepeats: false,
-  confirmEvaluations: 1,
-  preferUnseen: false,
-});
-
-type ResolvedOptions = Required<TpeOptions>;
-
-const DEFAULTS: ResolvedOptions = {
-  multivariate: true,
-  nStartupTrials: 10,
-  nEiCandidates: 24,
-  priorWeight: 1,
-  gammaFraction: 0.1,
-  gammaMax: 25,
-  aggregateRepeats: true,
-  confirmEvaluations: 2,
-  preferUnseen: true,
-};
+export { OPTUNA_COMPATIBLE } from './options';
 
 /** A TPE sampler over a fixed categorical search space. Stateless between calls. */
 export class TpeSampler {
@@ -109,9 +91,39 @@ export class TpeSampler {
       if (!opts.explain) return { params };
       return { params, explanation: this.explain(history.length, observations, split, 'confirm', [], -1, NaN) };
     }
-    return o.multivariate
+    const race = this.race(history, observations);
+    if (race?.evaluate) {
+      const params = this.toParams(race.evaluate.config);
+      if (!opts.explain) return { params };
+      return { params, explanation: { ...this.explain(history.length, observations, split, 'race', [], -1, NaN), race: race.view } };
+    }
+    const s = o.multivariate
       ? this.suggestJoint(history.length, observations, split, rng, opts.explain === true)
       : this.suggestIndependent(history.length, observations, split, rng, opts.explain === true);
+    if (s.explanation && race) s.explanation.race = race.view;
+    return s;
+  }
+
+  /**
+   * The end-of-budget race (racing.ts), once the trials left are within `raceFraction` of the
+   * budget. Undefined outside the race; `evaluate` unset when the race is decided.
+   */
+  private race(history: readonly TpeTrial[], observations: Observation[]): { evaluate?: Observation; view: TpeRaceExplanation } | undefined {
+    const o = this.options;
+    if (o.budget === undefined || o.raceFraction === 0) return undefined;
+    const remaining = Math.max(1, o.budget - history.length);
+    if (remaining > Math.ceil(o.raceFraction * o.budget)) return undefined;
+    // The race compares means, so it always merges repeats, whatever TPE's own observations do.
+    const merged = o.aggregateRepeats ? observations : collectObservations(history, this.names, true);
+    const sigma = Math.sqrt(estimateNoise(merged, o.noisePriorDf).variance);
+    const step = raceStep(merged, sigma, o.raceBeta, remaining === 1);
+    if (!step) return undefined;
+    const entry = (x: Observation) => ({ params: this.toParams(x.config), mean: x.value, count: x.count });
+    const view: TpeRaceExplanation = {
+      remaining, sigma, leader: entry(step.leader), margin: step.margin,
+      ...(step.challenger && { challenger: entry(step.challenger) }),
+    };
+    return { ...(step.evaluate && { evaluate: step.evaluate }), view };
   }
 
   private suggestJoint(trials: number, observations: Observation[], split: Split, rng: Rng, explain: boolean): TpeSuggestion {
@@ -248,43 +260,5 @@ export class TpeSampler {
         }
       });
     });
-  }
-}
-
-function invalid(message: string, hint: string): never {
-  throw new PlaygroundError('OPTIMIZER_INVALID', message, { hint });
-}
-
-function resolveOptions(options: TpeOptions): ResolvedOptions {
-  const o: ResolvedOptions = { ...DEFAULTS };
-  for (const [key, value] of Object.entries(options)) if (value !== undefined) (o as unknown as Record<string, unknown>)[key] = value;
-  const intAtLeast = (name: keyof ResolvedOptions, min: number) => {
-    const v = o[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      invalid(`${name} must be an integer >= ${min}, but got ${String(v)}`, `Set ${name} to an integer of at least ${min}.`);
-    }
-  };
-  intAtLeast('nStartupTrials', 0);
-  intAtLeast('nEiCandidates', 1);
-  intAtLeast('gammaMax', 1);
-  intAtLeast('confirmEvaluations', 1);
-  if (!(o.priorWeight > 0) || !Number.isFinite(o.priorWeight)) {
-    invalid(`priorWeight must be > 0, but got ${o.priorWeight}`, 'Use a positive weight; 1.0 is Optuna\'s default.');
-  }
-  if (!(o.gammaFraction > 0 && o.gammaFraction <= 1)) {
-    invalid(`gammaFraction must be in (0, 1], but got ${o.gammaFraction}`, 'Use a fraction such as 0.1 (Optuna\'s default).');
-  }
-  return o;
-}
-
-function validateSpace(space: readonly CategoricalParam[]): void {
-  if (space.length === 0) invalid('search space must have at least one parameter, but got 0', 'Declare one categorical parameter per choice to tune.');
-  const seen = new Set<string>();
-  for (const p of space) {
-    if (seen.has(p.name)) invalid(`parameter names must be unique, but got "${p.name}" twice`, 'Rename one of the parameters.');
-    seen.add(p.name);
-    if (!Number.isInteger(p.choices) || p.choices < 1) {
-      invalid(`parameter "${p.name}" must have an integer number of choices >= 1, but got ${p.choices}`, 'Give each parameter at least one choice.');
-    }
   }
 }

@@ -38,6 +38,24 @@ export interface TpeOptions {
    * then decided by `confirmEvaluations`, not by TPE re-proposing its good group. Default true.
    */
   preferUnseen?: boolean;
+  /**
+   * Total number of trials the search will run, when known up front (MIPROv2's `num_trials`).
+   * Enables the end-of-budget race (`raceFraction`). Default undefined: no race.
+   */
+  budget?: number;
+  /**
+   * Fraction of `budget` (rounded up) spent at the end racing the best configurations: each
+   * of those trials re-evaluates the leader or its strongest challenger until the leader's
+   * lower confidence bound clears every other upper bound. 0 disables the race. Default 0.2.
+   */
+  raceFraction?: number;
+  /** Width of the race's confidence intervals, in standard errors of a configuration's mean. Default 1. */
+  raceBeta?: number;
+  /**
+   * Degrees of freedom of the noise prior (the variance of all single scores) against the
+   * within-configuration variance of repeats; see `estimateNoise` in racing.ts. Default 2.
+   */
+  noisePriorDf?: number;
 }
 
 /** Per-parameter view of the two densities (marginals in multivariate mode). */
@@ -57,8 +75,11 @@ export interface TpeCandidate {
 
 /** Why `suggest` returned what it did (teaching mode; computed only when asked for). */
 export interface TpeExplanation {
-  /** `startup`: uniform random; `confirm`: re-evaluating the best-mean configuration; `tpe`: argmax of l/g. */
-  mode: 'startup' | 'confirm' | 'tpe';
+  /**
+   * `startup`: uniform random; `confirm`: re-evaluating the best-mean configuration; `race`:
+   * end of the budget, re-evaluating the leader or its closest challenger; `tpe`: argmax of l/g.
+   */
+  mode: 'startup' | 'confirm' | 'race' | 'tpe';
   /** Trials in the history. */
   trials: number;
   /** Observations fitted (distinct configurations when repeats are merged). */
@@ -73,6 +94,27 @@ export interface TpeExplanation {
   chosen: number;
   /** log l(x) - log g(x) of the returned configuration (sum over parameters in independent mode). */
   chosenScore: number;
+  /** The race's state (only in `race` mode, and in `tpe` mode during a decided race). */
+  race?: TpeRaceExplanation;
+}
+
+/** Where the end-of-budget race stands. */
+export interface TpeRaceExplanation {
+  /** Trials left in the budget, this one included. */
+  remaining: number;
+  /** Estimated noise (standard deviation) of one evaluation. */
+  sigma: number;
+  leader: TpeRaceEntry;
+  challenger?: TpeRaceEntry;
+  /** Leader's lower bound minus the challenger's upper bound; > 0 means the race is decided. */
+  margin: number;
+}
+
+/** A configuration in the race: its mean score and number of evaluations. */
+export interface TpeRaceEntry {
+  params: Record<string, number>;
+  mean: number;
+  count: number;
 }
 
 /** What `suggest` returns. */
