@@ -8,6 +8,7 @@ import type { DemoSetKind, ProposerContext, TrialKind, TrialRecord } from '../..
 import type { Demo, ProgramSpec, ProgramState } from '../../core/program/types';
 import { initialState, resolveProgram } from '../../core/program/resolve';
 import type { RunEvent, RunResult } from '../../core/runner';
+import type { ShareMeta } from '../../core/share';
 
 /** Optimizer events out of a run's event list. */
 export function optimizerEvents(events: readonly RunEvent[]) {
@@ -266,4 +267,17 @@ export function duration(seconds: number | undefined): string {
 /** "mipro_v2 light" from a run config's optimizer section. */
 export function optimizerLabel(optimizer: { kind: string } & Record<string, unknown>): string {
   return [optimizer.kind, typeof optimizer.auto === 'string' ? optimizer.auto : ''].filter(Boolean).join(' ');
+}
+
+/** What a share link of a finished run records next to the program (never keys or endpoints). */
+export function shareMetaOf(result: RunResult, name?: string): ShareMeta {
+  const d = result.details;
+  const task = result.config.models.task;
+  return {
+    ...(name !== undefined && { name }),
+    metric: result.config.metric,
+    scores: { val: d.val.mean, ...(d.test && { test: d.test.mean }), ...(d.baselineTest && { baselineTest: d.baselineTest.mean }) },
+    optimizer: optimizerLabel(result.config.optimizer),
+    model: task.model,
+  };
 }

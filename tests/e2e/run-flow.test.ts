@@ -1,0 +1,130 @@
+/**
+ * The whole product path in Chromium against the scripted OpenAI-compatible server: paste
+ * Iris, chain-of-thought program, exact match on species, MIPROv2 light, Start -> the
+ * optimized test score beats the baseline -> Copy link -> the link opens the same program in
+ * a fresh profile. Long tasks on the main thread are measured during the run (none > 50 ms).
+ * Then: reload mid-run -> interrupted -> Resume -> the same final result as the uninterrupted run.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { decodeShare } from '../../src/core/share';
+import { irisHandler } from '../fixtures/iris-world';
+import { startScriptedServer } from '../fixtures/scripted-server';
+import { collectErrors, launch, screenshot } from './browser';
+
+const IRIS = readFileSync('../shared/data/iris/all.jsonl', 'utf8');
+const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));
+
+/** Records every main-thread long task from the first script on. */
+const LONGTASK_PROBE = `
+  window.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); })
+      .observe({ type: 'longtask', buffered: true });
+  } catch (e) { window.__longTasks = null; }
+`;
+
+describe('run flow: paste, build, optimize, watch, share, resume', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startScriptedServer>>;
+  beforeAll(async () => {
+    server = await startScriptedServer({ handler: irisHandler });
+    browser = await launch('no-webgpu');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function setUp(page: Page): Promise<void> {
+    await page.goto(inject('appUrl'));
+    await page.getByLabel('Paste dataset').fill(IRIS);
+    await page.getByRole('button', { name: 'Parse' }).click();
+    await page.getByRole('tablist', { name: 'Template' }).getByRole('tab', { name: 'Chain of thought' }).click();
+    await page.getByLabel('Signature').fill('sepal_length, sepal_width, petal_length, petal_width -> species');
+    await page.getByLabel('Field scored').selectOption({ index: 0 });
+    const endpoints = page.getByRole('region', { name: 'API endpoints' });
+    await endpoints.getByLabel('Base URL').first().fill(server.url);
+    await endpoints.getByLabel('Model').first().fill('task-model');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    await endpoints.getByLabel('Base URL').nth(1).fill(server.url);
+    await endpoints.getByLabel('Model').nth(1).fill('proposer-model');
+    for (const [role, model] of [['task', 'task-model'], ['proposer', 'proposer-model']] as const) {
+      const select = page.getByLabel(`${role} model`, { exact: true });
+      const value = await select.locator('option', { hasText: model }).getAttribute('value');
+      await select.selectOption(value!);
+    }
+    await page.getByLabel('Optimizer').selectOption('mipro_v2');
+    await page.getByRole('tablist', { name: 'Budget' }).getByRole('tab', { name: 'Light' }).click();
+  }
+
+  async function finalScores(page: Page): Promise<{ baseline: number; optimized: number }> {
+    await page.getByLabel('Optimized test score').waitFor({ timeout: 240_000 });
+    const read = async (label: string) => Number((await page.getByLabel(label).textContent())!.replace('%', ''));
+    return { baseline: await read('Baseline test score'), optimized: await read('Optimized test score') };
+  }
+
+  let uninterrupted: { baseline: number; optimized: number } | undefined;
+
+  it('optimizes Iris with MIPROv2 light, beats the baseline without long tasks, and shares the program', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(LONGTASK_PROBE);
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await setUp(page);
+    await screenshot(page, 'run-flow-setup');
+    const startedAt = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'Start optimization' }).click();
+    await expect.poll(() => page.getByLabel('Run status').textContent(), { timeout: 30_000 }).toContain('running');
+    await page.getByRole('img', { name: /Trial scores/ }).locator('circle').first().waitFor({ timeout: 120_000 });
+    await screenshot(page, 'run-view-live-1280');
+    uninterrupted = await finalScores(page);
+    expect(uninterrupted.optimized).toBeGreaterThan(uninterrupted.baseline);
+    await screenshot(page, 'run-view-completed-1280');
+
+    const all = (await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] | null }).__longTasks)) ?? [];
+    const longTasks = all.filter((t) => t.start >= startedAt);
+    const max = Math.max(0, ...longTasks.map((t) => t.duration));
+    console.log(`main-thread long tasks during the run: ${longTasks.length}, max ${max.toFixed(0)} ms (before the run, setup and paste: ${all.length - longTasks.length})`);
+    expect(max).toBeLessThanOrEqual(50);
+
+    // Copy link -> decode -> the optimized program; open it in a fresh profile -> same program.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const link = await page.getByLabel('Share link').inputValue();
+    const payload = decodeShare(link);
+    const instruction = payload.state[Object.keys(payload.state)[0]!]!.instruction;
+    const shown = await page.locator('[aria-label^="Instruction diff for"]').first().evaluate((el) => [...el.childNodes].filter((n) => (n as Element).tagName !== 'DEL').map((n) => n.textContent).join(''));
+    expect(shown).toBe(instruction);
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const other = await fresh.newPage();
+    await other.goto(link);
+    await expect.poll(() => other.getByText(instruction).first().isVisible(), { timeout: 20_000 }).toBe(true);
+    await screenshot(other, 'run-flow-shared-link');
+    await fresh.close();
+    expect(own(errors)).toEqual([]);
+    await context.close();
+  }, 300_000);
+
+  it('resumes a run interrupted by a reload and ends with the same result', async () => {
+    expect(uninterrupted).toBeDefined();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await setUp(page);
+    await page.getByRole('button', { name: 'Start optimization' }).click();
+    // Reload once the search has started (some trials are checkpointed).
+    await page.getByRole('img', { name: /Trial scores/ }).locator('circle').nth(2).waitFor({ timeout: 120_000 });
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
+    const list = page.getByRole('list', { name: 'Stored runs' });
+    await expect.poll(() => list.getByText('interrupted').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await screenshot(page, 'runs-list-interrupted');
+    await list.getByRole('listitem').filter({ hasText: 'interrupted' }).first().getByRole('button', { name: /^Open/ }).click();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await screenshot(page, 'run-view-resumed');
+    const resumed = await finalScores(page);
+    expect(resumed).toEqual(uninterrupted);
+    await context.close();
+  }, 300_000);
+});
