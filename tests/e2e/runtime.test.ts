@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig, RunResult } from '../../src/core/runner';
-import { irisHandler } from '../fixtures/iris-world';
+import { irisHandler, irisRunConfig } from '../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../fixtures/scripted-server';
 import { collectErrors, launch } from './browser';
 import { buildAndServePage, type ServedPage } from './serve-page';
@@ -24,17 +24,7 @@ let server: ScriptedServer;
 let reference: RunResult;
 
 function config(): RunConfig {
-  return {
-    program: { template: 'chain_of_thought', signature: 'sepal_length: float, sepal_width: float, petal_length: float, petal_width: float -> species: labels(setosa|versicolor|virginica)' },
-    data: { text: IRIS, format: 'jsonl', split: { train: 0.2, val: 0.4, test: 0.4 } },
-    metric: { kind: 'exact_match', field: 'species' },
-    optimizer: { kind: 'mipro_v2', auto: 'light' },
-    models: {
-      task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model', apiKey: KEY },
-      proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model', apiKey: KEY },
-    },
-    seed: 0,
-  };
+  return irisRunConfig(IRIS, server.url, KEY);
 }
 
 async function open(context: BrowserContext): Promise<Page> {

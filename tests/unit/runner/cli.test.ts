@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { irisHandler } from '../../fixtures/iris-world';
+import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
 const run = promisify(execFile);
@@ -91,7 +91,7 @@ describe('npm run optimize', () => {
   it('optimizes real Iris data with MIPROv2 light: beats the baseline on test, reports plan and trials', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptlab-iris-'));
     const config = {
-      program: { template: 'predict', signature: 'sepal_length: float, sepal_width: float, petal_length: float, petal_width: float -> species: labels(setosa|versicolor|virginica)' },
+      program: { template: 'predict', signature: IRIS_SIGNATURE },
       data: { path: IRIS, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
       metric: { kind: 'exact_match', field: 'species' },
       optimizer: { kind: 'mipro_v2', auto: 'light', seed: 0 },

@@ -11,24 +11,14 @@ import type { RunConfig, RunResult } from '../../../src/core/runner';
 import { EventLog, openPromptLabDB, RunStore, TraceStore, TrialStore } from '../../../src/storage';
 import type { RunUpdate } from '../../../src/workers/protocol';
 import { createOptimizerService } from '../../../src/workers/optimizer-service';
-import { irisHandler } from '../../fixtures/iris-world';
+import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
 const KEY = 'sk-live-NEVER-STORE-ME-42';
 const IRIS = readFileSync(resolve(__dirname, '../../../../shared/data/iris/all.jsonl'), 'utf8');
 
 function config(url: string): RunConfig {
-  return {
-    program: { template: 'chain_of_thought', signature: 'sepal_length: float, sepal_width: float, petal_length: float, petal_width: float -> species: labels(setosa|versicolor|virginica)' },
-    data: { text: IRIS, format: 'jsonl', split: { train: 0.2, val: 0.4, test: 0.4 } },
-    metric: { kind: 'exact_match', field: 'species' },
-    optimizer: { kind: 'mipro_v2', auto: 'light' },
-    models: {
-      task: { provider: 'openai-compatible', baseURL: url, model: 'task-model', apiKey: KEY },
-      proposer: { provider: 'openai-compatible', baseURL: url, model: 'proposer-model', apiKey: KEY },
-    },
-    seed: 0,
-  };
+  return irisRunConfig(IRIS, url, KEY);
 }
 
 async function dump(dbName: string): Promise<string> {
