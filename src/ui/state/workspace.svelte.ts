@@ -64,7 +64,7 @@ export class WorkspaceState {
   readonly program = new ProgramDraft();
   readonly models = new ModelsState();
   metric = $state<MetricDraft>({ kind: 'exact_match', field: '', tolerance: 0, relative: false });
-  optimizer = $state<OptimizerDraft>({ kind: 'mipro_v2', auto: 'light', seed: 0, maxBootstrappedDemos: 4, maxLabeledDemos: 4, numCandidatePrograms: 8, minibatchSize: 25 });
+  optimizer = $state<OptimizerDraft>({ kind: 'mipro_v2', auto: 'light', seed: 0, maxBootstrappedDemos: 4, maxLabeledDemos: 4, numCandidatePrograms: 16, minibatchSize: 35 });
 
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
   readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
