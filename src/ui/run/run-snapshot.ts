@@ -36,6 +36,12 @@ export interface RunSnapshot {
   config?: RunConfig;
   plan?: Plan;
   events: RunEvent[];
+  /**
+   * The events without per-example progress: what proposals, demo sets, bootstrap and TPE
+   * views read. Replaced only when such an event arrives, so those views do not re-render
+   * on every progress tick.
+   */
+  story: RunEvent[];
   trials: TrialRecord[];
   usage?: UsageSnapshot;
   result?: RunResult;
@@ -62,6 +68,7 @@ export function emptySnapshot(id: string, init: Partial<RunSnapshot> = {}): RunS
     replay: false,
     createdAt: Date.now(),
     events: [],
+    story: [],
     trials: [],
     phases: { bootstrap: phase(), propose: phase(), search: phase(), evaluate: phase() },
     lastSeq: -1,
@@ -152,6 +159,7 @@ export function applyEvents(snap: RunSnapshot, events: readonly TimedEvent[]): R
     trials,
     lastSeq,
     events: snap.events.concat(events.map((t) => t.event)),
+    story: storyOf(snap.story, events),
     ...(plan && { plan }),
     ...(usage && { usage }),
     step,
@@ -174,4 +182,9 @@ export function activePhase(snap: RunSnapshot): MainPhase | undefined {
   const active = MAIN_PHASES.find((p) => snap.phases[p].status === 'active');
   if (active) return active;
   return [...MAIN_PHASES].reverse().find((p) => snap.phases[p].status === 'done');
+}
+
+function storyOf(story: RunEvent[], events: readonly TimedEvent[]): RunEvent[] {
+  const added = events.map((t) => t.event).filter((e) => (e.type === 'optimizer' ? e.event.type !== 'progress' && e.event.type !== 'usage' : e.type !== 'progress'));
+  return added.length ? story.concat(added) : story;
 }

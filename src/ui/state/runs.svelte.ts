@@ -57,16 +57,29 @@ export class RunsState {
   /** Wall clock, ticking once a second while a run is live (drives the ETA). */
   now = $state(Date.now());
 
-  readonly trialRows = $derived(trialRows(this.current?.trials ?? []));
-  readonly best = $derived(bestFull(this.current?.trials ?? []));
-  readonly proposals = $derived(proposals(this.current?.events ?? []));
-  readonly demoSets = $derived(demoSets(this.current?.events ?? []));
-  readonly datasetSummary = $derived(datasetSummary(this.current?.events ?? []));
+  // Memoized on the identity of their input, so a progress tick (new `current`, same
+  // `story` and `trials`) returns the same arrays and the lists below do not re-render.
+  private readonly memo = {
+    trialRows: memo(trialRows),
+    best: memo(bestFull),
+    proposals: memo(proposals),
+    demoSets: memo(demoSets),
+    datasetSummary: memo(datasetSummary),
+    bootstrapRows: memo(bootstrapRows),
+    clouds: memo(minibatchClouds),
+    tpe: memo2(tpeSteps),
+    diff: memo((r: NonNullable<RunSnapshot['result']>) => resultDiff(r)),
+  };
+  readonly trialRows = $derived(this.memo.trialRows(this.current?.trials ?? NO_TRIALS));
+  readonly best = $derived(this.memo.best(this.current?.trials ?? NO_TRIALS));
+  readonly proposals = $derived(this.memo.proposals(this.current?.story ?? NO_EVENTS));
+  readonly demoSets = $derived(this.memo.demoSets(this.current?.story ?? NO_EVENTS));
+  readonly datasetSummary = $derived(this.memo.datasetSummary(this.current?.story ?? NO_EVENTS));
   readonly usageRows = $derived(usageRows(this.current?.usage));
-  readonly diff = $derived(this.current?.result ? resultDiff(this.current.result) : []);
-  readonly bootstrapRows = $derived(bootstrapRows(this.current?.events ?? []));
-  readonly tpeSteps = $derived(tpeSteps(this.current?.events ?? [], this.current?.trials ?? []));
-  readonly clouds = $derived(minibatchClouds(this.current?.trials ?? []));
+  readonly diff = $derived(this.current?.result ? this.memo.diff(this.current.result) : []);
+  readonly bootstrapRows = $derived(this.memo.bootstrapRows(this.current?.story ?? NO_EVENTS));
+  readonly tpeSteps = $derived(this.memo.tpe(this.current?.story ?? NO_EVENTS, this.current?.trials ?? NO_TRIALS));
+  readonly clouds = $derived(this.memo.clouds(this.current?.trials ?? NO_TRIALS));
   readonly phase = $derived(this.current ? activePhase(this.current) : undefined);
   readonly eta = $derived(this.current && this.phase && this.current.status === 'running' ? phaseEta(this.current.phases[this.phase], this.now) : undefined);
   readonly live = $derived(this.current?.status === 'running' && !this.current.replay);
@@ -285,6 +298,26 @@ export class RunsState {
     if (this.ticker !== undefined) clearInterval(this.ticker);
     this.ticker = undefined;
   }
+}
+
+const NO_TRIALS: RunSnapshot['trials'] = [];
+const NO_EVENTS: RunSnapshot['story'] = [];
+
+/** Remembers the last input and result: the same input (by identity) gives the same output. */
+function memo<A, R>(fn: (a: A) => R): (a: A) => R {
+  let last: { a: A; r: R } | undefined;
+  return (a) => {
+    if (!last || last.a !== a) last = { a, r: fn(a) };
+    return last.r;
+  };
+}
+
+function memo2<A, B, R>(fn: (a: A, b: B) => R): (a: A, b: B) => R {
+  let last: { a: A; b: B; r: R } | undefined;
+  return (a, b) => {
+    if (!last || last.a !== a || last.b !== b) last = { a, b, r: fn(a, b) };
+    return last.r;
+  };
 }
 
 function snapshotOf(record: Omit<RunRecord, 'updatedAt'> & { updatedAt?: number }, events: Parameters<typeof applyEvents>[1], trials: RunSnapshot['trials']): RunSnapshot {
