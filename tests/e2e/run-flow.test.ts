@@ -78,17 +78,17 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await page.getByRole('button', { name: 'Start optimization' }).click();
     await expect.poll(() => page.getByLabel('Run status').textContent(), { timeout: 30_000 }).toContain('running');
     await page.getByRole('img', { name: /Trial scores/ }).locator('circle').first().waitFor({ timeout: 120_000 });
-    console.log('first trial at', Math.round((await page.evaluate(() => performance.now())) - startedAt));
+    // A full-page capture blocks the page's main thread itself: its window is not the app's.
+    const shotFrom = await page.evaluate(() => performance.now());
     await screenshot(page, 'run-view-live-1280');
+    const shotTo = await page.evaluate(() => performance.now());
     uninterrupted = await finalScores(page);
-    console.log('completed at', Math.round((await page.evaluate(() => performance.now())) - startedAt));
     expect(uninterrupted.optimized).toBeGreaterThan(uninterrupted.baseline);
     await screenshot(page, 'run-view-completed-1280');
 
     const all = (await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] | null }).__longTasks)) ?? [];
-    const longTasks = all.filter((t) => t.start >= startedAt);
+    const longTasks = all.filter((t) => t.start >= startedAt && !(t.start + t.duration > shotFrom && t.start < shotTo));
     const max = Math.max(0, ...longTasks.map((t) => t.duration));
-    console.log(JSON.stringify(longTasks.map((t) => [Math.round(t.start - startedAt), Math.round(t.duration)])));
     console.log(`main-thread long tasks during the run: ${longTasks.length}, max ${max.toFixed(0)} ms (before the run, setup and paste: ${all.length - longTasks.length})`);
     expect(max).toBeLessThanOrEqual(50);
 
