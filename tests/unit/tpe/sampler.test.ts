@@ -166,6 +166,10 @@ describe('TpeSampler validation', () => {
     ['priorWeight', { priorWeight: 0 }],
     ['gammaFraction', { gammaFraction: 0 }],
     ['confirmEvaluations', { confirmEvaluations: 0 }],
+    ['budget', { budget: 0 }],
+    ['raceFraction', { raceFraction: 1.5 }],
+    ['raceBeta', { raceBeta: -1 }],
+    ['noisePriorDf', { noisePriorDf: 0 }],
   ])('rejects a bad %s with OPTIMIZER_INVALID', (_, options) => {
     expect(codeOf(() => new TpeSampler(space, options))).toBe('OPTIMIZER_INVALID');
   });
