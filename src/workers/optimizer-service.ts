@@ -42,7 +42,7 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
         if (existing && !req.resume) throw new PlaygroundError('RUN_LOCKED', `Run ${runId} already exists.`, { hint: 'Resume it or start a new run.' });
         const owner = req.tabId ? { ownerTab: req.tabId } : {};
         if (existing) await runs.update(runId, { status: 'running', error: undefined as never, ...owner });
-        else await runs.create({ id: runId, ...(req.title && { name: req.title }), config: redactConfig(req.config), status: 'running', ...owner });
+        else await runs.create({ id: runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner });
         listener({ kind: 'status', runId, status: 'running' });
         const w = new WriteBatcher(db, { makeRoom: (bytes) => cache.evict(bytes) });
         batcher = w;

@@ -107,14 +107,36 @@ export function assertRunConfig(config: unknown, opts: { optimizerKinds?: readon
   }
 }
 
+/**
+ * A stored (redacted) config with its secrets put back from `source`: each model gets the key
+ * and headers of the model in `source` with the same provider, base URL and model name.
+ */
+export function restoreSecrets(stored: RunConfig, source: Partial<Record<string, ModelConfig>>): RunConfig {
+  const models: Record<string, ModelConfig> = {};
+  for (const [role, m] of Object.entries(stored.models)) {
+    if (!m) continue;
+    const match = m.provider === 'openai-compatible'
+      ? Object.values(source).find((s) => s?.provider === 'openai-compatible' && s.baseURL === m.baseURL && s.model === m.model)
+      : undefined;
+    models[role] = match?.provider === 'openai-compatible' && m.provider === 'openai-compatible'
+      ? { ...m, ...(match.apiKey && { apiKey: match.apiKey }), ...(match.headers && { headers: match.headers }) }
+      : m;
+  }
+  return { ...stored, models: models as RunConfig['models'] };
+}
+
 /** The ProgramSpec and initial state a config describes. */
 export function programFromConfig(cfg: ProgramConfig): { spec: ProgramSpec; state?: ProgramState } {
   if ('spec' in cfg) return cfg.state ? { spec: cfg.spec, state: cfg.state } : { spec: cfg.spec };
   return { spec: buildFromTemplate(cfg as TemplateOptions) };
 }
 
-/** A copy of the config safe to store or print: no API keys, no header values. */
-export function redactConfig(config: RunConfig): RunConfig {
+/**
+ * A copy of the config safe to store or print: no API keys, no header values. Inline data is
+ * replaced by its size unless `keepData` (the browser keeps it in the run's own record, so an
+ * interrupted run can resume after a reload).
+ */
+export function redactConfig(config: RunConfig, opts: { keepData?: boolean } = {}): RunConfig {
   const models: Record<string, ModelConfig> = {};
   for (const [role, m] of Object.entries(config.models)) {
     if (!m) continue;
@@ -126,8 +148,8 @@ export function redactConfig(config: RunConfig): RunConfig {
     models[role] = { ...rest, ...(headers && { headers: Object.fromEntries(Object.keys(headers).map((k) => [k, '<redacted>'])) }) };
   }
   const data = { ...config.data };
-  if (data.rows) data.rows = [];
-  if (data.text !== undefined) data.text = `<${data.text.length} characters>`;
+  if (data.rows && !opts.keepData) data.rows = [];
+  if (data.text !== undefined && !opts.keepData) data.text = `<${data.text.length} characters>`;
   return { ...config, data, models: models as RunConfig['models'] };
 }
 

@@ -9,6 +9,7 @@ import { PlaygroundError, type ErrorData } from '../../core/errors';
 import type { UsageSnapshot } from '../../core/lm/types';
 import type { Plan, TrialRecord } from '../../core/optimize/types';
 import type { RunConfig, RunEvent, RunResult } from '../../core/runner';
+import { redactConfig } from '../../core/runner/config';
 import { findSecrets } from '../../storage/secrets';
 import type { RunStatus, StoredEvent, TraceRow } from '../../storage/schema';
 
@@ -64,7 +65,8 @@ export function createBundle(input: BundleInput): RunBundle {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     exportedAt: (input.exportedAt ?? new Date()).toISOString(),
-    run: input.run,
+    // Stored runs keep their data (to resume after a reload); a bundle carries no pasted data.
+    run: { ...input.run, config: redactConfig(input.run.config) },
     trials: [...input.trials],
     events: input.events.map(toRunEvent),
     traces: (input.traces ?? []).map(({ id: _id, runId: _run, ...rest }: Partial<TraceRow> & BundleTrace) => rest),

@@ -3,7 +3,7 @@
  * (loaded in their own chunk) and share-link handling. The view is in memory only: the URL
  * fragment is reserved for share links (`#p=`).
  */
-import type { RunConfig } from '../../core/runner/config';
+import { restoreSecrets, type RunConfig } from '../../core/runner/config';
 import { RunClient } from '../../runtime/run-client';
 import { detectWebGPU, type WebGPUStatus } from '../../runtime/webgpu';
 import { storageEstimate, type StorageEstimateInfo } from '../../storage/estimate';
@@ -104,6 +104,8 @@ export class AppState {
     const { RunsState } = await import('./runs.svelte');
     this.runs ??= new RunsState(this.client, {
       localModel: (config: RunConfig) => this.local.bridgeFor(config),
+      // A stored run keeps its data; only the keys (never stored unless remembered) come from the workspace.
+      restoreConfig: (run) => restoreSecrets(run.config, this.workspace.config?.models ?? {}),
     });
     return this.runs;
   }

@@ -3,6 +3,7 @@ import { PlaygroundError } from '../../../src/core/errors';
 import { BUNDLE_VERSION, bundleFileName, createBundle, parseBundle, serializeBundle, type RunBundle } from '../../../src/ui/bundle';
 import { tpeSteps } from '../../../src/ui/teach';
 import { FIXTURE_CONFIG, makeRunBundle } from './run-fixture';
+import { findSecrets } from '../../../src/storage/secrets';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -37,8 +38,16 @@ describe('run bundle', () => {
     expect(text).not.toContain('apiKey');
   });
 
-  it('refuses to export a config that still holds a key', () => {
-    expect(codeOf(() => createBundle({ run: { ...bundle.run, config: FIXTURE_CONFIG }, trials: [], events: [] }))).toBe('SHARE_INVALID');
+  it('exports a stored config without its keys or pasted data', () => {
+    const withData = { ...FIXTURE_CONFIG, data: { ...FIXTURE_CONFIG.data, text: 'word,label\napple,alpha' } };
+    const out = serializeBundle(createBundle({ run: { ...bundle.run, config: withData }, trials: [], events: [] }));
+    expect(findSecrets(JSON.parse(out))).toEqual([]);
+    expect(out).not.toContain('apple');
+  });
+
+  it('refuses to export a key hidden anywhere else in the run', () => {
+    const leaky = { ...bundle.run, error: { code: 'INTERNAL' as const, message: 'x', details: { apiKey: 'sk-leak' } } };
+    expect(codeOf(() => createBundle({ run: leaky, trials: [], events: [] }))).toBe('SHARE_INVALID');
   });
 
   it('refuses to import a file whose config holds a key or an unredacted header', () => {

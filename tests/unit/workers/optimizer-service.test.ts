@@ -50,6 +50,9 @@ describe('optimizer service', () => {
     const run = (await new RunStore(db).get('r1'))!;
     expect(run.status).toBe('completed');
     expect(run.plan?.optimizer).toBe('mipro_v2');
+    // The stored run keeps its data (so it can resume after a reload) but never a key.
+    expect(run.config.data.text).toBe(IRIS);
+    expect(run.config.models.task).not.toHaveProperty('apiKey');
     expect(run.result?.scores).toEqual(reference.scores);
     expect(await new TrialStore(db).list('r1')).toEqual(reference.trials);
     const events = await new EventLog(db).list('r1');
