@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OPTUNA_COMPATIBLE, TpeSampler, type CategoricalParam, type TpeOptions, type TpeTrial } from '../../../src/core/optimize/tpe';
+import { OPTUNA_COMPATIBLE, TpeSampler, type CategoricalParam, type TpeExplanation, type TpeOptions, type TpeTrial } from '../../../src/core/optimize/tpe';
+import { createTpeSampler } from '../../../src/core/optimize/mipro/tpe-sampler';
 import { collectObservations } from '../../../src/core/optimize/tpe/observations';
 import { estimateNoise } from '../../../src/core/optimize/tpe/racing';
 import { Rng } from '../../../src/core/util/random';
@@ -113,5 +114,18 @@ describe('estimateNoise', () => {
     // Within each configuration: +-0.1 around its mean, sample variance 0.01 * 50/49.
     expect(est.variance).toBeGreaterThan(0.01);
     expect(est.variance).toBeLessThan(0.0115);
+  });
+});
+
+describe('MIPROv2 adapter', () => {
+  it('counts the budget in search trials even when the history also holds the default program', () => {
+    const sampler = createTpeSampler({ seed: 1, multivariate: true, nStartupTrials: 10, budget: 20 });
+    const params = space.map((p) => ({ name: p.name, n: p.choices }));
+    // The default program's score, then 18 search trials (the leader confirmed): the next one is
+    // search trial 19 of 20, so two trials remain although the history is 19 long.
+    const trials = filler().slice(0, 17);
+    const history = [{ params: cfg(0, 0), value: 0.2 }, ...trials, trials[16]!];
+    const s = sampler.suggest(params, history, 19) as { explanation?: TpeExplanation };
+    expect(s.explanation?.race?.remaining).toBe(2);
   });
 });

@@ -8,7 +8,9 @@ export function createTpeSampler(opts: { seed: number; multivariate: boolean; nS
   return {
     suggest(params, history, trial) {
       if (params.length === 0) return { params: {} };
-      tpe ??= new TpeSampler(params.map((p) => ({ name: p.name, choices: p.n })), { multivariate: opts.multivariate, nStartupTrials: opts.nStartupTrials, budget: opts.budget });
+      // `budget` counts search trials; the history can hold more (the default program's score), so the sampler gets the history length of the last trial.
+      const budget = opts.budget === undefined ? undefined : Math.max(1, opts.budget + history.length - (trial - 1));
+      tpe ??= new TpeSampler(params.map((p) => ({ name: p.name, choices: p.n })), { multivariate: opts.multivariate, nStartupTrials: opts.nStartupTrials, budget });
       return tpe.suggest(history, new Rng(`tpe:${opts.seed}:${trial}`), { explain: true });
     },
   };
