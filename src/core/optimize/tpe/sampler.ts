@@ -53,7 +53,10 @@
  *    best_noisy 0.577 -> 0.583. Tried and within noise (+-0.006): raceBeta 0.5 / 1.5 / 2,
  *    raceFraction 0.1 / 0.15 / 0.25 / 0.3 (0.3: +0.007 and +0.013, 0.4: -0.003 and +0.007),
  *    noisePriorDf 1 / 5; with the race, confirmEvaluations 3 (-0.005, +0.009) and 1 (-0.022,
- *    +0.009) did not do better than 2. raceBeta 0 (race only the last trial): 0.611.
+ *    +0.009) did not do better than 2. raceBeta 0 (race only the last trial): 0.611. Choosing
+ *    the challenger by the true score (an oracle) would give 0.667, but a Bayesian additive
+ *    model over the choices (ridge on one-hot features) as the challenger's bound gave 0.628:
+ *    not kept. Independent mode: 0.601 -> 0.625 with the race.
  *
  * Kept at Optuna's values because changing them did not help: priorWeight 2 (0.596),
  * gammaFraction 0.2 (0.604); drawing more candidates when few are unseen (0.605-0.613); judging
