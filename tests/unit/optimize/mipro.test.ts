@@ -160,6 +160,17 @@ describe('MIPROv2', () => {
     expect(guided).toBeGreaterThan(startup + 0.15);
   });
 
+  it('with a validation set no larger than a minibatch, every trial is a full evaluation and TPE learns from them', async () => {
+    const w = makeWorld({ train: 40, val: 30, hard: true });
+    const r = await runOptimizer('mipro_v2', w.ctx, { auto: 'medium', sampler: { nStartupTrials: 6 }, numTrials: 24 });
+    expect(r.trials.every((t) => t.kind !== 'minibatch' && t.n === 30)).toBe(true);
+    expect(r.plan!.fullEvaluations).toBe(1);
+    const search = r.trials.slice(1);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(search.slice(12).map((t) => t.score))).toBeGreaterThan(mean(search.slice(0, 6).map((t) => t.score)) + 0.15);
+    expect(r.state.generate!.instruction).toBe(RULE);
+  });
+
   it('rejects bad options listing each problem', async () => {
     const w = makeWorld();
     await expect(runOptimizer('mipro_v2', w.ctx, { auto: 'huge', minibatchSize: 0 })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID', details: { problems: [expect.stringContaining('auto'), expect.stringContaining('minibatchSize')] } });

@@ -36,7 +36,7 @@ export interface MiproCheckpoint {
 export async function miproV2(
   ctx: OptimizeContext,
   options: MiproOptions,
-  makeSampler: (settings: { seed: number; multivariate: boolean; nStartupTrials: number }) => Sampler,
+  makeSampler: (settings: { seed: number; multivariate: boolean; nStartupTrials: number; budget: number }) => Sampler,
   checkpoint?: MiproCheckpoint,
 ): Promise<OptimizeResult> {
   const settings = resolveSettings(options, ctx.program.predictorIds.length);
@@ -78,7 +78,8 @@ export async function miproV2(
 
   const space = searchSpace(ctx, settings.searchDemos ? cp.demoSets : [], cp.instructions);
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${settings.numTrials} trials` });
-  const sampler = makeSampler({ seed: ctx.seed, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials });
+  // The sampler knows the number of trials (MIPROv2 fixes it up front), so it can spend the last ones confirming the leader.
+  const sampler = makeSampler({ seed: ctx.seed, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, budget: settings.numTrials });
   const search = await runSearch(ctx, settings, space, valset, sampler, cp.search ?? emptySearchState(), (s) => {
     cp.search = s;
     save();

@@ -69,7 +69,10 @@ export async function runSearch(
   while (state.minibatchTrials < settings.numTrials) {
     throwIfAborted(ctx.signal);
     const t = state.minibatchTrials + 1;
-    const history = state.trials.filter((tr) => tr.kind !== 'full').map((tr) => ({ params: tr.params, value: tr.score }));
+    // The sampler learns from the search trials and the default program; periodic full
+    // evaluations only re-check configurations (as in DSPy, where Optuna never sees them).
+    const searchKind = minibatch ? 'minibatch' : 'full';
+    const history = state.trials.filter((tr) => tr.kind === searchKind || tr.kind === 'default').map((tr) => ({ params: tr.params, value: tr.score }));
     const { params, explanation } = sampler.suggest(space.params, history, t);
     const index = state.trials.length;
     ctx.emit?.({ type: 'trial_start', trial: index, kind: minibatch ? 'minibatch' : 'full', params, ...(explanation !== undefined && { explanation }) });
