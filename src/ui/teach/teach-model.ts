@@ -125,6 +125,11 @@ function explain(x: TpeExplanation): string {
   if (x.mode === 'confirm') {
     return 'Confirmation: the configuration with the best mean minibatch score has too few evaluations, so it is scored again on a fresh minibatch before TPE trusts it.';
   }
+  if (x.mode === 'race' && x.race) {
+    const r = x.race;
+    const entry = (e: { mean: number; count: number }) => `${(100 * e.mean).toFixed(1)}% over ${e.count} evaluation${e.count === 1 ? '' : 's'}`;
+    return `End-of-budget race (${r.remaining} trial${r.remaining === 1 ? '' : 's'} left): instead of exploring, the search re-scores whichever of the leader (${entry(r.leader)})${r.challenger ? ` and its strongest challenger (${entry(r.challenger)})` : ''} has fewer evaluations, so the configuration kept at the end is really the best, not the luckiest. One evaluation's noise is about ±${(100 * r.sigma).toFixed(1)} points.`;
+  }
   return `TPE split the ${x.observations} observed configurations into a good group (the best ${x.good}) and a bad group (the other ${x.bad}), fitted a density to each — l(x) for good, g(x) for bad — drew ${x.candidates.length} candidates from l(x), and picked the one with the largest l(x)/g(x) (log ratio ${typeof x.chosenScore === 'number' && Number.isFinite(x.chosenScore) ? x.chosenScore.toFixed(2) : 'n/a'}): a configuration that looks like past winners and unlike past losers.`;
 }
 
