@@ -19,13 +19,28 @@ fi
 echo "== type-check"
 npm run check
 
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
 echo "== unit tests"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 
 echo "== build"
 npm run build
 
 if [ -d tests/e2e ]; then
   echo "== browser tests"
-  npm run test:e2e
+  npm run test:e2e -- --reporter=default --reporter=json --outputFile.json="$results/e2e.json"
 fi
+
+# One plain summary line over every suite.
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of process.argv.slice(1)) {
+    if (!fs.existsSync(f)) continue;
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests || 0);
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results/unit.json" "$results/e2e.json"
