@@ -5,16 +5,14 @@
  * a fresh profile. Long tasks on the main thread are measured during the run (none > 50 ms).
  * Then: reload mid-run -> interrupted -> Resume -> the same final result as the uninterrupted run.
  */
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { decodeShare } from '../../src/core/share';
 import { irisHandler } from '../fixtures/iris-world';
 import { startScriptedServer } from '../fixtures/scripted-server';
 import { collectErrors, launch, screenshot } from './browser';
+import { finalScores, own, setUp, waitForSelector } from './flow';
 
-const IRIS = readFileSync('../shared/data/iris/all.jsonl', 'utf8');
-const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));
 
 /** Records every main-thread long task from the first script on. */
 const LONGTASK_PROBE = `
@@ -37,50 +35,6 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await server?.close();
   });
 
-  async function setUp(page: Page): Promise<void> {
-    await page.goto(inject('appUrl'));
-    await page.getByLabel('Paste dataset').fill(IRIS);
-    await page.getByRole('button', { name: 'Parse' }).click();
-    await page.getByRole('tablist', { name: 'Template' }).getByRole('tab', { name: 'Chain of thought' }).click();
-    await page.getByLabel('Signature').fill('sepal_length, sepal_width, petal_length, petal_width -> species');
-    await page.getByLabel('Field scored').selectOption({ index: 0 });
-    const endpoints = page.getByRole('region', { name: 'API endpoints' });
-    await endpoints.getByLabel('Base URL').first().fill(server.url);
-    await endpoints.getByLabel('Model').first().fill('task-model');
-    await page.getByRole('button', { name: 'Add endpoint' }).click();
-    await endpoints.getByLabel('Base URL').nth(1).fill(server.url);
-    await endpoints.getByLabel('Model').nth(1).fill('proposer-model');
-    for (const [role, model] of [['task', 'task-model'], ['proposer', 'proposer-model']] as const) {
-      const select = page.getByLabel(`${role} model`, { exact: true });
-      const value = await select.locator('option', { hasText: model }).getAttribute('value');
-      await select.selectOption(value!);
-    }
-    await page.getByLabel('Optimizer').selectOption('mipro_v2');
-    await page.getByRole('tablist', { name: 'Budget' }).getByRole('tab', { name: 'Light' }).click();
-  }
-
-  /**
-   * Waits for a CSS selector with a cheap, slow poll: Playwright's role and label locators
-   * walk the whole accessibility tree on the page's main thread, and polling them during a
-   * run would create the very long tasks this test measures.
-   */
-  async function waitForSelector(page: Page, selector: string, text?: string, timeout = 240_000): Promise<void> {
-    await page.waitForFunction(
-      ({ selector, text }) => {
-        const el = document.querySelector(selector);
-        return !!el && (text === undefined || (el.textContent ?? '').includes(text));
-      },
-      { selector, text },
-      { polling: 250, timeout },
-    );
-  }
-
-  async function finalScores(page: Page): Promise<{ baseline: number; optimized: number }> {
-    await waitForSelector(page, '[aria-label="Optimized test score"]');
-    const read = async (label: string) => Number((await page.getByLabel(label).textContent())!.replace('%', ''));
-    return { baseline: await read('Baseline test score'), optimized: await read('Optimized test score') };
-  }
-
   let uninterrupted: { baseline: number; optimized: number } | undefined;
 
   it('optimizes Iris with MIPROv2 light, beats the baseline without long tasks, and shares the program', async () => {
@@ -88,7 +42,7 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await context.addInitScript(LONGTASK_PROBE);
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await setUp(page);
+    await setUp(page, server.url);
     await screenshot(page, 'run-flow-setup');
     const startedAt = await page.evaluate(() => performance.now());
     await page.getByRole('button', { name: 'Start optimization' }).click();
@@ -132,7 +86,7 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     expect(uninterrupted).toBeDefined();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await setUp(page);
+    await setUp(page, server.url);
     await page.getByRole('button', { name: 'Start optimization' }).click();
     // Reload once the search has started (some trials are checkpointed).
     await page.getByRole('img', { name: /Trial scores/ }).locator('circle').nth(2).waitFor({ timeout: 120_000 });

@@ -9,6 +9,7 @@ import { detectWebGPU, type WebGPUStatus } from '../../runtime/webgpu';
 import { storageEstimate, type StorageEstimateInfo } from '../../storage/estimate';
 import { SettingsStore } from '../../storage/settings-store';
 import { openPromptLabDB } from '../../storage/db';
+import { holdTabLock } from '../../storage/tabs';
 import { ShareState, SHARE_FRAGMENT } from '../share/share-state.svelte';
 import type { SharePayload } from '../../core/share';
 import type { RunsState } from './runs.svelte';
@@ -31,6 +32,8 @@ export class AppState {
   /** Set when the workspace cannot be saved (private mode, quota). */
   storageProblem = $state('');
 
+  /** This tab, for Web Locks (one tab drives a run) and for telling live runs from orphaned ones. */
+  readonly tabId = `tab-${crypto.randomUUID()}`;
   private clientInstance: RunClient | undefined;
   private settings: SettingsStore | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -53,12 +56,15 @@ export class AppState {
     }
     if (this.workspace.data.text) void this.parseData();
     this.startAutosave();
+    // This tab holds its Web Lock while it lives, so its running runs are not taken for
+    // interrupted by another tab (the runs list marks runs whose tab is gone).
+    const tabLock = holdTabLock(this.tabId);
     void detectWebGPU().then((gpu) => {
       this.gpu = gpu;
       this.local.setGpu(gpu);
     });
     void this.refreshStorage();
-    void this.loadRuns();
+    void tabLock.then(() => this.loadRuns());
   }
 
   /** Parses the workspace's data text in the worker. */
@@ -106,6 +112,7 @@ export class AppState {
       localModel: (config: RunConfig) => this.local.bridgeFor(config),
       // A stored run keeps its data; only the keys (never stored unless remembered) come from the workspace.
       restoreConfig: (run) => restoreSecrets(run.config, this.workspace.config?.models ?? {}),
+      tabId: this.tabId,
     });
     return this.runs;
   }

@@ -28,6 +28,8 @@ export interface RunsOptions {
   restoreConfig?: (run: RunRecord) => Promise<RunConfig | undefined> | RunConfig | undefined;
   /** The page's bridge to the local model worker, for configs using `provider: 'webllm'`. */
   localModel?: (config: RunConfig) => Promise<LocalModelBridge | undefined> | LocalModelBridge | undefined;
+  /** This tab's id: it holds the tab's Web Lock, and the runs it drives are marked with it. */
+  tabId?: string;
   /** Schedules a fold of queued updates (default: the next animation frame). */
   schedule?: (flush: () => void) => void;
 }
@@ -56,6 +58,8 @@ export class RunsState {
   error = $state.raw<ErrorData | undefined>(undefined);
   /** Wall clock, ticking once a second while a run is live (drives the ETA). */
   now = $state(Date.now());
+  /** The open run is driven by another tab: this one shows it live, read-only. */
+  watching = $state(false);
 
   // Memoized on the identity of their input, so a progress tick (new `current`, same
   // `story` and `trials`) returns the same arrays and the lists below do not re-render.
@@ -92,7 +96,13 @@ export class RunsState {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private recovered = false;
 
-  constructor(private readonly client: RunClient, private readonly options: RunsOptions = {}) {}
+  // Web Locks let one tab drive a run; the driving tab relays its updates here so other
+  // tabs can watch the run live (read-only) instead of a stale copy from IndexedDB.
+  private readonly relay = typeof BroadcastChannel === 'function' ? new BroadcastChannel(RELAY_CHANNEL) : undefined;
+
+  constructor(private readonly client: RunClient, private readonly options: RunsOptions = {}) {
+    this.relay?.addEventListener('message', (e: MessageEvent<RunUpdate>) => this.watch(e.data));
+  }
 
   /** Starts a run of `config` (with keys, in memory only) and streams it into `current`. */
   async start(config: RunConfig, title?: string): Promise<void> {
@@ -147,6 +157,7 @@ export class RunsState {
       if (!record) throw new PlaygroundError('STORAGE_UNAVAILABLE', `Run ${runId} is not stored (it was deleted, perhaps from another tab).`, { hint: 'Pick another run from the list.' });
       const [rows, trials] = await Promise.all([new EventLog(db).list(runId), new TrialStore(db).list(runId)]);
       this.bundle = undefined;
+      this.watching = record.status === 'running' && !this.client.activeRuns().includes(runId);
       this.current = snapshotOf(record, rows.map((r) => ({ event: toRunEvent(r.event), at: r.at, seq: r.seq })), trials);
     });
   }
@@ -223,7 +234,8 @@ export class RunsState {
     this.startTicker();
     try {
       const bridge = await this.options.localModel?.(request.config);
-      const result = await this.client.start(request, (u) => this.enqueue(u), bridge);
+      const tab = this.options.tabId !== undefined ? { tabId: this.options.tabId } : {};
+      const result = await this.client.start({ ...request, ...tab }, (u) => this.enqueue(u), bridge);
       this.flush();
       if (this.current?.id === id) this.current = { ...this.current, result, usage: result.usage, status: 'completed', error: undefined };
     } catch (err) {
@@ -241,7 +253,21 @@ export class RunsState {
     }
   }
 
+  /** An update relayed by the tab driving a run: applied when this tab shows that run. */
+  private watch(update: RunUpdate): void {
+    if (this.current?.id !== update.runId || this.client.activeRuns().includes(update.runId)) return;
+    this.watching = update.kind !== 'status' || update.status === 'running';
+    this.queue(update);
+    // The run ended in its own tab: reload the whole stored run (events this tab missed included).
+    if (update.kind === 'status' && update.status !== 'running') setTimeout(() => void this.open(update.runId).then(() => this.refresh()), 300);
+  }
+
   private enqueue(update: RunUpdate): void {
+    this.relay?.postMessage(update);
+    this.queue(update);
+  }
+
+  private queue(update: RunUpdate): void {
     this.pending.push(update);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -300,6 +326,7 @@ export class RunsState {
   }
 }
 
+const RELAY_CHANNEL = 'promptlab-run-updates';
 const NO_TRIALS: RunSnapshot['trials'] = [];
 const NO_EVENTS: RunSnapshot['story'] = [];
 

@@ -1,0 +1,54 @@
+/** Steps of the product path shared by the browser tests (against the scripted server). */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+export const IRIS = readFileSync('../shared/data/iris/all.jsonl', 'utf8');
+
+/** Console errors of the app itself. */
+export const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));
+
+/** Fills the setup for an Iris chain-of-thought MIPROv2-light run against the scripted server at `url`. */
+export async function setUp(page: Page, url: string): Promise<void> {
+  await page.goto(inject('appUrl'));
+  await page.getByLabel('Paste dataset').fill(IRIS);
+  await page.getByRole('button', { name: 'Parse' }).click();
+  await page.getByRole('tablist', { name: 'Template' }).getByRole('tab', { name: 'Chain of thought' }).click();
+  await page.getByLabel('Signature').fill('sepal_length, sepal_width, petal_length, petal_width -> species');
+  await page.getByLabel('Field scored').selectOption({ index: 0 });
+  const endpoints = page.getByRole('region', { name: 'API endpoints' });
+  await endpoints.getByLabel('Base URL').first().fill(url);
+  await endpoints.getByLabel('Model').first().fill('task-model');
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await endpoints.getByLabel('Base URL').nth(1).fill(url);
+  await endpoints.getByLabel('Model').nth(1).fill('proposer-model');
+  for (const [role, model] of [['task', 'task-model'], ['proposer', 'proposer-model']] as const) {
+    const select = page.getByLabel(`${role} model`, { exact: true });
+    const value = await select.locator('option', { hasText: model }).getAttribute('value');
+    await select.selectOption(value!);
+  }
+  await page.getByLabel('Optimizer').selectOption('mipro_v2');
+  await page.getByRole('tablist', { name: 'Budget' }).getByRole('tab', { name: 'Light' }).click();
+}
+
+/**
+ * Waits for a CSS selector with a cheap, slow poll: Playwright's role and label locators
+ * walk the whole accessibility tree on the page's main thread, and polling them during a
+ * run would create the very long tasks this test measures.
+ */
+export async function waitForSelector(page: Page, selector: string, text?: string, timeout = 240_000): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, text }) => {
+      const el = document.querySelector(selector);
+      return !!el && (text === undefined || (el.textContent ?? '').includes(text));
+    },
+    { selector, text },
+    { polling: 250, timeout },
+  );
+}
+
+export async function finalScores(page: Page): Promise<{ baseline: number; optimized: number }> {
+  await waitForSelector(page, '[aria-label="Optimized test score"]');
+  const read = async (label: string) => Number((await page.getByLabel(label).textContent())!.replace('%', ''));
+  return { baseline: await read('Baseline test score'), optimized: await read('Optimized test score') };
+}
