@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+export { codeOf, thrown } from '../errors';
 
 /** Reads a file of the shared benchmark data (`../shared/data` next to the repository). */
 export function readSharedData(name: string): string {
@@ -14,22 +15,3 @@ export function sharedRows(name: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Runs `fn` and returns the `code` of the error it throws (undefined when it does not throw). */
-export function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no-code';
-  }
-  return undefined;
-}
-
-/** Runs `fn` and returns what it throws (fails the test when it does not throw). */
-export function thrown(fn: () => unknown): { code: string; message: string; details?: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (err) {
-    return err as { code: string; message: string; details?: Record<string, unknown> };
-  }
-  throw new Error('expected an error');
-}

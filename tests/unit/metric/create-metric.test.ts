@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Example } from '../../../src/core/data';
 import { createMetric, meanAndCI95, passes, tCritical, validateMetricSpec, type MetricSpec } from '../../../src/core/metric';
+import { codeOf } from '../errors';
 
 const ex: Example = { id: 'e1', inputs: { question: 'q' }, labels: { answer: 'Paris', total: '18' } };
 
 async function rejection(p: Promise<unknown>): Promise<string | undefined> {
   try {
     await p;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return undefined;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
   } catch (err) {
     return (err as { code?: string }).code;
   }

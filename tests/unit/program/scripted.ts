@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LMRequest } from '../../../src/core/lm/types';
+export { thrown } from '../errors';
 
 /** The last user message of a request: the inputs of the call being made. */
 export function lastUser(req: LMRequest): string {
@@ -60,16 +61,6 @@ export function sharedRows(name: string): Record<string, unknown>[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-/** Runs `fn` and returns what it throws, or fails the test when it does not throw. */
-export function thrown(fn: () => unknown): { code: string; message: string; details?: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (err) {
-    return err as { code: string; message: string; details?: Record<string, unknown> };
-  }
-  throw new Error('expected an error, but nothing was thrown');
 }
 
 /** Awaits `p` and returns what it rejects with, or fails the test when it resolves. */

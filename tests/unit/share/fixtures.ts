@@ -2,16 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProgramSpec, ProgramState } from '../../../src/core/program/types';
 import { PlaygroundError } from '../../../src/core/errors';
-
-/** The error code `fn` throws, or undefined when it does not throw. */
-export function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof PlaygroundError ? err.code : `not-a-playground-error: ${String(err)}`;
-  }
-  return undefined;
-}
+export { codeOf } from '../errors';
 
 /** The PlaygroundError `fn` throws (fails the test when it does not throw one). */
 export function errorOf(fn: () => unknown): PlaygroundError {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSignature, prependOutput, signatureToString } from '../../../src/core/signature';
 import { PlaygroundError } from '../../../src/core/errors';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof PlaygroundError ? err.code : 'not-a-playground-error';
-  }
-  return undefined;
-}
+import { codeOf } from '../errors';
 
 describe('parseSignature', () => {
   it('parses the string form with DSPy default instruction', () => {

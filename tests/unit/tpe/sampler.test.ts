@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OPTUNA_COMPATIBLE, TpeSampler, type CategoricalParam, type TpeOptions, type TpeTrial } from '../../../src/core/optimize/tpe';
 import { PlaygroundError } from '../../../src/core/errors';
 import { Rng } from '../../../src/core/util/random';
+import { codeOf } from '../errors';
 
 const space: CategoricalParam[] = [
   { name: '0_predictor_instruction', choices: 6 },
@@ -20,15 +21,6 @@ function search(options: TpeOptions, seed: number, trials: number, sampler = new
     history.push({ params, value: objective(params) });
   }
   return history;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof PlaygroundError ? err.code : 'not-a-playground-error';
-  }
-  return undefined;
 }
 
 describe('TpeSampler determinism', () => {

@@ -4,15 +4,7 @@ import { BUNDLE_VERSION, bundleFileName, createBundle, parseBundle, serializeBun
 import { tpeSteps } from '../../../src/ui/teach';
 import { FIXTURE_CONFIG, makeRunBundle } from './run-fixture';
 import { findSecrets } from '../../../src/storage/secrets';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof PlaygroundError ? err.code : `not a PlaygroundError: ${String(err)}`;
-  }
-  return undefined;
-}
+import { codeOf } from '../errors';
 
 describe('run bundle', () => {
   let bundle: RunBundle;
