@@ -3,10 +3,9 @@
  * in the chat adapter's `[[ ## field ## ]]` format. Written against the prompt text, not the
  * adapter's internals, so the tests check what a real model would see.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { LMRequest } from '../../../src/core/lm/types';
 export { thrown } from '../errors';
+export { sharedRows } from '../data/shared-data';
 
 /** The last user message of a request: the inputs of the call being made. */
 export function lastUser(req: LMRequest): string {
@@ -52,15 +51,6 @@ export function answer(fields: Record<string, string>): string {
   return `${Object.entries(fields)
     .map(([k, v]) => `[[ ## ${k} ## ]]\n${v}`)
     .join('\n\n')}\n\n[[ ## completed ## ]]`;
-}
-
-/** The rows of a shared JSONL data file (`../shared/data/<name>` beside the repository). */
-export function sharedRows(name: string): Record<string, unknown>[] {
-  const path = fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** Awaits `p` and returns what it rejects with, or fails the test when it resolves. */
