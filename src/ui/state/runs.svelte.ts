@@ -95,6 +95,7 @@ export class RunsState {
   private bundle: RunBundle | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private recovered = false;
+  private catchingUp = false;
 
   // Web Locks let one tab drive a run; the driving tab relays its updates here so other
   // tabs can watch the run live (read-only) instead of a stale copy from IndexedDB.
@@ -257,6 +258,12 @@ export class RunsState {
   private watch(update: RunUpdate): void {
     if (this.current?.id !== update.runId || this.client.activeRuns().includes(update.runId)) return;
     this.watching = update.kind !== 'status' || update.status === 'running';
+    // A gap in the relayed events (they were sent before this tab opened the run, and not yet
+    // stored when it read them): read the stored run again once the writer has flushed.
+    if (update.kind === 'event' && update.seq > this.current.lastSeq + 1 + this.pending.length && !this.catchingUp) {
+      this.catchingUp = true;
+      setTimeout(() => void this.open(update.runId).finally(() => (this.catchingUp = false)), 400);
+    }
     this.queue(update);
     // The run ended in its own tab: reload the whole stored run (events this tab missed included).
     if (update.kind === 'status' && update.status !== 'running') setTimeout(() => void this.open(update.runId).then(() => this.refresh()), 300);
