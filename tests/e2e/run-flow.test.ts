@@ -44,8 +44,11 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     const errors = collectErrors(page);
     await setUp(page, server.url);
     await screenshot(page, 'run-flow-setup');
+    // Resolve the button first: a role query walks the accessibility tree on the page's own
+    // main thread, which is the test's cost, not the app's.
+    const start = await page.getByRole('button', { name: 'Start optimization' }).elementHandle();
     const startedAt = await page.evaluate(() => performance.now());
-    await page.getByRole('button', { name: 'Start optimization' }).click();
+    await start!.click();
     await waitForSelector(page, '[aria-label="Run status"]', 'running', 30_000);
     await waitForSelector(page, 'svg[aria-label^="Trial scores"] circle', undefined, 120_000);
     // A full-page capture blocks the page's main thread itself: its window is not the app's.
@@ -58,6 +61,12 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await page.waitForTimeout(300);
     const all = (await page.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] | null }).__longTasks)) ?? [];
     await screenshot(page, 'run-view-completed-1280');
+
+    // The URL names the open run: a reload (or a bookmark) comes back to it.
+    expect(new URL(page.url()).searchParams.get('view')).toBe('run');
+    expect(new URL(page.url()).searchParams.get('run')).toBeTruthy();
+    await page.reload();
+    expect(await finalScores(page)).toEqual(uninterrupted);
 
     const longTasks = all.filter((t) => t.start >= startedAt && !(t.start + t.duration > shotFrom && t.start < shotTo));
     const max = Math.max(0, ...longTasks.map((t) => t.duration));

@@ -35,6 +35,7 @@ export interface RunSnapshot {
   createdAt: number;
   config?: RunConfig;
   plan?: Plan;
+  /** The run's events without per-example progress (the same array as `story`; the full log is in IndexedDB). */
   events: RunEvent[];
   /**
    * The events without per-example progress: what proposals, demo sets, bootstrap and TPE
@@ -158,12 +159,19 @@ export function applyEvents(snap: RunSnapshot, events: readonly TimedEvent[]): R
     phases,
     trials,
     lastSeq,
-    events: snap.events.concat(events.map((t) => t.event)),
-    story: storyOf(snap.story, events),
+    // Per-example progress (most of a run's events) is folded into `phases` and `step` and
+    // not kept here: copying a growing array of it every frame fed the garbage collector.
+    // The full log is in IndexedDB.
+    ...storyAndEvents(snap, events),
     ...(plan && { plan }),
     ...(usage && { usage }),
     step,
   };
+}
+
+function storyAndEvents(snap: RunSnapshot, events: readonly TimedEvent[]): Pick<RunSnapshot, 'story' | 'events'> {
+  const story = storyOf(snap.story, events);
+  return { story, events: story };
 }
 
 /**

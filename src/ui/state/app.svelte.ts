@@ -38,6 +38,7 @@ export class AppState {
   private settings: SettingsStore | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private stopAutosave: (() => void) | undefined;
+  private stopPlaceSync: (() => void) | undefined;
 
   /** The optimizer worker's client, created on first use (the worker starts on its first call). */
   get client(): RunClient {
@@ -46,8 +47,11 @@ export class AppState {
   }
 
   /** Restores the workspace, reads a share link, detects WebGPU and loads the runs module. */
-  async init(location: { hash: string } = window.location): Promise<void> {
+  async init(location: { hash: string; search?: string } = window.location): Promise<void> {
     this.readShareHash(location.hash);
+    const place = readPlace(location.search ?? '');
+    // The view applies at once, so a click made while the rest loads is not overridden.
+    if (place.view) this.view = place.view;
     try {
       this.settings = new SettingsStore(await openPromptLabDB());
       await this.workspace.load(this.settings);
@@ -64,7 +68,32 @@ export class AppState {
       this.local.setGpu(gpu);
     });
     void this.refreshStorage();
-    void tabLock.then(() => this.loadRuns());
+    void tabLock.then(async () => {
+      const runs = await this.loadRuns();
+      if (place.run) {
+        await runs.refresh();
+        await runs.open(place.run);
+      }
+      this.startPlaceSync();
+    });
+  }
+
+  /**
+   * Keeps the view and the open run in the URL's query (`?view=run&run=<id>`), so a reload or a
+   * bookmark comes back to the same place. The fragment stays reserved for share links.
+   */
+  private startPlaceSync(): void {
+    this.stopPlaceSync = $effect.root(() => {
+      $effect(() => {
+        const params = new URLSearchParams();
+        if (this.view !== 'setup') params.set('view', this.view);
+        const run = this.runs?.current;
+        if (this.view === 'run' && run && !run.replay) params.set('run', run.id);
+        const query = params.toString();
+        const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
+        if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) history.replaceState(history.state, '', url);
+      });
+    });
   }
 
   /** Parses the workspace's data text in the worker. */
@@ -142,6 +171,18 @@ export class AppState {
 
   dispose(): void {
     this.stopAutosave?.();
+    this.stopPlaceSync?.();
     clearTimeout(this.saveTimer);
   }
+}
+
+/** The view and run named in a URL query, when valid. */
+export function readPlace(search: string): { view?: View; run?: string } {
+  const params = new URLSearchParams(search);
+  const view = params.get('view');
+  const run = params.get('run');
+  return {
+    ...(view === 'run' || view === 'runs' ? { view } : {}),
+    ...(run && /^[\w-]{1,80}$/.test(run) ? { run } : {}),
+  };
 }

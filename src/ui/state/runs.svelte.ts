@@ -94,7 +94,6 @@ export class RunsState {
   private db: Promise<PromptLabDB> | undefined;
   private bundle: RunBundle | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
-  private recovered = false;
   private catchingUp = false;
 
   // Web Locks let one tab drive a run; the driving tab relays its updates here so other
@@ -154,6 +153,8 @@ export class RunsState {
   async open(runId: string): Promise<void> {
     if (this.current?.id === runId && this.client.activeRuns().includes(runId)) return;
     await this.storeAction(async (db) => {
+      // A run left `running` by a tab that is gone shows as interrupted (resumable), not as watched.
+      await new RunStore(db).markInterruptedOnStartup();
       const record = await new RunStore(db).get(runId);
       if (!record) throw new PlaygroundError('STORAGE_UNAVAILABLE', `Run ${runId} is not stored (it was deleted, perhaps from another tab).`, { hint: 'Pick another run from the list.' });
       const [rows, trials] = await Promise.all([new EventLog(db).list(runId), new TrialStore(db).list(runId)]);
@@ -171,14 +172,12 @@ export class RunsState {
     await this.refresh();
   }
 
-  /** Reloads the runs list (the first time, runs orphaned by a closed tab become `interrupted`). */
+  /** Reloads the runs list; runs orphaned by a closed tab become `interrupted`. */
   async refresh(): Promise<void> {
     await this.storeAction(async (db) => {
       const store = new RunStore(db);
-      if (!this.recovered) {
-        this.recovered = true;
-        await store.markInterruptedOnStartup();
-      }
+      // Every time, not once: a tab that just closed (or reloaded) can hold its lock a moment longer.
+      await store.markInterruptedOnStartup();
       this.list = (await store.list()).map(listItem);
     });
   }
