@@ -130,8 +130,11 @@ export class AppState {
     const config = this.workspace.config;
     if (!config || this.workspace.problems.length > 0) return;
     const runs = this.runs ?? (await this.loadRuns());
-    this.view = 'run';
-    await runs.start(config, title);
+    const started = runs.start(config, title);
+    // Switch views in the next frame, not in the click's task: the click only hands the run
+    // to the worker, and the restyle of the page happens on its own (no long task).
+    requestAnimationFrame(() => (this.view = 'run'));
+    await started;
   }
 
   private async loadRuns(): Promise<RunsState> {
