@@ -13,7 +13,7 @@ import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
 import { OpenAICompatibleLM } from '../core/lm';
 import type { LanguageModel } from '../core/lm/types';
-import type { OptimizerEvent } from '../core/optimize';
+import type { OptimizerEvent, Plan } from '../core/optimize';
 import { executeRun, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
 
@@ -43,7 +43,8 @@ async function main(): Promise<number> {
   }
   const configPath = resolve(values.config);
   const baseDir = dirname(configPath);
-  const config = withLatency(await readJson(configPath), Number(values['latency-ms'] ?? 800));
+  const config = await readJson(configPath);
+  const latencyMs = Number(values['latency-ms'] ?? 800);
   const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const controller = new AbortController();
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
       readText: (path) => readFile(resolve(baseDir, path), 'utf8'),
       ...(cache && { cache }),
       signal: controller.signal,
+      ...(latencyMs > 0 && { latency: { task: latencyMs, proposer: latencyMs } }),
       onEvent: progressPrinter(log),
     });
     const json = `${JSON.stringify(result, null, 2)}\n`;
@@ -74,14 +76,6 @@ async function main(): Promise<number> {
   } finally {
     await cache?.close();
   }
-}
-
-/** The plan's time estimate needs a latency per call; the config's own `latencyMs` wins. */
-function withLatency(config: unknown, ms: number): unknown {
-  const opt = (config as { optimizer?: Record<string, unknown> })?.optimizer;
-  if (!opt || typeof opt !== 'object' || opt.kind === 'none' || opt.latencyMs !== undefined || !(ms > 0)) return config;
-  if (opt.kind !== 'mipro_v2') return config;
-  return { ...(config as object), optimizer: { ...opt, latencyMs: { task: ms, proposer: ms } } };
 }
 
 function createLM(cfg: ModelConfig, log: (line: string) => void): LanguageModel {
@@ -111,6 +105,7 @@ function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
   let lastAt = 0;
   return (e) => {
     if (e.type === 'data') log(`Data: ${e.rows} rows (${e.dropped} dropped) -> train ${e.train}, val ${e.val}, test ${e.test}`);
+    else if (e.type === 'plan') printPlan(e.plan, log);
     else if (e.type === 'phase' && e.status === 'start') {
       lastAt = Date.now();
       log(`${e.phase}${e.detail ? `: ${e.detail}` : ''} ...`);
@@ -122,14 +117,15 @@ function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
   };
 }
 
+function printPlan(p: Plan, log: (line: string) => void): void {
+  const judge = p.judgeCalls ? `, judge calls <= ${p.judgeCalls}` : '';
+  const time = p.estimatedSeconds !== undefined ? `, about ${p.estimatedSeconds} s` : '';
+  log(`Plan (${p.optimizer}): ${p.trials} trials, ${p.fullEvaluations} full evaluations; task calls <= ${p.taskCalls} (${p.taskProgramRuns.total} program runs), teacher calls <= ${p.teacherCalls ?? p.teacherProgramRunsMax}, proposer calls ${p.proposerCalls}${judge}${time}`);
+  for (const note of p.notes) log(`  ${note}`);
+}
+
 function printOptimizerEvent(e: OptimizerEvent, log: (line: string) => void): void {
   switch (e.type) {
-    case 'plan': {
-      const p = e.plan;
-      log(`Plan (${p.optimizer}): ${p.trials} trials, ${p.fullEvaluations} full evaluations; task program runs <= ${p.taskProgramRuns.total} (${p.taskCalls} LM calls), teacher runs <= ${p.teacherProgramRunsMax}, proposer calls ${p.proposerCalls}${p.estimatedSeconds !== undefined ? `, about ${p.estimatedSeconds} s` : ''}`);
-      for (const note of p.notes) log(`  ${note}`);
-      break;
-    }
     case 'phase':
       if (e.status === 'start') log(`Phase: ${e.phase}${e.detail ? ` (${e.detail})` : ''}`);
       break;

@@ -9,8 +9,7 @@
  */
 import { parseDataset } from '../core/data';
 import { PlaygroundError, toErrorData } from '../core/errors';
-import { OPTIMIZER_KINDS, planOptimizer, type OptimizerKind } from '../core/optimize';
-import { executeRun, prepareRun, redactConfig, type RunEvent, type RunHost } from '../core/runner';
+import { executeRun, planRun, prepareRun, redactConfig, type RunEvent, type RunHost } from '../core/runner';
 import type { LMCallRecord } from '../core/program/types';
 import { EventLog, IdbCacheStore, RunStore, WriteBatcher } from '../storage';
 import type { PromptLabDB } from '../storage/schema';
@@ -52,14 +51,14 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
         const onEvent = (event: RunEvent) => {
           const s = seq++;
           w.addEvent(runId, s, stripCheckpoint(event));
+          if (event.type === 'plan') saving = saving.then(() => runs.update(runId, { plan: event.plan }));
           if (event.type === 'optimizer') {
             const e = event.event;
             if (e.type === 'trial_start') trial = e.trial;
             else if (e.type === 'trial_end') {
               w.addTrial(runId, e.trial);
               trial = undefined;
-            } else if (e.type === 'plan') saving = saving.then(() => runs.update(runId, { plan: e.plan }));
-            else if (e.type === 'checkpoint') {
+            } else if (e.type === 'checkpoint') {
               // Trials and cached answers first, then the checkpoint that refers to them.
               saving = saving.then(async () => {
                 await w.flush();
@@ -131,18 +130,9 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
     },
     async plan({ config, latencyMs }) {
       try {
-        const prep = await prepareRun(config, { createLM: (cfg) => createModel(cfg, undefined) }, OPTIMIZER_KINDS);
+        const prep = await prepareRun(config, { createLM: (cfg) => createModel(cfg, undefined) });
         const sizes = { train: prep.splits.train.length, val: prep.splits.val.length, test: prep.splits.test.length };
-        const predictors = prep.program.predictorIds.length;
-        const { kind, seed: _s, ...options } = prep.config.optimizer as Record<string, unknown>;
-        const base = kind === 'none'
-          ? { optimizer: 'none', trials: 0, fullEvaluations: 0, taskProgramRuns: { search: 0, fullEvaluations: 0, total: 0 }, taskCalls: 0, teacherProgramRunsMax: 0, proposerCalls: 0, notes: [] as string[] }
-          : planOptimizer(kind as OptimizerKind, { ...options, ...(latencyMs && { latencyMs }) }, { ...sizes, predictors, concurrency: prep.lms.task.maxConcurrency });
-        // The final scoring: the chosen program on val and test, and the baseline on test.
-        const finalRuns = sizes.val + (sizes.test > 0 ? sizes.test * (kind === 'none' ? 1 : 2) : 0);
-        const plan = { ...base, taskCalls: base.taskCalls + finalRuns * predictors, notes: [...base.notes, `Then ${finalRuns} program runs score the result on validation${sizes.test ? ' and test (with the baseline)' : ''}.`] };
-        if (latencyMs?.task !== undefined) plan.estimatedSeconds = Math.round(((base.estimatedSeconds ?? 0) * 1000 + (finalRuns * predictors * latencyMs.task) / prep.lms.task.maxConcurrency) / 1000);
-        return { ok: true, value: { ...plan, ...sizes } };
+        return { ok: true, value: { ...planRun(prep.config, sizes, latencyMs), ...sizes } };
       } catch (err) {
         return fail(toErrorData(err));
       }

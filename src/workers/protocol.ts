@@ -8,7 +8,7 @@ import type { ParsedTable } from '../core/data/types';
 import type { ErrorData } from '../core/errors';
 import type { LMRequest, LMResponse, UsageSnapshot } from '../core/lm/types';
 import type { Plan, TrialRecord } from '../core/optimize/types';
-import type { RunConfig, RunEvent, RunResult } from '../core/runner';
+import type { PlanLatency, RunConfig, RunEvent, RunResult, RunSizes } from '../core/runner';
 
 export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
 
@@ -36,7 +36,8 @@ export interface StartRunRequest {
 
 export interface PlanRequest {
   config: RunConfig;
-  latencyMs?: { task?: number; proposer?: number };
+  /** Assumed milliseconds per call, per role, for the time estimate. */
+  latencyMs?: PlanLatency;
 }
 
 /** The optimizer worker's API (exposed with comlink). */
@@ -51,7 +52,7 @@ export interface OptimizerWorkerApi {
   pause(runId: string): Promise<void>;
   cancel(runId: string): Promise<void>;
   /** The plan (trials, calls, estimated time) of a config before it runs. */
-  plan(request: PlanRequest): Promise<Outcome<Plan & { train: number; val: number; test: number }>>;
+  plan(request: PlanRequest): Promise<Outcome<Plan & RunSizes>>;
   /** Parses pasted data off the main thread. */
   parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<Outcome<ParsedTable>>;
   /** Sends one tiny request to an endpoint to check URL, key and CORS. */

@@ -18,6 +18,6 @@ export { LM_ROLES } from './types';
 export { UsageMeter, emptyUsage, totalUsage, type UsageListener } from './usage';
 export { cacheKey, copyResponse, MemoryCacheStore } from './cache';
 export { createAccountedLM, type AccountedLMOptions } from './accounted-lm';
-export { OpenAICompatibleLM, type FetchLike, type FetchRequestInit, type FetchResponseLike, type OpenAICompatibleOptions } from './openai-client';
+export { OpenAICompatibleLM, DEFAULT_MAX_CONCURRENCY, type FetchLike, type FetchRequestInit, type FetchResponseLike, type OpenAICompatibleOptions } from './openai-client';
 export { ScriptedLM, estimateTokens, type Script, type ScriptedLMOptions } from './scripted-lm';
 export { Semaphore, sleep, raceAbort } from './semaphore';

@@ -71,6 +71,9 @@ export interface OpenAICompatibleOptions {
 
 const MAX_BACKOFF_MS = 20_000;
 
+/** Requests in flight at once to one endpoint unless the config says otherwise. */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+
 /** A `LanguageModel` over an OpenAI-compatible `/chat/completions` endpoint. */
 export class OpenAICompatibleLM implements LanguageModel {
   readonly id: string;
@@ -99,7 +102,7 @@ export class OpenAICompatibleLM implements LanguageModel {
       });
     }
     if (!opts.model.trim()) throw new PlaygroundError('CONFIG_INVALID', 'The model name is empty.', { hint: 'Give the model name the endpoint expects, e.g. gpt-4o-mini.' });
-    this.maxConcurrency = positiveInt('maxConcurrency', opts.maxConcurrency ?? 4, 1);
+    this.maxConcurrency = positiveInt('maxConcurrency', opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, 1);
     this.maxRetries = positiveInt('maxRetries', opts.maxRetries ?? 4, 0);
     this.timeoutMs = positiveInt('timeoutMs', opts.timeoutMs ?? 60_000, 1);
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;

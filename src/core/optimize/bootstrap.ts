@@ -19,13 +19,15 @@ import { runProgram } from '../program/run';
 import type { Demo, ProgramState } from '../program/types';
 import { Rng } from '../util/random';
 import { isUsefulDemo, labeledDemo, labeledFewShot, tracedDemo, withDemos } from './demos';
+import { defaultSettings } from './options';
 import type { OptimizeContext } from './types';
 
+/** BootstrapFewShot's options; what is not given takes the schema's default (options.ts). */
 export interface BootstrapOptions {
   maxBootstrappedDemos?: number;
   maxLabeledDemos?: number;
   maxRounds?: number;
-  metricThreshold?: number;
+  metricThreshold?: number | undefined;
   /** A custom teacher state (e.g. an already optimized program). Default: labeled few-shot. */
   teacherState?: ProgramState;
 }
@@ -45,9 +47,7 @@ export async function bootstrapFewShot(
   trainset: readonly Example[] = ctx.trainset,
   set = -1,
 ): Promise<BootstrapResult> {
-  const maxBoot = opts.maxBootstrappedDemos ?? 4;
-  const maxLabeled = opts.maxLabeledDemos ?? 16;
-  const maxRounds = opts.maxRounds ?? 1;
+  const { maxBootstrappedDemos: maxBoot, maxLabeledDemos: maxLabeled, maxRounds } = { ...defaultSettings('bootstrap_few_shot'), ...opts };
   const maxErrors = ctx.maxErrors ?? Math.max(5, Math.ceil(trainset.length * 0.1));
   const teacherState = opts.teacherState ?? labeledFewShot(ctx.program, ctx.state, ctx.trainset, maxLabeled, ctx.seed);
   const augmented = new Map<string, Demo[]>(ctx.program.predictorIds.map((id) => [id, []]));

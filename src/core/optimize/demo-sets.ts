@@ -25,8 +25,8 @@ export interface DemoSetOptions {
   count: number;
   maxBootstrappedDemos: number;
   maxLabeledDemos: number;
-  maxRounds?: number;
-  metricThreshold?: number;
+  maxRounds: number;
+  metricThreshold?: number | undefined;
   minNumSamples?: number;
 }
 
@@ -43,7 +43,7 @@ export async function createDemoSets(ctx: OptimizeContext, opts: DemoSetOptions)
 }
 
 export async function createDemoSet(ctx: OptimizeContext, opts: DemoSetOptions, index: number): Promise<DemoSet> {
-  const base = { maxLabeledDemos: opts.maxLabeledDemos, ...(opts.maxRounds !== undefined && { maxRounds: opts.maxRounds }), ...(opts.metricThreshold !== undefined && { metricThreshold: opts.metricThreshold }) };
+  const base = { maxLabeledDemos: opts.maxLabeledDemos, maxRounds: opts.maxRounds, metricThreshold: opts.metricThreshold };
   if (index === 0) return { kind: 'zero_shot', demos: demosOf(withDemos(ctx.program, ctx.state, () => [])) };
   if (index === 1 && opts.maxLabeledDemos > 0) {
     return { kind: 'labeled', demos: demosOf(labeledFewShot(ctx.program, ctx.state, ctx.trainset, opts.maxLabeledDemos, ctx.seed)) };

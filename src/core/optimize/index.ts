@@ -1,85 +1,72 @@
 /**
  * Optimizers: LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch and MIPROv2,
- * behind one entry point so the runner and the worker treat them alike.
+ * behind one entry point so the runner and the worker treat them alike. Their options, types
+ * and defaults come from one schema (options.ts).
  */
-import { PlaygroundError } from '../errors';
-import { bootstrapFewShot, type BootstrapOptions } from './bootstrap';
+import { bootstrapFewShot } from './bootstrap';
 import { labeledFewShot } from './demos';
-import { createTpeSampler, miproV2, planMipro, resolveSettings, validateMiproOptions, type MiproCheckpoint, type MiproOptions } from './mipro';
-import { planRandomSearch, randomSearch, validateRandomSearchOptions, type RandomSearchCheckpoint, type RandomSearchOptions } from './random-search';
-import type { OptimizeContext, OptimizeResult, Plan } from './types';
+import { createTpeSampler, miproRunSettings, miproV2, planMipro } from './mipro';
+import { optimizerSettings, type OptimizerSettings } from './options';
+import { planRandomSearch, randomSearch } from './random-search';
+import type { OptimizeContext, OptimizeResult, Plan, PlanSizes } from './types';
 
 export type * from './types';
+export {
+  OPTIMIZER_KINDS,
+  MIPRO_AUTO,
+  MIPRO_MODES,
+  OptimizerConfigSchema,
+  parseOptimizerConfig,
+  optimizerSettings,
+  defaultSettings,
+} from './options';
+export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto, MiproMode } from './options';
+export { configKey } from './mipro';
+export type { MiproCheckpoint } from './mipro';
 export { bootstrapFewShot } from './bootstrap';
-export type { BootstrapOptions, BootstrapResult } from './bootstrap';
-export { labeledFewShot, labeledDemo, tracedDemo } from './demos';
-export { createDemoSets, applyDemoSet } from './demo-sets';
-export type { DemoSet } from './demo-sets';
-export { randomSearch } from './random-search';
-export type { RandomSearchOptions, RandomSearchCheckpoint } from './random-search';
-export * from './mipro';
+export { labeledFewShot } from './demos';
 
-export const OPTIMIZER_KINDS = ['labeled_few_shot', 'bootstrap_few_shot', 'bootstrap_random_search', 'mipro_v2'] as const;
-export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
-
-export interface PlanSizes {
-  train: number;
-  val: number;
-  predictors: number;
-  concurrency?: number;
-}
-
-/** Problems with an optimizer's options (empty when valid). */
-export function validateOptimizerOptions(kind: string, options: Record<string, unknown>): string[] {
-  const { kind: _k, seed: _s, ...rest } = options;
-  switch (kind) {
+/** The plan (counts) of an optimizer before it runs; `planRun` adds the final scoring and time. */
+export function planOptimizer(settings: OptimizerSettings, sizes: PlanSizes): Plan {
+  switch (settings.kind) {
+    case 'none':
+      return emptyPlan('none', 0, []);
     case 'labeled_few_shot':
-      return rest.k !== undefined && !(Number.isInteger(rest.k) && (rest.k as number) >= 0) ? [`k: must be an integer >= 0, but got ${JSON.stringify(rest.k)}`] : [];
+      return emptyPlan(settings.kind, 0, ['Samples labeled demos; no model calls.']);
     case 'bootstrap_few_shot':
+      return emptyPlan(settings.kind, sizes.train * settings.maxRounds, ['Runs the teacher over the trainset until it has enough demos.']);
     case 'bootstrap_random_search':
-      return validateRandomSearchOptions(rest);
+      return planRandomSearch(settings, sizes);
     case 'mipro_v2':
-      return validateMiproOptions(rest);
-    default:
-      return [`kind: must be one of ${OPTIMIZER_KINDS.join(', ')}, but got ${JSON.stringify(kind)}`];
+      return planMipro(miproRunSettings(settings, sizes.predictors), sizes);
   }
 }
 
-/** The plan (counts and estimated time) of an optimizer before it runs. */
-export function planOptimizer(kind: OptimizerKind, options: Record<string, unknown>, sizes: PlanSizes): Plan {
-  const empty = (optimizer: string, teacher: number, notes: string[]): Plan => ({
-    optimizer, trials: 0, fullEvaluations: 0, taskProgramRuns: { search: 0, fullEvaluations: 0, total: 0 }, taskCalls: 0, teacherProgramRunsMax: teacher, proposerCalls: 0, notes,
-  });
-  switch (kind) {
+/**
+ * Runs the optimizer `kind` with `options` (validated here: `OPTIMIZER_INVALID` lists every
+ * problem). `checkpoint` (from a `checkpoint` event) resumes an interrupted run.
+ */
+export async function runOptimizer(kind: string, ctx: OptimizeContext, options: Record<string, unknown> = {}, checkpoint?: unknown): Promise<OptimizeResult> {
+  const settings = optimizerSettings({ ...options, kind });
+  const sizes = { train: ctx.trainset.length, val: ctx.valset.length, predictors: ctx.program.predictorIds.length };
+  switch (settings.kind) {
+    case 'none':
+      return { state: ctx.state, trials: [] };
     case 'labeled_few_shot':
-      return empty(kind, 0, ['Samples labeled demos; no model calls.']);
-    case 'bootstrap_few_shot':
-      return empty(kind, sizes.train * ((options.maxRounds as number | undefined) ?? 1), ['Runs the teacher over the trainset until it has enough demos.']);
-    case 'bootstrap_random_search':
-      return planRandomSearch(options as RandomSearchOptions, sizes);
-    case 'mipro_v2':
-      return planMipro(resolveSettings(options as MiproOptions, sizes.predictors), sizes, (options as MiproOptions).latencyMs);
-  }
-}
-
-/** Runs an optimizer. `checkpoint` (from a `checkpoint` event) resumes an interrupted run. */
-export async function runOptimizer(kind: string, ctx: OptimizeContext, options: Record<string, unknown>, checkpoint?: unknown): Promise<OptimizeResult> {
-  const problems = validateOptimizerOptions(kind, options);
-  if (problems.length) {
-    throw new PlaygroundError('OPTIMIZER_INVALID', `Options for ${kind}: ${problems.join('; ')}`, { hint: 'Fix the listed options.', details: { problems } });
-  }
-  switch (kind as OptimizerKind) {
-    case 'labeled_few_shot':
-      return { state: labeledFewShot(ctx.program, ctx.state, ctx.trainset, (options.k as number | undefined) ?? 16, ctx.seed), trials: [] };
+      return { state: labeledFewShot(ctx.program, ctx.state, ctx.trainset, settings.k, ctx.seed), trials: [], plan: planOptimizer(settings, sizes) };
     case 'bootstrap_few_shot': {
       ctx.emit?.({ type: 'phase', phase: 'bootstrap', status: 'start' });
-      const r = await bootstrapFewShot(ctx, options as BootstrapOptions);
+      const r = await bootstrapFewShot(ctx, settings);
       ctx.emit?.({ type: 'phase', phase: 'bootstrap', status: 'end' });
-      return { state: r.state, trials: [] };
+      return { state: r.state, trials: [], plan: planOptimizer(settings, sizes) };
     }
     case 'bootstrap_random_search':
-      return randomSearch(ctx, options as RandomSearchOptions, checkpoint as RandomSearchCheckpoint | undefined);
+      return randomSearch(ctx, settings, checkpoint);
     case 'mipro_v2':
-      return miproV2(ctx, options as MiproOptions, createTpeSampler, checkpoint as MiproCheckpoint | undefined);
+      return miproV2(ctx, settings, createTpeSampler, checkpoint);
   }
+}
+
+function emptyPlan(optimizer: string, teacher: number, notes: string[]): Plan {
+  return { optimizer, trials: 0, fullEvaluations: 0, taskProgramRuns: { search: 0, fullEvaluations: 0, total: 0 }, taskCalls: 0, teacherProgramRunsMax: teacher, proposerCalls: 0, notes };
 }

@@ -10,16 +10,9 @@
 import { PlaygroundError } from '../errors';
 import { applyDemoSet, createDemoSet } from './demo-sets';
 import { scoreCandidate } from './score';
-import type { OptimizeContext, OptimizeResult, Plan, TrialRecord } from './types';
+import type { RandomSearchSettings } from './options';
+import type { OptimizeContext, OptimizeResult, Plan, PlanSizes, TrialRecord } from './types';
 import type { ProgramState } from '../program/types';
-
-export interface RandomSearchOptions {
-  numCandidatePrograms?: number;
-  maxBootstrappedDemos?: number;
-  maxLabeledDemos?: number;
-  maxRounds?: number;
-  metricThreshold?: number;
-}
 
 export interface RandomSearchCheckpoint {
   optimizer: 'bootstrap_random_search';
@@ -27,10 +20,8 @@ export interface RandomSearchCheckpoint {
   states: ProgramState[];
 }
 
-const DEFAULTS = { numCandidatePrograms: 16, maxBootstrappedDemos: 4, maxLabeledDemos: 16, maxRounds: 1 };
-
-export function planRandomSearch(opts: RandomSearchOptions, sizes: { train: number; val: number; predictors: number }): Plan {
-  const o = { ...DEFAULTS, ...opts };
+/** The plan: zero-shot, labeled and unshuffled candidates plus `numCandidatePrograms` shuffled ones. */
+export function planRandomSearch(o: RandomSearchSettings, sizes: PlanSizes): Plan {
   const candidates = 3 + o.numCandidatePrograms;
   return {
     optimizer: 'bootstrap_random_search',
@@ -44,19 +35,9 @@ export function planRandomSearch(opts: RandomSearchOptions, sizes: { train: numb
   };
 }
 
-export function validateRandomSearchOptions(opts: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const key of ['numCandidatePrograms', 'maxBootstrappedDemos', 'maxLabeledDemos', 'maxRounds']) {
-    const v = opts[key];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) problems.push(`${key}: must be an integer >= 0, but got ${JSON.stringify(v)}`);
-  }
-  return problems;
-}
-
-export async function randomSearch(ctx: OptimizeContext, opts: RandomSearchOptions, checkpoint?: RandomSearchCheckpoint): Promise<OptimizeResult> {
-  const o = { ...DEFAULTS, ...opts };
+export async function randomSearch(ctx: OptimizeContext, o: RandomSearchSettings, stored?: unknown): Promise<OptimizeResult> {
+  const checkpoint = stored === undefined ? undefined : randomSearchCheckpoint(stored);
   const plan = planRandomSearch(o, { train: ctx.trainset.length, val: ctx.valset.length, predictors: ctx.program.predictorIds.length });
-  ctx.emit?.({ type: 'plan', plan });
   if (ctx.valset.length === 0) throw new PlaygroundError('OPTIMIZER_INVALID', 'Random search needs validation examples.', { hint: 'Give the validation split some rows.' });
   const trials = checkpoint?.trials.slice() ?? [];
   const states = checkpoint?.states.slice() ?? [];
@@ -78,6 +59,17 @@ export async function randomSearch(ctx: OptimizeContext, opts: RandomSearchOptio
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'end' });
   const best = bestIndex(trials);
   return { state: states[best]!, trials, plan, valScore: trials[best]!.score };
+}
+
+/** A stored checkpoint of random search, or `OPTIMIZER_INVALID`. */
+function randomSearchCheckpoint(stored: unknown): RandomSearchCheckpoint {
+  if (typeof stored === 'object' && stored !== null) {
+    const cp: Partial<Record<keyof RandomSearchCheckpoint, unknown>> = stored;
+    if (cp.optimizer === 'bootstrap_random_search' && Array.isArray(cp.trials) && Array.isArray(cp.states)) return { optimizer: 'bootstrap_random_search', trials: cp.trials, states: cp.states };
+  }
+  throw new PlaygroundError('OPTIMIZER_INVALID', 'The stored checkpoint was not made by random search, so the run cannot resume from it.', {
+    hint: 'Start a new run with the same settings: answers already received come from the cache.',
+  });
 }
 
 function bestIndex(trials: readonly TrialRecord[]): number {

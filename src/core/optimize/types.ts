@@ -9,6 +9,7 @@ import type { LanguageModel, UsageSnapshot } from '../lm/types';
 import type { Metric } from '../metric';
 import type { ResolvedProgram } from '../program/resolve';
 import type { Demo, ProgramState } from '../program/types';
+import type { TpeExplanation } from './tpe/types';
 
 /** Everything an optimizer needs, passed explicitly (no globals). */
 export interface OptimizeContext {
@@ -61,20 +62,39 @@ export interface TrialRecord {
   ofTrials?: number[];
 }
 
-/** Counts announced before a run starts. */
+/** What a plan is computed from: split sizes and the program's predictor count. */
+export interface PlanSizes {
+  train: number;
+  val: number;
+  predictors: number;
+}
+
+/**
+ * Counts announced before a run starts. Every count is an upper bound: the cache answers
+ * repeated calls, bootstrapping stops once it has its demos, and a failed step ends a
+ * program run early. An optimizer's plan covers its own phases; the run's plan
+ * (`planRun` in runner/plan.ts) adds the final scoring and the time estimate.
+ */
 export interface Plan {
   optimizer: string;
   /** Search trials (minibatch or candidate evaluations), not counting full evaluations. */
   trials: number;
   fullEvaluations: number;
-  /** Program runs on the task model, by phase (upper bounds; the cache may answer some). */
-  taskProgramRuns: { search: number; fullEvaluations: number; total: number };
-  /** LM calls = program runs x predictor steps. */
+  /**
+   * Program runs on the task model, by phase. `final`: scoring the result on validation and
+   * test, and the baseline on test (run plans only; absent in plans stored before it).
+   */
+  taskProgramRuns: { search: number; fullEvaluations: number; final?: number; total: number };
+  /** Task-model LM calls = program runs x predictor steps. */
   taskCalls: number;
   /** Upper bound on teacher program runs while bootstrapping. */
   teacherProgramRunsMax: number;
+  /** Teacher-model LM calls (run plans only). */
+  teacherCalls?: number;
   proposerCalls: number;
-  /** Estimated wall time given a latency per call and the concurrency. */
+  /** Judge-model calls when the metric is an LLM judge (run plans only). */
+  judgeCalls?: number;
+  /** Estimated wall time given a latency per call and the concurrency (run plans only). */
   estimatedSeconds?: number;
   notes: string[];
 }
@@ -83,6 +103,7 @@ export type DemoSetKind = 'zero_shot' | 'labeled' | 'bootstrap' | 'shuffled_boot
 
 /** Typed events every optimizer emits (the UI and teaching mode render them). */
 export type OptimizerEvent =
+  /** Stored runs only: optimizers announced their own plan before the runner announced the run's (a `plan` RunEvent). */
   | { type: 'plan'; plan: Plan }
   | { type: 'phase'; phase: 'bootstrap' | 'propose' | 'search' | 'evaluate'; status: 'start' | 'end'; detail?: string }
   | { type: 'progress'; phase: string; done: number; total: number }
@@ -91,7 +112,7 @@ export type OptimizerEvent =
   | { type: 'demo_set'; set: number; kind: DemoSetKind; demos: Record<string, Demo[]> }
   | { type: 'dataset_summary'; summary: string; observations: string[] }
   | { type: 'instruction_proposed'; predictor: string; index: number; instruction: string; tip: string; context: ProposerContext }
-  | { type: 'trial_start'; trial: number; kind: TrialKind; params: Record<string, number>; explanation?: unknown }
+  | { type: 'trial_start'; trial: number; kind: TrialKind; params: Record<string, number>; explanation?: TpeExplanation }
   | { type: 'trial_end'; trial: TrialRecord }
   | { type: 'new_best'; trial: number; score: number; params: Record<string, number> }
   | { type: 'usage'; usage: UsageSnapshot }

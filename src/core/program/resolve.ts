@@ -12,6 +12,7 @@ import { PlaygroundError } from '../errors';
 import { parseSignature, prependOutput } from '../signature/signature';
 import type { FieldSpec, Signature } from '../signature/types';
 import type { Binding, PredictorState, ProgramSpec, ProgramState, StepSpec } from './types';
+import { isName } from '../util/names';
 
 /** Where one value comes from, resolved. */
 export type Source = { from: 'input'; field: string } | { from: 'step'; stepId: string; field: string };
@@ -36,7 +37,6 @@ export interface ResolvedProgram {
   predictorIds: string[];
 }
 
-const ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const REASONING_FIELD: FieldSpec = {
   name: 'reasoning',
   description: "${reasoning}",
@@ -169,7 +169,7 @@ function checkShape(spec: ProgramSpec): void {
   }
   const seenInputs = new Set<string>();
   for (const f of spec.inputs ?? []) {
-    if (!ID.test(f.name) || seenInputs.has(f.name)) {
+    if (!isName(f.name) || seenInputs.has(f.name)) {
       throw new PlaygroundError('PROGRAM_INVALID', `Program input "${f.name}" is ${seenInputs.has(f.name) ? 'declared twice' : 'not a valid name'}.`, {
         hint: 'Input names use letters, digits and underscores and must be distinct.',
         details: { input: f.name },
@@ -179,7 +179,7 @@ function checkShape(spec: ProgramSpec): void {
   }
   const seen = new Set<string>();
   for (const step of spec.steps) {
-    if (!ID.test(step.id ?? '') || step.id === 'input' || step.id === 'inputs') {
+    if (!isName(step.id ?? '') || step.id === 'input' || step.id === 'inputs') {
       throw new PlaygroundError('PROGRAM_INVALID', `Step id "${step.id}" is not a valid id.`, {
         hint: 'Use letters, digits and underscores, e.g. "generate_answer" ("input" is reserved).',
         details: { step: step.id },

@@ -7,7 +7,7 @@ import type { FieldMapping, SplitFractions } from '../data/types';
 import { PlaygroundError } from '../errors';
 import type { MetricSpec } from '../metric/types';
 import { validateMetricSpec } from '../metric';
-import { validateOptimizerOptions } from '../optimize';
+import { parseOptimizerConfig, type OptimizerConfig } from '../optimize';
 import { resolveProgram } from '../program/resolve';
 import { buildFromTemplate, TEMPLATE_NAMES, type TemplateOptions } from '../program/templates';
 import type { ProgramSpec, ProgramState } from '../program/types';
@@ -50,8 +50,6 @@ export interface DataConfig {
   corpus?: { path?: string; passages?: string[]; column?: string };
 }
 
-export type OptimizerConfig = { kind: 'none' } | ({ kind: string } & Record<string, unknown>);
-
 export interface RunConfig {
   program: ProgramConfig;
   data: DataConfig;
@@ -69,19 +67,17 @@ const PROVIDERS = ['openai-compatible', 'webllm', 'scripted'];
 const ROLES: LMRole[] = ['task', 'proposer', 'teacher', 'judge'];
 
 /** Every problem with `config`, as readable lines (empty when valid). */
-export function validateRunConfig(config: unknown, opts: { optimizerKinds?: readonly string[] } = {}): string[] {
+export function validateRunConfig(config: unknown): string[] {
   const problems: string[] = [];
   if (!isObject(config)) return ['the config must be a JSON object'];
   problems.push(...programProblems(config.program));
   problems.push(...dataProblems(config.data));
   if (!isObject(config.metric)) problems.push('metric: is required, e.g. { "kind": "exact_match", "field": "answer" }');
   else problems.push(...validateMetricSpec(config.metric).map((p) => `metric: ${p}`));
-  const kinds = ['none', ...(opts.optimizerKinds ?? [])];
   if (!isObject(config.optimizer)) problems.push(`optimizer: is required, e.g. { "kind": "none" }`);
-  else if (!kinds.includes(String(config.optimizer.kind))) problems.push(`optimizer.kind: must be one of ${kinds.join(', ')}, but got ${JSON.stringify(config.optimizer.kind)}`);
-  else if (config.optimizer.kind !== 'none') {
-    problems.push(...validateOptimizerOptions(String(config.optimizer.kind), config.optimizer).map((p) => `optimizer.${p}`));
-    if (config.optimizer.seed !== undefined && !isInt(config.optimizer.seed)) problems.push(`optimizer.seed: must be an integer, but got ${JSON.stringify(config.optimizer.seed)}`);
+  else {
+    const parsed = parseOptimizerConfig(config.optimizer);
+    if (!parsed.ok) problems.push(...parsed.problems.map((p) => `optimizer.${p}`));
   }
   if (!isObject(config.models) || !isObject(config.models.task)) problems.push('models.task: is required (the model that runs the program)');
   if (isObject(config.models)) {
@@ -97,8 +93,8 @@ export function validateRunConfig(config: unknown, opts: { optimizerKinds?: read
 }
 
 /** Throws `CONFIG_INVALID` listing every problem. */
-export function assertRunConfig(config: unknown, opts: { optimizerKinds?: readonly string[] } = {}): asserts config is RunConfig {
-  const problems = validateRunConfig(config, opts);
+export function assertRunConfig(config: unknown): asserts config is RunConfig {
+  const problems = validateRunConfig(config);
   if (problems.length > 0) {
     throw new PlaygroundError('CONFIG_INVALID', `The run config has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n- ${problems.join('\n- ')}`, {
       hint: 'Fix each listed field and run again.',

@@ -1,4 +1,7 @@
 export { validateRunConfig, assertRunConfig, programFromConfig, redactConfig, restoreSecrets } from './config';
-export type { RunConfig, ModelConfig, DataConfig, ProgramConfig, OptimizerConfig } from './config';
+export type { RunConfig, ModelConfig, DataConfig, ProgramConfig } from './config';
+export type { OptimizerConfig } from '../optimize';
+export { planRun } from './plan';
+export type { RunSizes, PlanLatency } from './plan';
 export { executeRun, prepareRun, evaluateSplit, taskContext } from './run';
 export type { RunHost, RunEvent, RunResult, PreparedRun, SplitScore, ObservedCall } from './run';

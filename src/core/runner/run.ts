@@ -3,7 +3,7 @@
  * The same function runs in the headless runner (Node) and in the optimizer worker; the host
  * supplies how to build model clients, how to read files, and the cache store.
  */
-import { parseDataset, splitExamples, suggestMapping, toExamples } from '../data';
+import { columnsOf, parseDataset, splitExamples, suggestMapping, toExamples } from '../data';
 import type { DataSplits, DroppedRow, Example } from '../data/types';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
 import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
@@ -14,8 +14,9 @@ import { initialState, resolveProgram, type ResolvedProgram } from '../program/r
 import { toPassages } from '../program/retrieve';
 import type { RunContext } from '../program/run';
 import type { ProgramSpec, ProgramState } from '../program/types';
-import { OPTIMIZER_KINDS, planOptimizer, runOptimizer, type OptimizerKind, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
+import { runOptimizer, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
 import { assertRunConfig, programFromConfig, redactConfig, type ModelConfig, type RunConfig } from './config';
+import { planRun, type PlanLatency } from './plan';
 
 /** What the host provides. */
 export interface RunHost {
@@ -33,6 +34,8 @@ export interface RunHost {
   cache?: CacheStore;
   signal?: AbortSignal;
   onEvent?(event: RunEvent): void;
+  /** Assumed latency per call, for the plan's time estimate. */
+  latency?: PlanLatency;
 }
 
 /** One LM call as made: messages exactly as sent, the answer exactly as received. */
@@ -48,6 +51,8 @@ export interface ObservedCall {
 export type RunEvent =
   | { type: 'optimizer'; event: OptimizerEvent; /** On checkpoints: usage so far, to restore on resume. */ usage?: UsageSnapshot }
   | { type: 'data'; rows: number; dropped: number; train: number; val: number; test: number }
+  /** The run's plan (`planRun`), announced once the data is split. */
+  | { type: 'plan'; plan: Plan }
   | { type: 'phase'; phase: string; status: 'start' | 'end'; detail?: string }
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'score'; split: 'val' | 'test'; which: 'baseline' | 'optimized'; mean: number; n: number };
@@ -63,6 +68,7 @@ export interface RunResult {
   usage: UsageSnapshot;
   program: { spec: ProgramSpec; state: ProgramState };
   trials: TrialRecord[];
+  /** The run's plan (absent in results stored before plans were kept). */
   plan?: Plan;
   data: { rows: number; dropped: DroppedRow[]; train: number; val: number; test: number };
   timings: { totalMs: number; dataMs: number; optimizeMs: number; evaluateMs: number };
@@ -85,8 +91,8 @@ export interface PreparedRun {
 }
 
 /** Validates the config, loads data and builds models. Throws `CONFIG_INVALID` listing every problem. */
-export async function prepareRun(config: unknown, host: RunHost, optimizerKinds: readonly string[] = []): Promise<PreparedRun> {
-  assertRunConfig(config, { optimizerKinds });
+export async function prepareRun(config: unknown, host: RunHost): Promise<PreparedRun> {
+  assertRunConfig(config);
   const seed = config.seed ?? 0;
   const { spec, state } = programFromConfig(config.program);
   const program = resolveProgram(spec);
@@ -108,19 +114,21 @@ export async function prepareRun(config: unknown, host: RunHost, optimizerKinds:
  */
 export async function executeRun(config: unknown, host: RunHost): Promise<RunResult> {
   const started = performance.now();
-  const prep = await prepareRun(config, host, OPTIMIZER_KINDS);
+  const prep = await prepareRun(config, host);
   if (host.usage) prep.usage.restore(host.usage);
   const dataMs = performance.now() - started;
   const { splits } = prep;
-  host.onEvent?.({ type: 'data', rows: prep.rows, dropped: prep.dropped.length, train: splits.train.length, val: splits.val.length, test: splits.test.length });
+  const sizes = { train: splits.train.length, val: splits.val.length, test: splits.test.length };
+  host.onEvent?.({ type: 'data', rows: prep.rows, dropped: prep.dropped.length, ...sizes });
+  const plan = planRun(prep.config, sizes, host.latency);
+  host.onEvent?.({ type: 'plan', plan });
 
   const optStart = performance.now();
-  const kind = prep.config.optimizer.kind;
+  const { kind } = prep.config.optimizer;
   let state = prep.state;
   let trials: TrialRecord[] = [];
-  let plan: Plan | undefined;
   if (kind !== 'none') {
-    const { kind: _kind, seed, ...options } = prep.config.optimizer as Record<string, unknown>;
+    const { kind: _kind, seed, ...options } = prep.config.optimizer;
     const result = await runOptimizer(kind, {
       program: prep.program,
       state: prep.state,
@@ -129,7 +137,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
       metric: prep.metric,
       lms: { task: prep.lms.task, teacher: prep.lms.teacher, proposer: prep.lms.proposer },
       corpora: prep.corpora,
-      seed: typeof seed === 'number' ? seed : prep.seed,
+      seed: seed ?? prep.seed,
       ...(host.signal && { signal: host.signal }),
       ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
       ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
@@ -138,7 +146,6 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
     }, options, host.checkpoint);
     state = result.state;
     trials = result.trials;
-    plan = result.plan ?? planOptimizer(kind as OptimizerKind, options, { train: splits.train.length, val: splits.val.length, predictors: prep.program.predictorIds.length });
   }
   const optimizeMs = performance.now() - optStart;
 
@@ -158,7 +165,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
     usage: prep.usage.snapshot(),
     program: { spec: prep.program.spec, state },
     trials,
-    ...(plan && { plan }),
+    plan,
     data: { rows: prep.rows, dropped: prep.dropped, train: splits.train.length, val: splits.val.length, test: splits.test.length },
     timings: { totalMs: performance.now() - started, dataMs, optimizeMs, evaluateMs },
     config: redactConfig(prep.config),
@@ -267,10 +274,4 @@ function observed(lm: LanguageModel, role: LMRole, observe: (call: ObservedCall)
       }
     },
   };
-}
-
-function columnsOf(rows: Record<string, unknown>[]): string[] {
-  const cols = new Set<string>();
-  for (const r of rows) for (const k of Object.keys(r)) cols.add(k);
-  return [...cols];
 }

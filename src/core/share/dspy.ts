@@ -21,7 +21,8 @@
  */
 import * as v from 'valibot';
 import { PlaygroundError } from '../errors';
-import { issuesToMessages, JsonValueSchema, SCHEMA_LIMITS } from '../program/schema';
+import { JsonValueSchema, SCHEMA_LIMITS } from '../program/schema';
+import { issuesToMessages } from '../util/schema-issues';
 import type { Demo, PredictorStep, ProgramSpec, ProgramState, StepSpec } from '../program/types';
 import { parseSignature, prependOutput } from '../signature';
 import type { FieldSpec, Signature } from '../signature/types';

@@ -17,7 +17,7 @@
 import { deflateSync, Inflate } from 'fflate';
 import * as v from 'valibot';
 import { PlaygroundError } from '../errors';
-import { issuesToMessages } from '../program/schema';
+import { issuesToMessages } from '../util/schema-issues';
 import { crc32, fromBase64Url, toBase64Url } from './bytes';
 import { SharePayloadSchema, type SharePayload } from './payload';
 

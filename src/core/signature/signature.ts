@@ -8,8 +8,8 @@
  */
 import { PlaygroundError } from '../errors';
 import type { FieldKind, FieldSpec, Signature, SignatureInput } from './types';
+import { isName } from '../util/names';
 
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const KINDS: readonly FieldKind[] = ['string', 'number', 'boolean', 'labels', 'list', 'json'];
 const KIND_ALIASES: Record<string, FieldKind> = {
   str: 'string', string: 'string', text: 'string',
@@ -121,7 +121,7 @@ function checkField(field: FieldSpec, which: 'input' | 'output', sigText?: strin
     });
   }
   field.name = field.name.trim();
-  if (!FIELD_NAME.test(field.name)) {
+  if (!isName(field.name)) {
     throw new PlaygroundError('SIGNATURE_INVALID', `Field name "${field.name}"${where} is not a valid name.`, {
       hint: 'Use letters, digits and underscores, starting with a letter (e.g. "passage_count").',
       details: { field: field.name },

@@ -84,7 +84,7 @@ describe('MIPROv2', () => {
   it('announces a plan whose counts equal the calls made', async () => {
     const w = makeWorld({ train: 40, val: 60 });
     const r = await runOptimizer('mipro_v2', w.ctx, LIGHT);
-    const plan = eventsOf(w.events, 'plan')[0]!.plan as Plan;
+    const plan = r.plan!;
     const issued = (t: TrialRecord) => t.calls.sent + t.calls.cacheHits;
     const search = r.trials.filter((t) => t.kind === 'minibatch').reduce((a, t) => a + issued(t), 0);
     const full = r.trials.filter((t) => t.kind !== 'minibatch').reduce((a, t) => a + issued(t), 0);

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { issuesToMessages } from '../../../src/core/util/schema-issues';
 import {
-  issuesToMessages,
   MetricSpecSchema,
   ProgramSpecSchema,
   ProgramStateSchema,

@@ -22,7 +22,8 @@ import { proposeInstructions } from '../propose';
 import type { OptimizeContext, OptimizeResult } from '../types';
 import type { Sampler } from './sampler';
 import { emptySearchState, runSearch, stateFor, type SearchSpace, type SearchState } from './search';
-import { planMipro, resolveSettings, type MiproOptions } from './settings';
+import type { MiproSettings } from '../options';
+import { miproRunSettings, planMipro } from './settings';
 
 export interface MiproCheckpoint {
   optimizer: 'mipro_v2';
@@ -35,25 +36,25 @@ export interface MiproCheckpoint {
 
 export async function miproV2(
   ctx: OptimizeContext,
-  options: MiproOptions,
+  options: MiproSettings,
   makeSampler: (settings: { seed: number; multivariate: boolean; nStartupTrials: number; budget: number }) => Sampler,
-  checkpoint?: MiproCheckpoint,
+  stored?: unknown,
 ): Promise<OptimizeResult> {
-  const settings = resolveSettings(options, ctx.program.predictorIds.length);
+  const checkpoint = stored === undefined ? undefined : miproCheckpoint(stored);
+  const settings = miproRunSettings(options, ctx.program.predictorIds.length);
   const valset = checkpoint ? byIds(ctx.valset, checkpoint.valIds) : subsample(ctx.valset, settings.valSize, ctx.seed);
   if (valset.length === 0) throw new PlaygroundError('OPTIMIZER_INVALID', 'MIPROv2 needs validation examples.', { hint: 'Give the validation split some rows.' });
   if (ctx.trainset.length === 0 && (settings.maxBootstrappedDemos > 0 || settings.maxLabeledDemos > 0)) {
     throw new PlaygroundError('OPTIMIZER_INVALID', 'MIPROv2 needs training examples to build demos from.', { hint: 'Give the train split some rows, or use mode "instructions_only" with no demos.' });
   }
-  const plan = planMipro(settings, { train: ctx.trainset.length, val: valset.length, predictors: ctx.program.predictorIds.length, concurrency: ctx.concurrency ?? ctx.lms.task.maxConcurrency }, options.latencyMs);
-  ctx.emit?.({ type: 'plan', plan });
+  const plan = planMipro(settings, { train: ctx.trainset.length, val: valset.length, predictors: ctx.program.predictorIds.length });
   const cp: MiproCheckpoint = { optimizer: 'mipro_v2', version: 1, valIds: valset.map((e) => e.id), ...checkpoint };
   const save = () => ctx.emit?.({ type: 'checkpoint', checkpoint: structuredCopy(cp) });
 
   if (!cp.demoSets) {
     ctx.emit?.({ type: 'phase', phase: 'bootstrap', status: 'start', detail: `${settings.demoSets} demo sets` });
     const needed = settings.maxBootstrappedDemos > 0 || settings.maxLabeledDemos > 0;
-    cp.demoSets = needed ? await createDemoSets(ctx, { count: settings.demoSets, maxBootstrappedDemos: settings.maxBootstrappedDemos, maxLabeledDemos: settings.maxLabeledDemos, maxRounds: settings.maxRounds, ...(settings.metricThreshold !== undefined && { metricThreshold: settings.metricThreshold }) }) : [];
+    cp.demoSets = needed ? await createDemoSets(ctx, { count: settings.demoSets, maxBootstrappedDemos: settings.maxBootstrappedDemos, maxLabeledDemos: settings.maxLabeledDemos, maxRounds: settings.maxRounds, metricThreshold: settings.metricThreshold }) : [];
     ctx.emit?.({ type: 'phase', phase: 'bootstrap', status: 'end' });
     save();
   }
@@ -96,6 +97,20 @@ function searchSpace(ctx: OptimizeContext, demoSets: DemoSet[], instructions: Re
     if (demoSets.length > 1) params.push({ name: `${id}.demos`, n: demoSets.length });
   }
   return { params, instructions, demoSets };
+}
+
+/** A stored checkpoint of this optimizer, or `OPTIMIZER_INVALID` (it belongs to another optimizer or version). */
+function miproCheckpoint(stored: unknown): MiproCheckpoint {
+  if (isMiproCheckpoint(stored)) return stored;
+  throw new PlaygroundError('OPTIMIZER_INVALID', 'The stored checkpoint was not made by this version of MIPROv2, so the run cannot resume from it.', {
+    hint: 'Start a new run with the same settings: answers already received come from the cache.',
+  });
+}
+
+function isMiproCheckpoint(v: unknown): v is MiproCheckpoint {
+  if (typeof v !== 'object' || v === null) return false;
+  const cp: Partial<Record<keyof MiproCheckpoint, unknown>> = v;
+  return cp.optimizer === 'mipro_v2' && cp.version === 1 && Array.isArray(cp.valIds);
 }
 
 function subsample(valset: readonly Example[], size: number | undefined, seed: number): Example[] {

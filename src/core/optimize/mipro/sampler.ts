@@ -1,3 +1,5 @@
+import type { TpeExplanation } from '../tpe';
+
 /** The search's view of a sampler: suggest a configuration given the history. */
 export interface Sampler {
   /**
@@ -8,5 +10,5 @@ export interface Sampler {
     params: readonly { name: string; n: number }[],
     history: readonly { params: Record<string, number>; value: number }[],
     trial: number,
-  ): { params: Record<string, number>; explanation?: unknown };
+  ): { params: Record<string, number>; explanation?: TpeExplanation };
 }

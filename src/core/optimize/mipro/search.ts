@@ -17,7 +17,7 @@ import type { DemoSet } from '../demo-sets';
 import { scoreCandidate } from '../score';
 import type { OptimizeContext, TrialRecord } from '../types';
 import type { Sampler } from './sampler';
-import type { MiproSettings } from './settings';
+import type { MiproRunSettings } from './settings';
 
 /** The search's whole state at a trial boundary. */
 export interface SearchState {
@@ -53,7 +53,7 @@ export function stateFor(ctx: OptimizeContext, space: SearchSpace, params: Recor
 /** Runs (or continues) the search until `settings.numTrials` minibatch trials are done. */
 export async function runSearch(
   ctx: OptimizeContext,
-  settings: MiproSettings,
+  settings: MiproRunSettings,
   space: SearchSpace,
   valset: readonly Example[],
   sampler: Sampler,

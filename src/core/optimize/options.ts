@@ -1,0 +1,202 @@
+/**
+ * Optimizer options: one valibot schema per optimizer kind, a discriminated union on `kind`.
+ *
+ * Everything about an option comes from here: the type a config is written in
+ * ({@link OptimizerConfig}, the schema's input), the settings an optimizer runs with, every
+ * default filled in ({@link OptimizerSettings}, its output), and validation that lists every
+ * problem at once ({@link parseOptimizerConfig}). The runner config, the optimizer worker and
+ * the UI all read options through it.
+ *
+ * Defaults are DSPy's: BootstrapFewShot and random search keep 4 bootstrapped and up to 16
+ * labeled demos; MIPROv2 uses 4/4 with demos and 3/0 zero-shot (a few bootstrapped demos
+ * still ground the proposer), `auto: "light"`, minibatches of 35 and a full evaluation every
+ * 5 trials (`teleprompt/mipro_optimizer_v2.py`).
+ *
+ * Objects are strict: a misspelled option (`"minibatchsize"`) is reported, not ignored.
+ */
+import * as v from 'valibot';
+import { PlaygroundError } from '../errors';
+import { issuesToMessages } from '../util/schema-issues';
+
+const int = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
+const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
+/** An optimizer's own seed; the run's seed when absent. */
+const seed = v.optional(v.pipe(v.number(), v.integer()));
+
+/** The demo options every bootstrapping optimizer shares (DSPy's names, camel-cased). */
+const demoOptions = {
+  maxBootstrappedDemos: v.optional(int(0), 4),
+  maxLabeledDemos: v.optional(int(0), 16),
+  /** Passes over the trainset; later rounds resample at temperature 1. */
+  maxRounds: v.optional(int(1), 1),
+  /** A float metric passes at >= this; default: > 0. */
+  metricThreshold: v.optional(v.number()),
+};
+
+const NoneSchema = v.strictObject({ kind: v.literal('none') });
+
+const LabeledFewShotSchema = v.strictObject({
+  kind: v.literal('labeled_few_shot'),
+  seed,
+  /** Labeled demos per predictor. */
+  k: v.optional(int(0), 16),
+});
+
+const BootstrapFewShotSchema = v.strictObject({ kind: v.literal('bootstrap_few_shot'), seed, ...demoOptions });
+
+const RandomSearchSchema = v.strictObject({
+  kind: v.literal('bootstrap_random_search'),
+  seed,
+  ...demoOptions,
+  /** Shuffled bootstraps on top of the zero-shot, labeled and unshuffled candidates. */
+  numCandidatePrograms: v.optional(int(0), 16),
+});
+
+export const MIPRO_AUTO = ['light', 'medium', 'heavy'] as const;
+export type MiproAuto = (typeof MIPRO_AUTO)[number];
+export const MIPRO_MODES = ['full', 'instructions_only', 'demos_only'] as const;
+export type MiproMode = (typeof MIPRO_MODES)[number];
+
+/** What `auto` sets: N candidates and the validation subsample. */
+export const AUTO_SETTINGS: Record<MiproAuto, { n: number; valSize: number }> = {
+  light: { n: 6, valSize: 100 },
+  medium: { n: 12, valSize: 300 },
+  heavy: { n: 18, valSize: 1000 },
+};
+
+const MiproFields = v.strictObject({
+  kind: v.literal('mipro_v2'),
+  seed,
+  /** light / medium / heavy; null with `numCandidates` to set N by hand. Default light. */
+  auto: v.optional(v.nullable(v.picklist(MIPRO_AUTO))),
+  numCandidates: v.optional(int(1)),
+  numTrials: v.optional(int(1)),
+  mode: v.optional(v.picklist(MIPRO_MODES), 'full'),
+  /** Default 4 (3 in instructions_only mode, for grounding only). */
+  maxBootstrappedDemos: v.optional(int(0)),
+  /** Default 4 (0 in instructions_only mode). */
+  maxLabeledDemos: v.optional(int(0)),
+  maxRounds: demoOptions.maxRounds,
+  metricThreshold: demoOptions.metricThreshold,
+  minibatch: v.optional(v.boolean(), true),
+  minibatchSize: v.optional(int(1), 35),
+  minibatchFullEvalSteps: v.optional(int(1), 5),
+  /** Validation subsample size (auto sets it). */
+  valSize: v.optional(int(1)),
+  initTemperature: v.optional(nonNegative, 1),
+  dataAware: v.optional(v.boolean(), true),
+  programAware: v.optional(v.boolean(), true),
+  tipAware: v.optional(v.boolean(), true),
+  /** TPE: multivariate (as MIPROv2 runs Optuna) with Optuna's 10 random startup trials. */
+  sampler: v.optional(
+    v.strictObject({
+      multivariate: v.optional(v.boolean(), true),
+      nStartupTrials: v.optional(int(0), 10),
+    }),
+    {},
+  ),
+  /**
+   * Milliseconds per call for the plan's time estimate, when the host gives none (configs
+   * written for the headless runner before it took `--latency-ms`).
+   */
+  latencyMs: v.optional(v.strictObject({ task: v.optional(nonNegative), proposer: v.optional(nonNegative) })),
+});
+
+type MiproFieldsOutput = v.InferOutput<typeof MiproFields>;
+
+/** MIPROv2's options with every default resolved, for a program of any size. */
+export type MiproSettings = Omit<MiproFieldsOutput, 'auto' | 'numCandidates' | 'maxBootstrappedDemos' | 'maxLabeledDemos' | 'sampler'> & {
+  auto: MiproAuto | null;
+  /** N: demo-set candidates (and the base of the instruction candidates). */
+  numCandidates: number;
+  maxBootstrappedDemos: number;
+  maxLabeledDemos: number;
+  multivariate: boolean;
+  nStartupTrials: number;
+};
+
+const MiproSchema = v.pipe(
+  MiproFields,
+  v.forward(
+    v.partialCheck([['auto'], ['numCandidates']], (o) => !(o.auto === null && o.numCandidates === undefined), 'is required when auto is null'),
+    ['numCandidates'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['numCandidates'], ['mode']],
+      (o) => o.numCandidates === undefined || o.numCandidates >= 3 || o.mode === 'instructions_only',
+      (issue) => `must be >= 3 when demos are searched (zero-shot, labeled and bootstrapped sets), but got ${String((issue.input as { numCandidates?: unknown }).numCandidates)}`,
+    ),
+    ['numCandidates'],
+  ),
+  v.transform(resolveMipro),
+);
+
+/** Every optimizer's options, by kind. */
+export const OptimizerConfigSchema = v.variant('kind', [NoneSchema, LabeledFewShotSchema, BootstrapFewShotSchema, RandomSearchSchema, MiproSchema]);
+
+/** Optimizer options as written in a run config (`{ "kind": "mipro_v2", "auto": "light" }`). */
+export type OptimizerConfig = v.InferInput<typeof OptimizerConfigSchema>;
+/** The options an optimizer runs with: validated, every default filled in. */
+export type OptimizerSettings = v.InferOutput<typeof OptimizerConfigSchema>;
+/** The settings of one kind. */
+export type SettingsOf<K extends OptimizerKind> = Extract<OptimizerSettings, { kind: K }>;
+export type OptimizerKind = OptimizerConfig['kind'];
+export type BootstrapSettings = SettingsOf<'bootstrap_few_shot'>;
+export type RandomSearchSettings = SettingsOf<'bootstrap_random_search'>;
+
+/** Every kind a run config accepts, `none` (evaluate only) first. */
+export const OPTIMIZER_KINDS: readonly OptimizerKind[] = OptimizerConfigSchema.options.map((o) => optionKind(o));
+
+/** Validated settings, or every problem as a readable line (`minibatchSize: must be at least 1, but got 0`). */
+export function parseOptimizerConfig(config: unknown): { ok: true; settings: OptimizerSettings } | { ok: false; problems: string[] } {
+  const parsed = v.safeParse(OptimizerConfigSchema, config);
+  return parsed.success ? { ok: true, settings: parsed.output } : { ok: false, problems: issuesToMessages(parsed.issues) };
+}
+
+/** Validated settings; throws `OPTIMIZER_INVALID` listing every problem. */
+export function optimizerSettings(config: unknown): OptimizerSettings {
+  const parsed = parseOptimizerConfig(config);
+  if (parsed.ok) return parsed.settings;
+  const kind = typeof config === 'object' && config !== null ? String((config as { kind?: unknown }).kind) : 'the optimizer';
+  throw new PlaygroundError('OPTIMIZER_INVALID', `Options for ${kind}: ${parsed.problems.join('; ')}`, { hint: 'Fix the listed options.', details: { problems: parsed.problems } });
+}
+
+/** The settings of `kind` with nothing but defaults (what the UI starts from). */
+export function defaultSettings<K extends OptimizerKind>(kind: K): SettingsOf<K> {
+  const settings = optimizerSettings({ kind });
+  if (!isKind(settings, kind)) throw new PlaygroundError('INTERNAL', `The defaults of ${kind} parsed as ${settings.kind}.`);
+  return settings;
+}
+
+function isKind<K extends OptimizerKind>(settings: OptimizerSettings, kind: K): settings is SettingsOf<K> {
+  return settings.kind === kind;
+}
+
+/**
+ * MIPROv2's derived settings: N from `auto` (or `numCandidates`), the trial count
+ * max(2 · V · log2 N, 1.5 · N) with V = predictors searched, and the mode's demo defaults.
+ * The trial count needs the program, so it is resolved by {@link miproTrials}.
+ */
+function resolveMipro(o: MiproFieldsOutput): MiproSettings {
+  const auto = o.auto === undefined ? (o.numCandidates === undefined ? 'light' : null) : o.auto;
+  const searchDemos = o.mode !== 'instructions_only';
+  const { sampler, ...rest } = o;
+  return {
+    ...rest,
+    auto,
+    // The schema's check makes numCandidates present whenever auto is null.
+    numCandidates: auto ? AUTO_SETTINGS[auto].n : (o.numCandidates ?? AUTO_SETTINGS.light.n),
+    // Zero-shot still bootstraps a few demos, to ground the proposer (as DSPy does).
+    maxBootstrappedDemos: o.maxBootstrappedDemos ?? (searchDemos ? 4 : 3),
+    maxLabeledDemos: o.maxLabeledDemos ?? (searchDemos ? 4 : 0),
+    valSize: o.valSize ?? (auto ? AUTO_SETTINGS[auto].valSize : undefined),
+    multivariate: sampler.multivariate,
+    nStartupTrials: sampler.nStartupTrials,
+  };
+}
+
+// A piped schema keeps its first schema's entries, so every option has `entries.kind`.
+function optionKind(schema: (typeof OptimizerConfigSchema.options)[number]): OptimizerKind {
+  return schema.entries.kind.literal;
+}
