@@ -16,7 +16,7 @@ export { storageEstimate, requestPersistence, type StorageEstimateInfo } from '.
 export { DatasetStore, type DatasetInput, type DatasetSummary } from './dataset-store';
 export { ProgramStore, type ProgramInput } from './program-store';
 export { RunStore, assertNoSecrets, type NewRun, type RunPatch } from './run-store';
-export { TrialStore, EventLog, TraceStore, trialRow, eventRow, traceRow, type TraceInput } from './run-logs';
+export { TrialStore, EventLog, TraceStore, trialRow, eventRow, traceRow, type TraceInput, type TraceFilter } from './run-logs';
 export { SettingsStore } from './settings-store';
 export { IdbCacheStore, type IdbCacheOptions, type CacheStats } from './cache-store';
 export { WriteBatcher, type WriteOp, type WriteBatcherOptions } from './write-batcher';

@@ -4,9 +4,8 @@
  * WriteBatcher uses too, so the same checks apply however a row is written.
  */
 import { PlaygroundError } from '../core/errors';
-import type { ChatMessage, TokenUsage } from '../core/lm/types';
+import type { CallPhase, ChatMessage, LMCallRecord, LMRole, TokenUsage } from '../core/lm/types';
 import type { TrialRecord } from '../core/optimize/types';
-import type { LMCallRecord } from '../core/program/types';
 import { quiet, writeTx } from './db';
 import type { EventRow, PromptLabDB, StoredEvent, TraceRow, TrialRow } from './schema';
 import { findSecrets } from './secrets';
@@ -21,14 +20,23 @@ export function eventRow(runId: string, seq: number, event: StoredEvent, at: num
   return { runId, seq, event, at };
 }
 
-/** Where an LM call happened within a run. */
+/** An LM call and where in a run it happened. */
 export interface TraceInput {
   runId: string;
   stepId: string;
   call: LMCallRecord;
+  role?: LMRole;
+  phase?: CallPhase;
   trialIndex?: number;
   exampleId?: string;
   at?: number;
+}
+
+/** Which of a run's calls to list; every given field must match. */
+export interface TraceFilter {
+  phase?: CallPhase;
+  trialIndex?: number;
+  exampleId?: string;
 }
 
 /**
@@ -57,6 +65,8 @@ export function traceRow(input: TraceInput): TraceRow {
     at: input.at ?? Date.now(),
   };
   if (call.temperature !== undefined) row.temperature = call.temperature;
+  if (input.role !== undefined) row.role = input.role;
+  if (input.phase !== undefined) row.phase = input.phase;
   if (input.trialIndex !== undefined) row.trialIndex = input.trialIndex;
   if (input.exampleId !== undefined) row.exampleId = input.exampleId;
   return row;
@@ -126,10 +136,18 @@ export class TraceStore {
     return writeTx(this.db, ['traces'], `save ${rows.length} trace(s)`, (tx) => Promise.all(rows.map((r) => quiet(tx.store.add(r)))));
   }
 
-  /** A run's calls in the order they were stored, optionally those of one trial only. */
-  async list(runId: string, opts: { trialIndex?: number } = {}): Promise<TraceRow[]> {
+  /**
+   * A run's calls in the order they were stored, those matching `filter` only. Rows stored
+   * before calls carried their phase have none, and match no phase filter.
+   */
+  async list(runId: string, filter: TraceFilter = {}): Promise<TraceRow[]> {
     const rows = await this.db.getAllFromIndex('traces', 'runId', runId);
-    return opts.trialIndex === undefined ? rows : rows.filter((r) => r.trialIndex === opts.trialIndex);
+    return rows.filter(
+      (r) =>
+        (filter.phase === undefined || r.phase === filter.phase) &&
+        (filter.trialIndex === undefined || r.trialIndex === filter.trialIndex) &&
+        (filter.exampleId === undefined || r.exampleId === filter.exampleId),
+    );
   }
 
   count(runId: string): Promise<number> {

@@ -11,7 +11,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { DataFormat } from '../core/data/types';
 import type { ErrorData } from '../core/errors';
-import type { ChatMessage, LMResponse, TokenUsage, UsageSnapshot } from '../core/lm/types';
+import type { CallPhase, ChatMessage, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm/types';
 import type { OptimizerEvent, Plan, TrialRecord } from '../core/optimize/types';
 import type { ProgramSpec, ProgramState } from '../core/program/types';
 import type { RunConfig } from '../core/runner/config';
@@ -91,6 +91,9 @@ export interface TraceRow {
   /** Assigned by IndexedDB. */
   id?: number;
   runId: string;
+  /** Whose call (absent in rows stored before roles and phases were recorded). */
+  role?: LMRole;
+  phase?: CallPhase;
   trialIndex?: number;
   exampleId?: string;
   stepId: string;

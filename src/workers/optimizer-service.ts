@@ -8,13 +8,12 @@
  * Kept apart from `optimizer.worker.ts` so it can be tested in Node (fake-indexeddb).
  */
 import { parseDataset } from '../core/data';
-import { PlaygroundError, toErrorData } from '../core/errors';
-import { executeRun, planRun, prepareRun, redactConfig, type RunEvent, type RunHost } from '../core/runner';
-import type { LMCallRecord } from '../core/program/types';
-import { EventLog, IdbCacheStore, RunStore, WriteBatcher } from '../storage';
-import type { PromptLabDB } from '../storage/schema';
+import { PlaygroundError, toErrorData, type ErrorData } from '../core/errors';
+import { executeRun, planRun, prepareRun, redactConfig, type RunResult } from '../core/runner';
+import { EventLog, IdbCacheStore, RunStore, type PromptLabDB, type RunRecord } from '../storage';
 import type { LocalModelBridge, OptimizerWorkerApi, Outcome, RunStatus, RunUpdate, StartRunRequest } from './protocol';
 import { createModel } from './run-models';
+import { isRelayed, RunRecorder, type RecorderStorage } from './run-recorder';
 
 interface Active {
   controller: AbortController;
@@ -22,97 +21,61 @@ interface Active {
 }
 
 export function createOptimizerService(openDb: () => Promise<PromptLabDB>): OptimizerWorkerApi {
-  let storage: Promise<{ db: PromptLabDB; runs: RunStore; events: EventLog; cache: IdbCacheStore }> | undefined;
+  let storage: Promise<RecorderStorage> | undefined;
   const getStorage = () =>
     (storage ??= openDb().then((db) => ({ db, runs: new RunStore(db), events: new EventLog(db), cache: new IdbCacheStore(db) })));
   const active = new Map<string, Active>();
 
-  async function start(req: StartRunRequest, listener: (u: RunUpdate) => void, localModel?: LocalModelBridge): Promise<Outcome<import('../core/runner').RunResult>> {
+  async function start(req: StartRunRequest, listener: (u: RunUpdate) => void, localModel?: LocalModelBridge): Promise<Outcome<RunResult>> {
     const runId = req.runId;
     if (active.has(runId)) return fail({ code: 'RUN_LOCKED', message: 'This run is already running.', hint: 'Wait for it, or pause it first.' });
     const me: Active = { controller: new AbortController() };
     active.set(runId, me);
-    let batcher: WriteBatcher | undefined;
+    let recorder: RunRecorder | undefined;
     try {
-      const { db, runs, events, cache } = await getStorage();
+      const store = await getStorage();
       return await withRunLock(runId, async () => {
-        const existing = await runs.get(runId);
-        if (req.resume && !existing) throw new PlaygroundError('RUN_NOT_FOUND', `Run ${runId} is not stored on this device.`, { hint: 'Start a new run.' });
-        if (existing && !req.resume) throw new PlaygroundError('RUN_LOCKED', `Run ${runId} already exists.`, { hint: 'Resume it or start a new run.' });
-        const owner = req.tabId ? { ownerTab: req.tabId } : {};
-        if (existing) await runs.update(runId, { status: 'running', error: undefined as never, ...owner });
-        else await runs.create({ id: runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner });
+        const existing = await beginRun(store.runs, req);
         listener({ kind: 'status', runId, status: 'running' });
-        const w = new WriteBatcher(db, { makeRoom: (bytes) => cache.evict(bytes) });
-        batcher = w;
-        let seq = await events.nextSeq(runId);
-        let trial: number | undefined;
-        let saving: Promise<unknown> = Promise.resolve();
-        const onEvent = (event: RunEvent) => {
-          const s = seq++;
-          w.addEvent(runId, s, stripCheckpoint(event));
-          if (event.type === 'plan') saving = saving.then(() => runs.update(runId, { plan: event.plan }));
-          if (event.type === 'optimizer') {
-            const e = event.event;
-            if (e.type === 'trial_start') trial = e.trial;
-            else if (e.type === 'trial_end') {
-              w.addTrial(runId, e.trial);
-              trial = undefined;
-            } else if (e.type === 'checkpoint') {
-              // Trials and cached answers first, then the checkpoint that refers to them.
-              saving = saving.then(async () => {
-                await w.flush();
-                await cache.flush();
-                await runs.saveCheckpoint(runId, e.checkpoint, event.usage);
-              });
-            }
-          }
-          if (!(event.type === 'optimizer' && event.event.type === 'checkpoint')) listener({ kind: 'event', runId, seq: s, event });
-        };
-        const host: RunHost = {
+        const rec = await RunRecorder.open(store, runId);
+        recorder = rec;
+        const result = await executeRun(req.config, {
           createLM: (cfg) => createModel(cfg, localModel),
-          cache,
+          cache: store.cache,
           signal: me.controller.signal,
           ...(existing?.checkpoint !== undefined && { checkpoint: existing.checkpoint }),
           ...(existing?.usage && { usage: existing.usage }),
-          onEvent,
-          observeCall: ({ request, response }) => {
-            if (!response) return;
-            const call: LMCallRecord = {
-              model: response.model,
-              messages: request.messages,
-              completion: response.completions[0] ?? '',
-              usage: response.usage,
-              cached: response.cached === true,
-              durationMs: 0,
-              ...(request.temperature !== undefined && { temperature: request.temperature }),
-            };
-            w.addTrace({ runId, stepId: request.tag ?? 'unknown', call, ...(trial !== undefined && { trialIndex: trial }) });
+          onEvent: (event) => {
+            const seq = rec.record(event);
+            if (isRelayed(event)) listener({ kind: 'event', runId, seq, event });
           },
-        };
-        const result = await executeRun(req.config, host);
-        await saving;
-        await w.flush();
-        await cache.flush();
-        await runs.complete(runId, result);
+          observeCall: (call) => rec.recordCall(call),
+        });
+        await rec.finish();
+        await store.runs.complete(runId, result);
         listener({ kind: 'result', runId, result });
         listener({ kind: 'status', runId, status: 'completed' });
         return { ok: true as const, value: result };
       });
     } catch (err) {
       const error = toErrorData(err);
-      const status: RunStatus = error.code === 'ABORTED' ? (me.stop === 'cancel' ? 'cancelled' : 'paused') : 'failed';
-      try {
-        await batcher?.flush();
-        const { runs } = await getStorage();
-        if (error.code !== 'RUN_LOCKED' && error.code !== 'RUN_NOT_FOUND') await runs.setStatus(runId, status, status === 'failed' ? error : undefined);
-      } catch {
-        // The run's status could not be saved (storage gone): the page still gets the error below.
-      }
+      const status = endStatus(error, me.stop);
+      await saveEndStatus(runId, status, error, recorder);
       listener({ kind: 'status', runId, status, ...(status === 'failed' && { error }) });
       return fail(error);
     } finally {
       active.delete(runId);
+    }
+  }
+
+  /** Stores the status a failed, paused or cancelled run ends with, after what it had queued. */
+  async function saveEndStatus(runId: string, status: RunStatus, error: ErrorData, recorder: RunRecorder | undefined): Promise<void> {
+    try {
+      await recorder?.flushAfterError();
+      const { runs } = await getStorage();
+      if (error.code !== 'RUN_LOCKED' && error.code !== 'RUN_NOT_FOUND') await runs.setStatus(runId, status, status === 'failed' ? error : undefined);
+    } catch {
+      // The run's status could not be saved (storage gone): the page still gets the error.
     }
   }
 
@@ -165,14 +128,28 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
   }
 }
 
-/** Checkpoints live on the run record; the event log keeps only that one was taken. */
-function stripCheckpoint(event: RunEvent): RunEvent {
-  if (event.type === 'optimizer' && event.event.type === 'checkpoint') return { type: 'optimizer', event: { type: 'checkpoint', checkpoint: null } };
-  return event;
+function fail(error: ErrorData): { ok: false; error: ErrorData } {
+  return { ok: false, error };
 }
 
-function fail(error: import('../core/errors').ErrorData): { ok: false; error: import('../core/errors').ErrorData } {
-  return { ok: false, error };
+/**
+ * The run record at the start: a new run is created (with its data, without keys); a resumed
+ * one is found and marked running. `RUN_NOT_FOUND` / `RUN_LOCKED` when the request does not fit.
+ */
+async function beginRun(runs: RunStore, req: StartRunRequest): Promise<RunRecord | undefined> {
+  const existing = await runs.get(req.runId);
+  if (req.resume && !existing) throw new PlaygroundError('RUN_NOT_FOUND', `Run ${req.runId} is not stored on this device.`, { hint: 'Start a new run.' });
+  if (existing && !req.resume) throw new PlaygroundError('RUN_LOCKED', `Run ${req.runId} already exists.`, { hint: 'Resume it or start a new run.' });
+  const owner = req.tabId ? { ownerTab: req.tabId } : {};
+  if (existing) await runs.update(req.runId, { status: 'running', error: undefined as never, ...owner });
+  else await runs.create({ id: req.runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner });
+  return existing;
+}
+
+/** An aborted run was paused or cancelled (by whoever stopped it); anything else failed. */
+function endStatus(error: ErrorData, stop: Active['stop']): RunStatus {
+  if (error.code !== 'ABORTED') return 'failed';
+  return stop === 'cancel' ? 'cancelled' : 'paused';
 }
 
 /** One tab drives a run: a Web Lock per run (other tabs watch read-only). */

@@ -45,7 +45,7 @@ function bridgeModel(model: string, bridge: LocalModelBridge | undefined): Langu
       const onAbort = () => void bridge.interrupt();
       options?.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const { tag: _tag, rolloutId: _rollout, ...sent } = request;
+        const { context: _context, rolloutId: _rollout, ...sent } = request;
         const out = await bridge.call(sent);
         throwIfAborted(options?.signal);
         if (!out.ok) throw fromErrorData(out.error);

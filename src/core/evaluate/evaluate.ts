@@ -95,11 +95,12 @@ export async function evaluateOne(
   ctx: RunContext,
   omitTrace = false,
 ): Promise<ExampleResult> {
-  const run = await runProgram(program, state, example.inputs, ctx);
+  const call = { ...ctx.call, exampleId: example.id };
+  const run = await runProgram(program, state, example.inputs, { ...ctx, call });
   const base = { exampleId: example.id, prediction: run.prediction, trace: omitTrace ? [] : run.trace };
   if (run.error) return { ...base, score: 0, error: run.error };
   try {
-    const score = await metric.score(example, run.prediction, ctx.signal ? { signal: ctx.signal } : {});
+    const score = await metric.score(example, run.prediction, { call, ...(ctx.signal && { signal: ctx.signal }) });
     return { ...base, score };
   } catch (err) {
     if (isAbortError(err)) throw err;

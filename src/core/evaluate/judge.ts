@@ -7,6 +7,7 @@
 import type { Example } from '../data/types';
 import { PlaygroundError } from '../errors';
 import type { LanguageModel } from '../lm/types';
+import type { JudgeFn } from '../metric/metric';
 import { resolveProgram, stepSignature } from '../program/resolve';
 import { runProgram } from '../program/run';
 import type { StepSpec } from '../program/types';
@@ -33,7 +34,7 @@ export interface JudgeOptions {
 }
 
 /** Builds the `judge` function that `createMetric` needs for `llm_judge` metrics. */
-export function createJudge(opts: JudgeOptions): (example: Example, prediction: Record<string, unknown>, signal?: AbortSignal) => Promise<number> {
+export function createJudge(opts: JudgeOptions): JudgeFn {
   const custom = opts.signature !== undefined;
   const step: StepSpec = { id: 'judge', kind: 'chain_of_thought', signature: opts.signature ?? DEFAULT_JUDGE_SIGNATURE };
   const sig = stepSignature(step);
@@ -51,7 +52,7 @@ export function createJudge(opts: JudgeOptions): (example: Example, prediction: 
     outputs: { verdict: `judge.${verdict}` },
   });
 
-  return async (example, prediction, signal) => {
+  return async (example, prediction, { signal, call } = {}) => {
     const inputs = custom
       ? { ...example.inputs, ...example.labels, ...prefixed(prediction) }
       : {
@@ -59,7 +60,7 @@ export function createJudge(opts: JudgeOptions): (example: Example, prediction: 
           gold_answer: example.labels[opts.field],
           predicted_answer: prediction[opts.field],
         };
-    const run = await runProgram(program, {}, inputs, { lm: opts.lm, ...(signal && { signal }) });
+    const run = await runProgram(program, {}, inputs, { lm: opts.lm, ...(call && { call }), ...(signal && { signal }) });
     if (run.error) throw new PlaygroundError(run.error.code, `The judge failed: ${run.error.message}`, run.error.hint ? { hint: run.error.hint } : {});
     return toScore(run.prediction.verdict);
   };

@@ -15,6 +15,8 @@ export type {
   UsageSnapshot,
 } from './types';
 export { LM_ROLES } from './types';
+export type { CallContext, CallPhase, LMCallRecord } from './types';
+export { callRecord } from './call-record';
 export { UsageMeter, emptyUsage, totalUsage, type UsageListener } from './usage';
 export { cacheKey, copyResponse, MemoryCacheStore } from './cache';
 export { createAccountedLM, type AccountedLMOptions } from './accounted-lm';

@@ -18,8 +18,37 @@ export interface LMRequest {
    * entries (DSPy's `rollout_id`). It is never sent to the model.
    */
   rolloutId?: number | string;
-  /** Which program step makes the call (for traces). Never sent, and not part of the cache key. */
-  tag?: string;
+  /** Where in a run the call is made (for traces). Never sent, and not part of the cache key. */
+  context?: CallContext;
+}
+
+/** The phases of a run, as traces and the trace inspector name them. */
+export type CallPhase = 'bootstrap' | 'propose' | 'search' | 'evaluate' | 'baseline';
+
+/**
+ * Where in a run an LM call is made, set by the code that knows each part: the optimizer its
+ * phase and trial, the evaluation its example, the program its step. Nothing infers it later.
+ */
+export interface CallContext {
+  /** `evaluate` / `baseline`: the final scoring of the chosen / the unoptimized program. */
+  phase?: CallPhase;
+  /** The search trial (`TrialRecord.index`) the call belongs to. */
+  trialIndex?: number;
+  /** The program step that made the call. */
+  stepId?: string;
+  /** The example being run or scored. */
+  exampleId?: string;
+}
+
+/** One LM call exactly as made: what the trace of a step and the stored traces keep. */
+export interface LMCallRecord {
+  model: string;
+  messages: ChatMessage[];
+  completion: string;
+  temperature?: number;
+  usage: TokenUsage;
+  cached: boolean;
+  durationMs: number;
 }
 
 export interface TokenUsage {

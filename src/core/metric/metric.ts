@@ -2,6 +2,7 @@
  * Metrics as objects built from a {@link MetricSpec} (plain data that runs and links carry).
  */
 import type { Example } from '../data/types';
+import type { CallContext } from '../lm/types';
 import { PlaygroundError, throwIfAborted } from '../errors';
 import { numericMatch } from './numeric';
 import { contains, exactMatch, oneOfLabels, tokenF1 } from './text';
@@ -12,11 +13,17 @@ export interface Metric {
   spec: MetricSpec;
   /** Short display name, e.g. `exact_match(answer)`. */
   name: string;
-  score(example: Example, prediction: Record<string, unknown>, opts?: { signal?: AbortSignal }): Promise<number>;
+  score(example: Example, prediction: Record<string, unknown>, opts?: ScoreOptions): Promise<number>;
+}
+
+export interface ScoreOptions {
+  signal?: AbortSignal;
+  /** Where in the run the prediction was made: an LLM judge's call is traced there. */
+  call?: CallContext;
 }
 
 /** Scores one prediction with an LM judge (built in `evaluate/judge.ts`). */
-export type JudgeFn = (example: Example, prediction: Record<string, unknown>, signal?: AbortSignal) => Promise<number>;
+export type JudgeFn = (example: Example, prediction: Record<string, unknown>, opts?: ScoreOptions) => Promise<number>;
 
 export interface MetricDeps {
   /** Required for `llm_judge` metrics. */
@@ -79,7 +86,7 @@ export function createMetric(spec: MetricSpec, deps: MetricDeps = {}): Metric {
       name: `llm_judge(${field})`,
       async score(example, prediction, opts = {}) {
         throwIfAborted(opts.signal);
-        const s = await judge(example, prediction, opts.signal);
+        const s = await judge(example, prediction, opts);
         return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0;
       },
     };

@@ -16,6 +16,7 @@
 import type { Example } from '../data/types';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData } from '../errors';
 import { runProgram } from '../program/run';
+import type { CallContext } from '../lm/types';
 import type { Demo, ProgramState } from '../program/types';
 import { Rng } from '../util/random';
 import { isUsefulDemo, labeledDemo, labeledFewShot, tracedDemo, withDemos } from './demos';
@@ -102,15 +103,17 @@ async function traceOne(ctx: OptimizeContext, teacherState: ProgramState, exampl
   // The teacher must not see the example it answers among its own demos.
   const teacher: ProgramState = {};
   for (const [id, s] of Object.entries(teacherState)) teacher[id] = { ...s, demos: s.demos.filter((d) => d.exampleId !== example.id) };
+  const call: CallContext = { phase: 'bootstrap', exampleId: example.id };
   const run = await runProgram(ctx.program, teacher, example.inputs, {
     lm: ctx.lms.teacher,
+    call,
     ...(ctx.corpora && { corpora: ctx.corpora }),
     ...(ctx.signal && { signal: ctx.signal }),
     ...(round > 0 && { temperature: 1, rolloutId: `bootstrap-round-${round}` }),
   });
   if (run.error) return { error: run.error, passed: false, score: 0, trace: run.trace };
   try {
-    const score = await ctx.metric.score(example, run.prediction, ctx.signal ? { signal: ctx.signal } : {});
+    const score = await ctx.metric.score(example, run.prediction, { call, ...(ctx.signal && { signal: ctx.signal }) });
     const passed = threshold === undefined ? score > 0 : score >= threshold;
     return { passed, score, trace: run.trace };
   } catch (err) {

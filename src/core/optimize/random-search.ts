@@ -47,7 +47,7 @@ export async function randomSearch(ctx: OptimizeContext, o: RandomSearchSettings
     ctx.emit?.({ type: 'demo_set', set: i, kind: set.kind, demos: set.demos });
     const state = applyDemoSet(ctx.state, set);
     ctx.emit?.({ type: 'trial_start', trial: i, kind: 'candidate', params: { demos: i } });
-    const s = await scoreCandidate(ctx, state, ctx.valset);
+    const s = await scoreCandidate(ctx, state, ctx.valset, i);
     const trial: TrialRecord = { index: i, kind: 'candidate', params: { demos: i }, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs };
     const best = bestIndex(trials);
     trials.push(trial);

@@ -12,8 +12,12 @@ export interface CandidateScore {
   durationMs: number;
 }
 
-/** Evaluates `state` on `examples` with the task model. Optimizers run trials one at a time, so usage deltas are this trial's. */
-export async function scoreCandidate(ctx: OptimizeContext, state: ProgramState, examples: readonly Example[], phase = 'trial'): Promise<CandidateScore> {
+/**
+ * Evaluates `state` on `examples` with the task model as search trial `trialIndex` (its calls
+ * are traced under it); `label` names the progress events. Optimizers run trials one at a
+ * time, so usage deltas are this trial's.
+ */
+export async function scoreCandidate(ctx: OptimizeContext, state: ProgramState, examples: readonly Example[], trialIndex: number, label = 'trial'): Promise<CandidateScore> {
   const before = ctx.usage?.().task;
   const started = performance.now();
   const result = await evaluate({
@@ -21,11 +25,11 @@ export async function scoreCandidate(ctx: OptimizeContext, state: ProgramState, 
     state,
     examples,
     metric: ctx.metric,
-    ctx: { lm: ctx.lms.task, ...(ctx.corpora && { corpora: ctx.corpora }), ...(ctx.signal && { signal: ctx.signal }) },
+    ctx: { lm: ctx.lms.task, call: { phase: 'search', trialIndex }, ...(ctx.corpora && { corpora: ctx.corpora }), ...(ctx.signal && { signal: ctx.signal }) },
     ...(ctx.concurrency !== undefined && { concurrency: ctx.concurrency }),
     ...(ctx.maxErrors !== undefined && { maxErrors: ctx.maxErrors }),
     omitTraces: true,
-    onProgress: (done, total) => ctx.emit?.({ type: 'progress', phase, done, total }),
+    onProgress: (done, total) => ctx.emit?.({ type: 'progress', phase: label, done, total }),
   });
   const after = ctx.usage?.().task;
   const calls = before && after ? { sent: after.calls - before.calls, cacheHits: after.cacheHits - before.cacheHits } : { sent: 0, cacheHits: 0 };

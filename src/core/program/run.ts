@@ -7,8 +7,9 @@
  * concurrent runs in one worker never mix their traces.
  */
 import { formatMessages, parseCompletion } from '../adapter';
-import { PlaygroundError, isAbortError, throwIfAborted, toErrorData } from '../errors';
-import type { LanguageModel } from '../lm/types';
+import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
+import { callRecord } from '../lm/call-record';
+import type { CallContext, LanguageModel, LMCallRecord, LMRequest } from '../lm/types';
 import { predictorState, type ResolvedProgram, type ResolvedStep, type Source } from './resolve';
 import { retrievePassages, toPassages } from './retrieve';
 import type { ProgramRun, ProgramState, RetrieveStep, TraceStep } from './types';
@@ -25,6 +26,8 @@ export interface RunContext {
   rolloutId?: number | string;
   /** Named passage corpora for retrieve steps. */
   corpora?: Record<string, readonly string[]>;
+  /** Where in the run these calls are made (phase, trial, example); each step adds its own id. */
+  call?: CallContext;
 }
 
 /**
@@ -52,26 +55,30 @@ export async function runProgram(
     throwIfAborted(ctx.signal);
     const stepInputs = gatherInputs(step, inputs, values);
     const started = performance.now();
+    const base = { stepId: step.spec.id, kind: step.spec.kind, inputs: stepInputs };
+    let record: StepOutcome;
     try {
-      const record = step.isPredictor
-        ? await runPredictor(program, step, state, stepInputs, ctx)
-        : { outputs: runRetrieve(step.spec as RetrieveStep, stepInputs, inputs, ctx) };
-      values.set(step.spec.id, record.outputs);
-      trace.push({ stepId: step.spec.id, kind: step.spec.kind, inputs: stepInputs, ...record, durationMs: performance.now() - started });
+      record = step.isPredictor ? await runPredictor(program, step, state, stepInputs, ctx) : { outputs: runRetrieve(step.spec as RetrieveStep, stepInputs, inputs, ctx) };
     } catch (err) {
       if (isAbortError(err)) throw err;
-      const error = toErrorData(err);
-      const failed: TraceStep = { stepId: step.spec.id, kind: step.spec.kind, inputs: stepInputs, outputs: {}, error, durationMs: performance.now() - started };
-      const lmCall = (err as { lmCall?: TraceStep['lm'] }).lmCall;
-      if (lmCall) failed.lm = lmCall;
-      trace.push(failed);
-      return { prediction: {}, trace, error };
+      record = { error: toErrorData(err) };
     }
+    const durationMs = performance.now() - started;
+    if ('error' in record) {
+      // The call stays in the trace even though the step failed: users need to see what the model said.
+      trace.push({ ...base, outputs: {}, ...(record.lm && { lm: record.lm }), error: record.error, durationMs });
+      return { prediction: {}, trace, error: record.error };
+    }
+    values.set(step.spec.id, record.outputs);
+    trace.push({ ...base, outputs: record.outputs, ...(record.lm && { lm: record.lm }), durationMs });
   }
   const prediction: Record<string, unknown> = {};
   for (const [name, src] of Object.entries(program.outputs)) prediction[name] = readSource(src, inputs, values);
   return { prediction, trace };
 }
+
+/** A step's outputs, or why it failed; a predictor's call is kept either way. */
+type StepOutcome = { outputs: Record<string, unknown>; lm?: LMCallRecord } | { error: ErrorData; lm?: LMCallRecord };
 
 async function runPredictor(
   program: ResolvedProgram,
@@ -79,32 +86,23 @@ async function runPredictor(
   state: ProgramState,
   stepInputs: Record<string, unknown>,
   ctx: RunContext,
-): Promise<Pick<TraceStep, 'outputs' | 'lm'>> {
+): Promise<StepOutcome> {
   const own = predictorState(program, state, step.spec.id);
   const signature = { ...step.signature, instruction: own.instruction };
-  const messages = formatMessages(signature, own.demos, stepInputs);
-  const temperature = ctx.temperature ?? 0;
-  const started = performance.now();
-  const response = await ctx.lm.call(
-    { messages, temperature, tag: step.spec.id, ...(ctx.maxTokens !== undefined && { maxTokens: ctx.maxTokens }), ...(ctx.rolloutId !== undefined && { rolloutId: ctx.rolloutId }) },
-    ctx.signal ? { signal: ctx.signal } : {},
-  );
-  const completion = response.completions[0] ?? '';
-  const lm = {
-    model: response.model,
-    messages,
-    completion,
-    temperature,
-    usage: response.usage,
-    cached: response.cached === true,
-    durationMs: performance.now() - started,
+  const request: LMRequest = {
+    messages: formatMessages(signature, own.demos, stepInputs),
+    temperature: ctx.temperature ?? 0,
+    context: { ...ctx.call, stepId: step.spec.id },
+    ...(ctx.maxTokens !== undefined && { maxTokens: ctx.maxTokens }),
+    ...(ctx.rolloutId !== undefined && { rolloutId: ctx.rolloutId }),
   };
+  const started = performance.now();
+  const response = await ctx.lm.call(request, ctx.signal ? { signal: ctx.signal } : {});
+  const lm = callRecord(request, response, performance.now() - started);
   try {
-    return { outputs: parseCompletion(signature, completion), lm };
+    return { outputs: parseCompletion(signature, lm.completion), lm };
   } catch (err) {
-    // Keep the call in the trace even though parsing failed: users need to see what the model said.
-    Object.assign(err as object, { lmCall: lm });
-    throw err;
+    return { error: toErrorData(err), lm };
   }
 }
 

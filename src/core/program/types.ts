@@ -1,5 +1,7 @@
 import type { ErrorData } from '../errors';
-import type { ChatMessage, TokenUsage } from '../lm/types';
+import type { LMCallRecord } from '../lm/types';
+
+export type { LMCallRecord };
 import type { FieldSpec, SignatureInput } from '../signature/types';
 
 /**
@@ -80,17 +82,6 @@ export interface PredictorState {
 
 /** Per predictor step id, its instruction and demos. */
 export type ProgramState = Record<string, PredictorState>;
-
-/** The LM call behind one predictor step, exactly as made. */
-export interface LMCallRecord {
-  model: string;
-  messages: ChatMessage[];
-  completion: string;
-  temperature?: number;
-  usage: TokenUsage;
-  cached: boolean;
-  durationMs: number;
-}
 
 /** One step of a program run. */
 export interface TraceStep {

@@ -8,7 +8,8 @@ import type { DataSplits, DroppedRow, Example } from '../data/types';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
 import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
 import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../lm';
-import type { CacheStore, LanguageModel, LMRequest, LMResponse, LMRole, UsageSnapshot } from '../lm/types';
+import { callRecord } from '../lm/call-record';
+import type { CacheStore, CallContext, LanguageModel, LMCallRecord, LMRole, UsageSnapshot } from '../lm/types';
 import { createMetric, type Metric } from '../metric';
 import { initialState, resolveProgram, type ResolvedProgram } from '../program/resolve';
 import { toPassages } from '../program/retrieve';
@@ -38,11 +39,12 @@ export interface RunHost {
   latency?: PlanLatency;
 }
 
-/** One LM call as made: messages exactly as sent, the answer exactly as received. */
+/** One LM call as made, with where in the run it was made. */
 export interface ObservedCall {
   role: LMRole;
-  request: LMRequest;
-  response?: LMResponse;
+  context: CallContext;
+  /** Messages exactly as sent, the answer exactly as received (absent when the call failed). */
+  record?: LMCallRecord;
   error?: ErrorData;
   durationMs: number;
 }
@@ -172,9 +174,9 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
   };
 }
 
-/** The run context for task-model calls. */
-export function taskContext(prep: PreparedRun, signal?: AbortSignal): RunContext {
-  return { lm: prep.lms.task, corpora: prep.corpora, ...(signal && { signal }) };
+/** The run context for task-model calls made in `call`'s part of the run. */
+export function taskContext(prep: PreparedRun, call: CallContext, signal?: AbortSignal): RunContext {
+  return { lm: prep.lms.task, corpora: prep.corpora, call, ...(signal && { signal }) };
 }
 
 /** Full evaluation of one split, with progress events. */
@@ -187,7 +189,7 @@ export async function evaluateSplit(prep: PreparedRun, state: ProgramState, exam
     state,
     examples,
     metric: prep.metric,
-    ctx: taskContext(prep, host.signal),
+    ctx: taskContext(prep, { phase: which === 'baseline' ? 'baseline' : 'evaluate' }, host.signal),
     ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
     ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
     omitTraces: true,
@@ -264,12 +266,14 @@ function observed(lm: LanguageModel, role: LMRole, observe: (call: ObservedCall)
     maxConcurrency: lm.maxConcurrency,
     async call(request, options) {
       const started = performance.now();
+      const context = request.context ?? {};
       try {
         const response = await lm.call(request, options);
-        observe({ role, request, response, durationMs: performance.now() - started });
+        const durationMs = performance.now() - started;
+        observe({ role, context, record: callRecord(request, response, durationMs), durationMs });
         return response;
       } catch (err) {
-        if (!isAbortError(err)) observe({ role, request, error: toErrorData(err), durationMs: performance.now() - started });
+        if (!isAbortError(err)) observe({ role, context, error: toErrorData(err), durationMs: performance.now() - started });
         throw err;
       }
     },

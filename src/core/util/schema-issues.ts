@@ -67,6 +67,7 @@ function describe(issue: v.BaseIssue<unknown>): string {
     case 'regex':
     case 'custom':
     case 'check':
+    case 'partial_check':
       return issue.message;
   }
   return `must be ${friendlyExpected(issue.expected)}, but got ${got}`;

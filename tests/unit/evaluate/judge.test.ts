@@ -105,7 +105,7 @@ describe('LLM-as-judge metric', () => {
     const controller = new AbortController();
     const judgeLM = new ScriptedLM(() => answer({ reasoning: 'r', correct: 'True' }), { latencyMs: 50 });
     const judge = createJudge({ lm: judgeLM, field: 'answer' });
-    const pending = judge(examples[0]!, { answer: 'Paris' }, controller.signal);
+    const pending = judge(examples[0]!, { answer: 'Paris' }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 5);
     expect((await rejection(pending)).code).toBe('ABORTED');
   });

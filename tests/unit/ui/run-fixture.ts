@@ -30,7 +30,7 @@ function recording(lm: LanguageModel, traces: BundleTrace[], stepId: string): La
       const started = Date.now();
       const response = await lm.call(request, options);
       traces.push({
-        stepId: request.tag ?? stepId,
+        stepId: request.context?.stepId ?? stepId,
         messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
         completion: response.completions[0] ?? '',
         model: response.model,

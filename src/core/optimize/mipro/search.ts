@@ -78,7 +78,7 @@ export async function runSearch(
     ctx.emit?.({ type: 'trial_start', trial: index, kind: minibatch ? 'minibatch' : 'full', params, ...(explanation !== undefined && { explanation }) });
     if (minibatch) {
       const batch = new Rng(`minibatch:${ctx.seed}:${t}`).sample(valset, settings.minibatchSize);
-      const s = await scoreCandidate(ctx, stateFor(ctx, space, params), batch, `trial ${t}`);
+      const s = await scoreCandidate(ctx, stateFor(ctx, space, params), batch, index, `trial ${t}`);
       const trial: TrialRecord = { index, kind: 'minibatch', params, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs };
       state.trials.push(trial);
       state.minibatchTrials = t;
@@ -126,7 +126,7 @@ async function fullEvaluation(
 ): Promise<void> {
   const index = state.trials.length;
   if (kind === 'default' || ofTrials.length > 0) ctx.emit?.({ type: 'trial_start', trial: index, kind, params });
-  const s = await scoreCandidate(ctx, stateFor(ctx, space, params), valset, kind === 'default' ? 'default program' : 'full evaluation');
+  const s = await scoreCandidate(ctx, stateFor(ctx, space, params), valset, index, kind === 'default' ? 'default program' : 'full evaluation');
   const trial: TrialRecord = { index, kind, params, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs, ...(ofTrials.length && { ofTrials }) };
   state.trials.push(trial);
   const key = configKey(params);

@@ -25,6 +25,7 @@ export async function ask(opts: AskOptions): Promise<string> {
   });
   const run = await runProgram(program, {}, opts.inputs, {
     lm: opts.lm,
+    call: { phase: 'propose' },
     ...(opts.temperature !== undefined && { temperature: opts.temperature }),
     ...(opts.rolloutId !== undefined && { rolloutId: opts.rolloutId }),
     ...(opts.signal && { signal: opts.signal }),
