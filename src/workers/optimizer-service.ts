@@ -8,156 +8,45 @@
  * Kept apart from `optimizer.worker.ts` so it can be tested in Node (fake-indexeddb).
  */
 import { parseDataset } from '../core/data';
-import { PlaygroundError, toErrorData, type ErrorData } from '../core/errors';
-import { executeRun, planRun, prepareRun, redactConfig, type RunResult } from '../core/runner';
-import { EventLog, IdbCacheStore, RunStore, type PromptLabDB, type RunRecord } from '../storage';
-import type { LocalModelBridge, OptimizerWorkerApi, Outcome, RunStatus, RunUpdate, StartRunRequest } from './protocol';
+import { toErrorData } from '../core/errors';
+import { planRun, prepareRun, type ModelConfig } from '../core/runner';
+import type { PromptLabDB } from '../storage';
+import type { OptimizerWorkerApi, Outcome, PlanRequest } from './protocol';
+import { RunDriver } from './run-driver';
 import { createModel } from './run-models';
-import { isRelayed, RunRecorder, type RecorderStorage } from './run-recorder';
-
-interface Active {
-  controller: AbortController;
-  stop?: 'pause' | 'cancel';
-}
 
 export function createOptimizerService(openDb: () => Promise<PromptLabDB>): OptimizerWorkerApi {
-  let storage: Promise<RecorderStorage> | undefined;
-  const getStorage = () =>
-    (storage ??= openDb().then((db) => ({ db, runs: new RunStore(db), events: new EventLog(db), cache: new IdbCacheStore(db) })));
-  const active = new Map<string, Active>();
-
-  async function start(req: StartRunRequest, listener: (u: RunUpdate) => void, localModel?: LocalModelBridge): Promise<Outcome<RunResult>> {
-    const runId = req.runId;
-    if (active.has(runId)) return fail({ code: 'RUN_LOCKED', message: 'This run is already running.', hint: 'Wait for it, or pause it first.' });
-    const me: Active = { controller: new AbortController() };
-    active.set(runId, me);
-    let recorder: RunRecorder | undefined;
-    try {
-      const store = await getStorage();
-      return await withRunLock(runId, async () => {
-        const existing = await beginRun(store.runs, req);
-        listener({ kind: 'status', runId, status: 'running' });
-        const rec = await RunRecorder.open(store, runId);
-        recorder = rec;
-        const result = await executeRun(req.config, {
-          createLM: (cfg) => createModel(cfg, localModel),
-          cache: store.cache,
-          signal: me.controller.signal,
-          ...(existing?.checkpoint !== undefined && { checkpoint: existing.checkpoint }),
-          ...(existing?.usage && { usage: existing.usage }),
-          onEvent: (event) => {
-            const seq = rec.record(event);
-            if (isRelayed(event)) listener({ kind: 'event', runId, seq, event });
-          },
-          observeCall: (call) => rec.recordCall(call),
-        });
-        await rec.finish();
-        await store.runs.complete(runId, result);
-        listener({ kind: 'result', runId, result });
-        listener({ kind: 'status', runId, status: 'completed' });
-        return { ok: true as const, value: result };
-      });
-    } catch (err) {
-      const error = toErrorData(err);
-      const status = endStatus(error, me.stop);
-      await saveEndStatus(runId, status, error, recorder);
-      listener({ kind: 'status', runId, status, ...(status === 'failed' && { error }) });
-      return fail(error);
-    } finally {
-      active.delete(runId);
-    }
-  }
-
-  /** Stores the status a failed, paused or cancelled run ends with, after what it had queued. */
-  async function saveEndStatus(runId: string, status: RunStatus, error: ErrorData, recorder: RunRecorder | undefined): Promise<void> {
-    try {
-      await recorder?.flushAfterError();
-      const { runs } = await getStorage();
-      if (error.code !== 'RUN_LOCKED' && error.code !== 'RUN_NOT_FOUND') await runs.setStatus(runId, status, status === 'failed' ? error : undefined);
-    } catch {
-      // The run's status could not be saved (storage gone): the page still gets the error.
-    }
-  }
-
+  const runs = new RunDriver(openDb);
   return {
-    start,
-    async pause(runId) {
-      stop(runId, 'pause');
-    },
-    async cancel(runId) {
-      if (!stop(runId, 'cancel')) {
-        const { runs } = await getStorage();
-        const rec = await runs.get(runId);
-        if (rec && rec.status !== 'completed') await runs.setStatus(runId, 'cancelled');
-      }
-    },
-    async plan({ config, latencyMs }) {
-      try {
-        const prep = await prepareRun(config, { createLM: (cfg) => createModel(cfg, undefined) });
-        const sizes = { train: prep.splits.train.length, val: prep.splits.val.length, test: prep.splits.test.length };
-        return { ok: true, value: { ...planRun(prep.config, sizes, latencyMs), ...sizes } };
-      } catch (err) {
-        return fail(toErrorData(err));
-      }
-    },
-    async parseData(text, format) {
-      try {
-        return { ok: true, value: parseDataset(text, { format: format ?? 'auto' }) };
-      } catch (err) {
-        return fail(toErrorData(err));
-      }
-    },
-    async testConnection(model) {
-      try {
-        const lm = createModel(model, undefined);
-        const started = performance.now();
-        const res = await lm.call({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }], temperature: 0, maxTokens: 8 }, { signal: AbortSignal.timeout(20_000) });
-        return { ok: true, value: { model: res.model, latencyMs: Math.round(performance.now() - started), reply: (res.completions[0] ?? '').slice(0, 200) } };
-      } catch (err) {
-        return fail(toErrorData(err));
-      }
-    },
+    start: (req, listener, localModel) => runs.start(req, listener, localModel),
+    pause: async (runId) => runs.pause(runId),
+    cancel: (runId) => runs.cancel(runId),
+    plan: (req) => outcome(() => plan(req)),
+    parseData: (text, format) => outcome(async () => parseDataset(text, { format: format ?? 'auto' })),
+    testConnection: (model) => outcome(() => testConnection(model)),
   };
+}
 
-  function stop(runId: string, how: 'pause' | 'cancel'): boolean {
-    const run = active.get(runId);
-    if (!run) return false;
-    run.stop = how;
-    run.controller.abort();
-    return true;
+/** The plan of a config on its data, with the split sizes the data gives. */
+async function plan({ config, latencyMs }: PlanRequest) {
+  const prep = await prepareRun(config, { createLM: (cfg) => createModel(cfg, undefined) });
+  const sizes = { train: prep.splits.train.length, val: prep.splits.val.length, test: prep.splits.test.length };
+  return { ...planRun(prep.config, sizes, latencyMs), ...sizes };
+}
+
+/** One tiny request, to check URL, key and CORS. */
+async function testConnection(model: ModelConfig) {
+  const lm = createModel(model, undefined);
+  const started = performance.now();
+  const res = await lm.call({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }], temperature: 0, maxTokens: 8 }, { signal: AbortSignal.timeout(20_000) });
+  return { model: res.model, latencyMs: Math.round(performance.now() - started), reply: (res.completions[0] ?? '').slice(0, 200) };
+}
+
+/** The worker never throws across the boundary: failures come back as typed error data. */
+async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    return { ok: false, error: toErrorData(err) };
   }
-}
-
-function fail(error: ErrorData): { ok: false; error: ErrorData } {
-  return { ok: false, error };
-}
-
-/**
- * The run record at the start: a new run is created (with its data, without keys); a resumed
- * one is found and marked running. `RUN_NOT_FOUND` / `RUN_LOCKED` when the request does not fit.
- */
-async function beginRun(runs: RunStore, req: StartRunRequest): Promise<RunRecord | undefined> {
-  const existing = await runs.get(req.runId);
-  if (req.resume && !existing) throw new PlaygroundError('RUN_NOT_FOUND', `Run ${req.runId} is not stored on this device.`, { hint: 'Start a new run.' });
-  if (existing && !req.resume) throw new PlaygroundError('RUN_LOCKED', `Run ${req.runId} already exists.`, { hint: 'Resume it or start a new run.' });
-  const owner = req.tabId ? { ownerTab: req.tabId } : {};
-  if (existing) await runs.update(req.runId, { status: 'running', error: undefined as never, ...owner });
-  else await runs.create({ id: req.runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner });
-  return existing;
-}
-
-/** An aborted run was paused or cancelled (by whoever stopped it); anything else failed. */
-function endStatus(error: ErrorData, stop: Active['stop']): RunStatus {
-  if (error.code !== 'ABORTED') return 'failed';
-  return stop === 'cancel' ? 'cancelled' : 'paused';
-}
-
-/** One tab drives a run: a Web Lock per run (other tabs watch read-only). */
-async function withRunLock<T>(runId: string, fn: () => Promise<T>): Promise<T> {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  if (!locks) return fn();
-  return locks.request(`promptlab-run:${runId}`, { ifAvailable: true }, async (lock) => {
-    if (!lock) throw new PlaygroundError('RUN_LOCKED', 'Another tab is running this run.', { hint: 'Watch it there, or close that tab and resume here.' });
-    return fn();
-  }) as Promise<T>;
 }
