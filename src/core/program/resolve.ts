@@ -50,11 +50,23 @@ const RETRIEVE_SIGNATURE: Signature = {
 /** Validates a spec and resolves bindings and order. Throws typed `PROGRAM_*` errors. */
 export function resolveProgram(spec: ProgramSpec): ResolvedProgram {
   checkShape(spec);
-  const byId = new Map(spec.steps.map((s) => [s.id, s]));
   const signatures = new Map(spec.steps.map((s) => [s.id, stepSignature(s)]));
   const inputNames = new Set(spec.inputs.map((f) => f.name));
+  const resolveRef = refResolver(spec, signatures, inputNames);
+  const resolved = new Map<string, ResolvedStep>();
+  spec.steps.forEach((step, index) => resolved.set(step.id, resolveStep(step, index, signatures.get(step.id)!, resolveRef)));
+  checkRetrieveInputs(spec, inputNames);
+  const order = topologicalOrder(spec.steps, resolved);
+  const outputs = resolveOutputs(spec, resolveRef);
+  const steps = order.map((id) => resolved.get(id)!);
+  return { spec, steps, outputs, predictorIds: steps.filter((s) => s.isPredictor).map((s) => s.spec.id) };
+}
 
-  const resolveRef = (ref: string, where: string, implicitFrom?: number): Source => {
+/** Resolves a reference where it is used; `implicitFrom`: a bare name may be an earlier step's output. */
+type RefResolver = (ref: string, where: string, implicitFrom?: number) => Source;
+
+function refResolver(spec: ProgramSpec, signatures: Map<string, Signature>, inputNames: Set<string>): RefResolver {
+  return (ref, where, implicitFrom) => {
     const dot = ref.indexOf('.');
     if (dot < 0) {
       if (implicitFrom !== undefined) {
@@ -76,52 +88,53 @@ export function resolveProgram(spec: ProgramSpec): ResolvedProgram {
     if (!sig || !sig.outputs.some((f) => f.name === field)) throw unknownField(ref, where, spec, signatures);
     return { from: 'step', stepId, field };
   };
+}
 
-  const resolved = new Map<string, ResolvedStep>();
-  spec.steps.forEach((step, index) => {
-    const signature = signatures.get(step.id)!;
-    const inputs: Record<string, Source[]> = {};
-    for (const name of Object.keys(step.bind ?? {})) {
-      if (!signature.inputs.some((f) => f.name === name)) {
-        throw new PlaygroundError('PROGRAM_UNKNOWN_FIELD', `Step "${step.id}" binds "${name}", which is not one of its inputs.`, {
-          hint: `Its inputs are: ${signature.inputs.map((f) => f.name).join(', ')}.`,
-          details: { step: step.id, field: name },
-        });
-      }
-    }
-    for (const field of signature.inputs) {
-      const binding: Binding | undefined = step.bind?.[field.name];
-      const where = `input "${field.name}" of step "${step.id}"`;
-      const refs = binding === undefined ? [field.name] : Array.isArray(binding) ? binding : [binding];
-      if (refs.length === 0) {
-        throw new PlaygroundError('PROGRAM_INVALID', `The binding for ${where} is an empty list.`, {
-          hint: 'Name at least one source, e.g. "question" or "retrieve.passages".',
-          details: { step: step.id, field: field.name },
-        });
-      }
-      inputs[field.name] = refs.map((r) => resolveRef(r, where, binding === undefined ? index : undefined));
-    }
-    resolved.set(step.id, { spec: step, signature, inputs, isPredictor: step.kind !== 'retrieve' });
-  });
-  if (spec.steps.some((s) => s.kind === 'retrieve' && s.corpus.from === 'input')) {
-    for (const s of spec.steps) {
-      if (s.kind === 'retrieve' && s.corpus.from === 'input' && !inputNames.has(s.corpus.field)) {
-        throw new PlaygroundError('PROGRAM_UNKNOWN_FIELD', `Step "${s.id}" retrieves from input "${s.corpus.field}", which is not a program input.`, {
-          hint: `Program inputs are: ${[...inputNames].join(', ') || '(none)'}.`,
-          details: { step: s.id, field: s.corpus.field },
-        });
-      }
+/** One step with each input bound to its sources (by default, the field of the same name). */
+function resolveStep(step: StepSpec, index: number, signature: Signature, resolveRef: RefResolver): ResolvedStep {
+  const inputs: Record<string, Source[]> = {};
+  for (const name of Object.keys(step.bind ?? {})) {
+    if (!signature.inputs.some((f) => f.name === name)) {
+      throw new PlaygroundError('PROGRAM_UNKNOWN_FIELD', `Step "${step.id}" binds "${name}", which is not one of its inputs.`, {
+        hint: `Its inputs are: ${signature.inputs.map((f) => f.name).join(', ')}.`,
+        details: { step: step.id, field: name },
+      });
     }
   }
+  for (const field of signature.inputs) {
+    const binding: Binding | undefined = step.bind?.[field.name];
+    const where = `input "${field.name}" of step "${step.id}"`;
+    const refs = binding === undefined ? [field.name] : Array.isArray(binding) ? binding : [binding];
+    if (refs.length === 0) {
+      throw new PlaygroundError('PROGRAM_INVALID', `The binding for ${where} is an empty list.`, {
+        hint: 'Name at least one source, e.g. "question" or "retrieve.passages".',
+        details: { step: step.id, field: field.name },
+      });
+    }
+    inputs[field.name] = refs.map((r) => resolveRef(r, where, binding === undefined ? index : undefined));
+  }
+  return { spec: step, signature, inputs, isPredictor: step.kind !== 'retrieve' };
+}
 
-  const order = topologicalOrder(spec.steps, resolved);
-  const outputs: Record<string, Source> = {};
+function checkRetrieveInputs(spec: ProgramSpec, inputNames: Set<string>): void {
+  for (const s of spec.steps) {
+    if (s.kind === 'retrieve' && s.corpus.from === 'input' && !inputNames.has(s.corpus.field)) {
+      throw new PlaygroundError('PROGRAM_UNKNOWN_FIELD', `Step "${s.id}" retrieves from input "${s.corpus.field}", which is not a program input.`, {
+        hint: `Program inputs are: ${[...inputNames].join(', ') || '(none)'}.`,
+        details: { step: s.id, field: s.corpus.field },
+      });
+    }
+  }
+}
+
+function resolveOutputs(spec: ProgramSpec, resolveRef: RefResolver): Record<string, Source> {
   const outputNames = Object.keys(spec.outputs);
   if (outputNames.length === 0) {
     throw new PlaygroundError('PROGRAM_INVALID', 'The program declares no outputs.', {
       hint: 'Name at least one output, e.g. { "answer": "generate.answer" }.',
     });
   }
+  const outputs: Record<string, Source> = {};
   for (const name of outputNames) {
     try {
       outputs[name] = resolveRef(spec.outputs[name]!, `program output "${name}"`, spec.steps.length);
@@ -133,8 +146,7 @@ export function resolveProgram(spec: ProgramSpec): ResolvedProgram {
       });
     }
   }
-  const steps = order.map((id) => resolved.get(id)!);
-  return { spec, steps, outputs, predictorIds: steps.filter((s) => s.isPredictor).map((s) => s.spec.id) };
+  return outputs;
 }
 
 /** The signature a step runs with (ChainOfThought adds `reasoning` before the other outputs). */
