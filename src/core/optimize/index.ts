@@ -21,7 +21,7 @@ export {
   defaultSettings,
 } from './options';
 export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto, MiproMode } from './options';
-export { configKey } from './mipro';
+export { configKey, groupByConfig, type ConfigGroup } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
 export { bootstrapFewShot } from './bootstrap';
 export { labeledFewShot } from './demos';

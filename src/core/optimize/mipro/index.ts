@@ -1,5 +1,4 @@
 export { miproV2 } from './mipro-v2';
 export type { MiproCheckpoint } from './mipro-v2';
 export { miproRunSettings, planMipro } from './settings';
-export { configKey } from './search';
 export { createTpeSampler } from './tpe-sampler';

@@ -11,9 +11,9 @@
 import type { Example } from '../../data/types';
 import { throwIfAborted } from '../../errors';
 import type { ProgramState } from '../../program/types';
-import { canonicalJson } from '../../util/hash';
 import { Rng } from '../../util/random';
 import type { DemoSet } from '../demo-sets';
+import { configKey, groupByConfig } from '../config-groups';
 import { scoreCandidate } from '../score';
 import type { OptimizeContext, TrialRecord } from '../types';
 import type { Sampler } from './sampler';
@@ -96,23 +96,14 @@ export async function runSearch(
 
 /** Full evaluation of the best-mean configuration not yet fully evaluated (if any). */
 async function periodicFullEvaluation(ctx: OptimizeContext, space: SearchSpace, valset: readonly Example[], state: SearchState): Promise<void> {
-  const groups = new Map<string, { params: Record<string, number>; sum: number; n: number; trials: number[]; first: number }>();
-  for (const tr of state.trials) {
-    if (tr.kind !== 'minibatch') continue;
-    const key = configKey(tr.params);
-    const g = groups.get(key) ?? { params: tr.params, sum: 0, n: 0, trials: [], first: tr.index };
-    g.sum += tr.score;
-    g.n += 1;
-    g.trials.push(tr.index);
-    groups.set(key, g);
+  const groups = groupByConfig(state.trials.filter((tr) => tr.kind === 'minibatch'), (tr) => tr.score);
+  let pick: (typeof groups)[number] | undefined;
+  for (const g of groups) {
+    if (g.key in state.fullScores) continue;
+    // Ties keep the configuration tried first (groups come in order of first appearance).
+    if (!pick || g.mean > pick.mean) pick = g;
   }
-  let pick: { key: string; mean: number; params: Record<string, number>; trials: number[]; first: number } | undefined;
-  for (const [key, g] of groups) {
-    if (key in state.fullScores) continue;
-    const mean = g.sum / g.n;
-    if (!pick || mean > pick.mean || (mean === pick.mean && g.first < pick.first)) pick = { key, mean, params: g.params, trials: g.trials, first: g.first };
-  }
-  if (pick) await fullEvaluation(ctx, space, valset, state, pick.params, 'full', pick.trials);
+  if (pick) await fullEvaluation(ctx, space, valset, state, pick.params, 'full', pick.items.map((tr) => tr.index));
 }
 
 async function fullEvaluation(
@@ -136,8 +127,4 @@ async function fullEvaluation(
     state.best = { key, score: s.score, trial: index, params };
     ctx.emit?.({ type: 'new_best', trial: index, score: s.score, params });
   }
-}
-
-export function configKey(params: Record<string, number>): string {
-  return canonicalJson(params);
 }

@@ -13,6 +13,7 @@
  * configuration that later scored poorly still sits in the good group; the mean is the better
  * estimate (its noise shrinks as 1/sqrt(count)) and the count says how much evidence it carries.
  */
+import { groupByConfig } from '../config-groups';
 import type { TpeTrial } from './types';
 
 /** One point the estimators are fitted on. */
@@ -46,8 +47,8 @@ export function defaultWeights(n: number): number[] {
   return out;
 }
 
-/** Stable key of a configuration. */
-export function configKey(config: readonly number[]): string {
+/** Stable key of a configuration vector (the sampler's own sets of seen configurations). */
+export function vectorKey(config: readonly number[]): string {
   return config.join(',');
 }
 
@@ -57,30 +58,9 @@ export function collectObservations(
   names: readonly string[],
   aggregate: boolean,
 ): Observation[] {
-  const out: Observation[] = [];
-  const byKey = new Map<string, { obs: Observation; sum: number }>();
-  history.forEach((trial, index) => {
-    const config = names.map((name) => trial.params[name] as number);
-    if (!aggregate) {
-      out.push({ config, value: trial.value, count: 1, m2: 0, first: index });
-      return;
-    }
-    const key = configKey(config);
-    const seen = byKey.get(key);
-    if (seen) {
-      // Welford's update: the mean stays the plain sum / count, m2 accumulates without cancellation.
-      const before = seen.obs.value;
-      seen.sum += trial.value;
-      seen.obs.count += 1;
-      seen.obs.value = seen.sum / seen.obs.count;
-      seen.obs.m2 += (trial.value - before) * (trial.value - seen.obs.value);
-      return;
-    }
-    const obs: Observation = { config, value: trial.value, count: 1, m2: 0, first: index };
-    byKey.set(key, { obs, sum: trial.value });
-    out.push(obs);
-  });
-  return out;
+  const vector = (trial: TpeTrial) => names.map((name) => trial.params[name] as number);
+  if (!aggregate) return history.map((trial, index) => ({ config: vector(trial), value: trial.value, count: 1, m2: 0, first: index }));
+  return groupByConfig(history, (t) => t.value).map((g) => ({ config: vector(g.items[0]!), value: g.mean, count: g.items.length, m2: g.m2, first: g.first }));
 }
 
 /** Best first (maximizing); ties keep the earlier observation, like Optuna's stable sort. */

@@ -68,7 +68,7 @@
  */
 import type { Rng } from '../../util/random';
 import { CategoricalParzenEstimator } from './parzen';
-import { collectObservations, configKey, defaultGamma, incumbent, splitObservations, type Observation, type Split } from './observations';
+import { collectObservations, vectorKey, defaultGamma, incumbent, splitObservations, type Observation, type Split } from './observations';
 import { invalid, resolveOptions, validateSpace, type ResolvedOptions } from './options';
 import { estimateNoise, raceStep } from './racing';
 import type { CategoricalParam, TpeCandidate, TpeExplanation, TpeOptions, TpeRaceExplanation, TpeSuggestion, TpeTrial } from './types';
@@ -149,7 +149,7 @@ export class TpeSampler {
   private suggestJoint(trials: number, observations: Observation[], split: Split, rng: Rng, explain: boolean): TpeSuggestion {
     const { good, bad } = this.fit(split, this.sizes, (o) => o.config);
     const samples = good.sample(rng, this.options.nEiCandidates);
-    const seen = this.options.preferUnseen ? new Set(observations.map((o) => configKey(o.config))) : undefined;
+    const seen = this.options.preferUnseen ? new Set(observations.map((o) => vectorKey(o.config))) : undefined;
     let best = -1;
     let bestUnseen = -1;
     const scores: number[] = [];
@@ -160,7 +160,7 @@ export class TpeSampler {
       scores.push(logL - logG);
       // Strict `>`: the first of equal candidates wins, like numpy's argmax.
       if (best < 0 || logL - logG > (scores[best] as number)) best = i;
-      if (seen && !seen.has(configKey(x)) && (bestUnseen < 0 || logL - logG > (scores[bestUnseen] as number))) bestUnseen = i;
+      if (seen && !seen.has(vectorKey(x)) && (bestUnseen < 0 || logL - logG > (scores[bestUnseen] as number))) bestUnseen = i;
       if (explain) candidates.push({ params: this.toParams(x), logL, logG });
     });
     // `preferUnseen`: a new configuration wins if it looks more like the good group than the
@@ -201,8 +201,8 @@ export class TpeSampler {
   private pickIndependent(ranked: [number, number][][], observations: Observation[]): number[] {
     const best = ranked.map((r) => (r[0] as [number, number])[0]);
     if (!this.options.preferUnseen) return best;
-    const seen = new Set(observations.map((o) => configKey(o.config)));
-    if (!seen.has(configKey(best))) return best;
+    const seen = new Set(observations.map((o) => vectorKey(o.config)));
+    if (!seen.has(vectorKey(best))) return best;
     let pick = best;
     let pickLoss = Infinity;
     ranked.forEach((r, p) => {
@@ -210,7 +210,7 @@ export class TpeSampler {
       for (const [value, score] of r.slice(1)) {
         const x = best.slice();
         x[p] = value;
-        if (top - score < pickLoss && !seen.has(configKey(x))) {
+        if (top - score < pickLoss && !seen.has(vectorKey(x))) {
           pick = x;
           pickLoss = top - score;
         }
