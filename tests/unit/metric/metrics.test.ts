@@ -103,6 +103,8 @@ describe('numericMatch (GSM8K style)', () => {
 
   it('scores every GSM8K train answer written the way models write it, and rejects off-by-one', () => {
     const rows = fixtureData('gsm8k/train.jsonl').rows;
+    // The sample (first 100 rows) has 8 answers of 1,000 or more, written with a thousands separator below.
+    expect(rows.filter((r) => Number(r.answer) >= 1000).length).toBeGreaterThan(0);
     let right = 0;
     let wrong = 0;
     for (const r of rows) {
