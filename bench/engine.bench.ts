@@ -2,7 +2,7 @@
  * The engine's own overhead per LM call: prompt formatting, the cache key and lookup, usage
  * accounting, the LM call wrapper, parsing and the trace — everything but the model.
  *
- *   npx tsx bench/engine.bench.ts [--reps 5] [--calls 2000] [--strict]
+ *   npx tsx bench/engine.bench.ts [--reps 5] [--calls 2000] [--strict] [--data DIR]
  *
  * The model is an in-process `LanguageModel` that answers at once with one fixed, well-formed
  * completion (its sections cover every step's outputs), wrapped by `createAccountedLM` with a
@@ -10,7 +10,10 @@
  *   predict    one Predict step (`question -> answer`), no demos;
  *   cot+4demos ChainOfThought with 4 demos in the prompt;
  *   multi_hop  the multi_hop template (3 LM calls and 2 BM25 searches over 1,000 HotPotQA
- *              paragraphs per run), reported per LM call.
+ *              paragraphs per run), reported per LM call. The paragraphs are those of the
+ *              first 100 rows of the full `hotpotqa/dev.jsonl` in `--data DIR` (default
+ *              ../shared/data beside the repository, as on CI); without it, the benchmark
+ *              says so and exits with code 2 (the test samples are too small for it).
  * Each scenario runs with cache misses (every question unique) and cache hits (the same
  * questions again, after an untimed pass filled the cache). After an untimed warm-up (JIT),
  * each repetition times about `--calls` LM calls run one after another; the table shows the
@@ -19,12 +22,13 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { MemoryCacheStore, UsageMeter, createAccountedLM } from '../src/core/lm';
 import type { LanguageModel, LMResponse } from '../src/core/lm/types';
 import { buildFromTemplate, resolveProgram, retrievePassages, runProgram } from '../src/core/program';
 import type { ResolvedProgram } from '../src/core/program/resolve';
 import type { Demo, ProgramState } from '../src/core/program/types';
+import { dirArg } from './args';
 
 const GOAL_MS = 0.5;
 
@@ -38,6 +42,13 @@ const REPS = numArg('reps', 5);
 const CALLS = numArg('calls', 2000);
 const WARMUP_CALLS = 600;
 const STRICT = process.argv.includes('--strict');
+const DATA_DIR = dirArg({
+  flag: 'data',
+  fallback: '../shared/data',
+  needs: ['hotpotqa/dev.jsonl'],
+  what: 'the full benchmark datasets (HotPotQA paragraphs for the multi_hop scenario)',
+  usage: 'npm run bench:engine -- --data DIR',
+});
 
 const COMPLETION = [
   '[[ ## reasoning ## ]]',
@@ -59,19 +70,16 @@ const instantLM: LanguageModel = {
   call: () => Promise.resolve<LMResponse>({ completions: [COMPLETION], usage: { promptTokens: 300, completionTokens: 40 }, model: 'instant' }),
 };
 
+/** The paragraphs of the first `rows` rows of the full HotPotQA dev file. */
 function hotpotParagraphs(rows: number): string[] {
-  const file = fileURLToPath(new URL('../../shared/data/hotpotqa/dev.jsonl', import.meta.url));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`The multi_hop scenario searches HotPotQA paragraphs, but ${file} is missing. Run from a checkout beside shared/.`);
+  const file = path.join(DATA_DIR, 'hotpotqa', 'dev.jsonl');
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < rows) {
+    console.error(`multi_hop searches the paragraphs of the first ${rows} HotPotQA rows, but ${file} has only ${lines.length}.\n`
+      + 'Pass the full data (the test samples are smaller):\n  npm run bench:engine -- --data DIR');
+    process.exit(2);
   }
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(0, rows)
-    .flatMap((l) => (JSON.parse(l) as { context: string[] }).context);
+  return lines.slice(0, rows).flatMap((l) => (JSON.parse(l) as { context: string[] }).context);
 }
 
 const demos: Demo[] = [

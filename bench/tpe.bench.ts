@@ -1,10 +1,14 @@
 /**
  * Benchmark of our TPE sampler on the tpe-anchor-v1 problems, against Optuna's TPE.
  *
- *   npx tsx bench/tpe.bench.ts --out FILE [--options '{"confirmEvaluations":1}'] [--name N]
+ *   npx tsx bench/tpe.bench.ts --out FILE [--anchor DIR] [--options '{"confirmEvaluations":1}'] [--name N]
  *                              [--optuna-local /tmp/tpe-anchor/results/optuna_tpe.json]
  *                              [--seeds 100-299]   (development seeds: short summary only)
  *                              [--no-budget]       (do not tell the sampler the budget T)
+ *
+ * The anchor folder (tpe-anchor-v1: problems, reference harness, Optuna's results) is outside the
+ * repository: `--anchor DIR`, by default ../shared/bench/tpe-anchor beside it (as on CI); when
+ * it is missing, the benchmark says so and exits with code 2.
  *
  * 1. conformance: the reference harness's random_ref check (fails loudly);
  * 2. an untimed warm-up (JIT);
@@ -12,7 +16,7 @@
  * 4. the result JSON (protocol shape) to --out, and a comparison with Optuna and random.
  *
  * Optuna's timings in results/optuna_tpe.json come from another machine: re-run it here
- * (copy ../shared/bench/tpe-anchor to /tmp, `/usr/bin/python3 run_optuna.py --only optuna_tpe`)
+ * (copy the anchor folder to /tmp, `/usr/bin/python3 run_optuna.py --only optuna_tpe`)
  * and pass that file as --optuna-local.
  */
 import fs from 'node:fs';
@@ -20,13 +24,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Rng } from '../src/core/util/random';
 import { TpeSampler, type TpeOptions, type TpeTrial } from '../src/core/optimize/tpe';
-import { conformance, loadHarness, readJson, ANCHOR_DIR, type AnchorOptimizer, type AnchorProblem } from './tpe/harness';
+import { arg, dirArg } from './args';
+import { ANCHOR_FILES, conformance, loadHarness, readJson, type AnchorOptimizer, type AnchorProblem } from './tpe/harness';
 import { pooled, renderComparison, type AnchorResult } from './tpe/compare';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** Adapts the stateless sampler to the harness's ask/tell loop; Rng seeded with the run seed. */
 function makeOptimizer(prob: AnchorProblem, runSeed: number, options: TpeOptions): AnchorOptimizer {
@@ -52,16 +52,23 @@ function seedRange(spec: string): number[] {
 
 async function main(): Promise<void> {
   const out = arg('out');
-  if (!out) throw new Error('usage: npx tsx bench/tpe.bench.ts --out FILE');
+  if (!out) throw new Error('usage: npx tsx bench/tpe.bench.ts --out FILE [--anchor DIR]');
+  const anchor = dirArg({
+    flag: 'anchor',
+    fallback: '../shared/bench/tpe-anchor',
+    needs: ANCHOR_FILES,
+    what: 'the tpe-anchor benchmark (problems, reference harness, Optuna results)',
+    usage: `npm run bench:tpe -- --out ${out} --anchor DIR`,
+  });
   // MIPROv2 knows its number of trials up front, so by default the sampler is told the
   // protocol's budget T (this enables its end-of-budget race); --no-budget withholds it.
-  const T = readJson<{ T: number }>('results/random_ref.json').T;
+  const T = readJson<{ T: number }>(anchor, 'results/random_ref.json').T;
   const withBudget = !process.argv.includes('--no-budget');
   const options = { ...(withBudget && { budget: T }), ...(JSON.parse(arg('options') ?? '{}') as TpeOptions) };
-  const h = await loadHarness();
-  const problems = h.loadProblems(path.join(ANCHOR_DIR, 'problems'));
+  const h = await loadHarness(anchor);
+  const problems = h.loadProblems(path.join(anchor, 'problems'));
 
-  await conformance(h, problems);
+  await conformance(h, problems, anchor);
   console.log('conformance: random_ref bit-identical, test vectors ok');
 
   const warm = problems[0] as AnchorProblem;
@@ -89,8 +96,8 @@ async function main(): Promise<void> {
   }
   const localPath = arg('optuna-local');
   const optunaLocal = localPath ? (JSON.parse(fs.readFileSync(localPath, 'utf8')) as AnchorResult) : undefined;
-  console.log(renderComparison(result as unknown as AnchorResult, readJson<AnchorResult>('results/optuna_tpe.json'),
-    readJson<AnchorResult>('results/random.json'), optunaLocal));
+  console.log(renderComparison(result as unknown as AnchorResult, readJson<AnchorResult>(anchor, 'results/optuna_tpe.json'),
+    readJson<AnchorResult>(anchor, 'results/random.json'), optunaLocal));
   console.log(`\nwrote ${out} (${String(result.elapsed_s)} s)`);
 }
 

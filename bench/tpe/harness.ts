@@ -1,15 +1,14 @@
 /**
- * Loads the shared tpe-anchor reference harness at run time (it lives outside the repo, at
- * ../shared/bench/tpe-anchor from the repo root, in CI too) and runs its conformance check
- * without writing anything into the shared folder.
+ * Loads the tpe-anchor reference harness at run time from its folder (it lives outside the
+ * repository: `--anchor DIR`, by default ../shared/bench/tpe-anchor beside it, as on CI) and
+ * runs its conformance check without writing anything into that folder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The shared benchmark folder. */
-export const ANCHOR_DIR = path.resolve(repoRoot, '..', 'shared', 'bench', 'tpe-anchor');
+/** Files of the anchor folder the benchmark reads (checked before it starts). */
+export const ANCHOR_FILES = ['reference_harness.mjs', 'problems', 'results/random_ref.json', 'results/traces/random_ref.json', 'results/optuna_tpe.json', 'results/random.json'] as const;
 
 /** A problem as the harness loads it (we only read the search space). */
 export interface AnchorProblem { id: string; params: string[]; N: number; seed: number }
@@ -29,18 +28,20 @@ export interface Harness {
   toUnit(h: bigint): number;
 }
 
-export async function loadHarness(): Promise<Harness> {
-  const file = path.join(ANCHOR_DIR, 'reference_harness.mjs');
+/** The reference harness of the anchor folder `dir`. */
+export async function loadHarness(dir: string): Promise<Harness> {
+  const file = path.join(dir, 'reference_harness.mjs');
   if (!fs.existsSync(file)) throw new Error(`reference harness not found at ${file}`);
   return (await import(pathToFileURL(file).href)) as Harness;
 }
 
-export function readJson<T = Json>(rel: string): T {
-  return JSON.parse(fs.readFileSync(path.join(ANCHOR_DIR, rel), 'utf8')) as T;
+/** A JSON file of the anchor folder `dir`, e.g. `results/optuna_tpe.json`. */
+export function readJson<T = Json>(dir: string, rel: string): T {
+  return JSON.parse(fs.readFileSync(path.join(dir, rel), 'utf8')) as T;
 }
 
 /** The harness's random_ref conformance (test vectors + bit-identical random_ref results). Throws on failure. */
-export async function conformance(h: Harness, problems: AnchorProblem[]): Promise<void> {
+export async function conformance(h: Harness, problems: AnchorProblem[], dir: string): Promise<void> {
   const errors: string[] = [];
   const generic: [(number | bigint)[], string][] = [[[0], 'e220a8397b1dcdaf'], [[101], 'd1024a5fad64d717'],
     [[101, 0, 0, 0], '03dfc21e97799b52'], [[(1n << 64n) - 1n, 5, 7, 11], 'adc76f9061387b1d']];
@@ -50,9 +51,9 @@ export async function conformance(h: Harness, problems: AnchorProblem[]): Promis
   if (h.toUnit(h.hashKey(101, 0, 0, 0)) !== 0.015133030384708923) errors.push('to_unit vector');
   for (const p of problems) errors.push(...h.checkVectors(p).map((e) => `${p.id}: ${e}`));
   const { result, traces } = await h.runBenchmark(problems, (p, s) => new h.RandomRef(p, s), 'random_ref', 'conformance');
-  const diffs = h.diffResults(readJson('results/random_ref.json'), JSON.parse(JSON.stringify(result)));
+  const diffs = h.diffResults(readJson(dir, 'results/random_ref.json'), JSON.parse(JSON.stringify(result)));
   errors.push(...diffs.slice(0, 5).map((d) => `random_ref result ${d}`));
-  const refTraces = readJson<{ problems: unknown }>('results/traces/random_ref.json').problems;
+  const refTraces = readJson<{ problems: unknown }>(dir, 'results/traces/random_ref.json').problems;
   if (JSON.stringify(refTraces) !== JSON.stringify(traces)) errors.push('random_ref traces differ');
   if (errors.length) throw new Error(`CONFORMANCE FAILED:\n  ${errors.join('\n  ')}`);
 }

@@ -1,9 +1,9 @@
 /** Steps of the product path shared by the browser tests (against the scripted server). */
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { fixtureData } from '../fixtures/fixture-data';
 
-export const IRIS = readFileSync('../shared/data/iris/all.jsonl', 'utf8');
+export const IRIS = fixtureData('iris/all.jsonl').text;
 
 /** Console errors of the app itself. */
 export const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));

@@ -5,17 +5,16 @@
  * as an uninterrupted run, a crashed worker fails the run with a clear message (resumable),
  * and Web Locks keep a second tab from driving the same run.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig, RunResult } from '../../src/core/runner';
+import { fixtureData } from '../fixtures/fixture-data';
 import { irisHandler, irisRunConfig } from '../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../fixtures/scripted-server';
 import { collectErrors, launch } from './browser';
 import { buildAndServePage, type ServedPage } from './serve-page';
 
-const IRIS = readFileSync(resolve('../shared/data/iris/all.jsonl'), 'utf8');
+const IRIS = fixtureData('iris/all.jsonl').text;
 const KEY = 'sk-browser-KEY-never-stored';
 
 let browser: Browser;

@@ -4,15 +4,14 @@
  * tested against the scripted OpenAI-compatible server, the plan before a run, offline reload
  * through the service worker, and screenshots at desktop/phone sizes in light and dark.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { fixtureData } from '../fixtures/fixture-data';
 import { irisHandler } from '../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../fixtures/scripted-server';
 import { collectErrors, launch, screenshot } from './browser';
 
-const IRIS = readFileSync(resolve(process.cwd(), '../shared/data/iris/all.jsonl'), 'utf8');
+const IRIS = fixtureData('iris/all.jsonl').text;
 const IRIS_SIGNATURE = 'sepal_length, sepal_width, petal_length, petal_width -> species';
 
 async function freshPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {

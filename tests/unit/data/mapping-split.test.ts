@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseDataset, splitCounts, splitExamples, suggestMapping, toExamples, type Example, type ParsedTable } from '../../../src/core/data';
-import { codeOf, readSharedData, thrown } from './shared-data';
+import { fixtureData } from '../../fixtures/fixture-data';
+import { codeOf, thrown } from '../errors';
 
-const iris = () => parseDataset(readSharedData('iris/all.jsonl'));
+const iris = () => parseDataset(fixtureData('iris/all.jsonl').text);
 const IRIS_INPUTS = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 
 function table(rows: Record<string, unknown>[], sourceRows?: number[]): ParsedTable {
@@ -61,6 +62,14 @@ describe('toExamples', () => {
     const json = toExamples(table([{ q: null, a: 1 }, { a: 2 }, { q: 0, a: false }]), { inputs: { q: 'q' }, labels: { a: 'a' } });
     expect(json.examples.map((e) => e.inputs.q)).toEqual([0]);
     expect(json.dropped).toHaveLength(2);
+  });
+
+  it('drops the Heart Disease row whose mapped value is null, naming its line', () => {
+    const t = parseDataset(fixtureData('heart_disease/all.jsonl').text);
+    const { examples, dropped } = toExamples(t, suggestMapping(t.columns, ['age', 'sex', 'cp', 'thal'], ['target']));
+    expect(examples).toHaveLength(99);
+    expect(dropped.map((d) => d.row)).toEqual([88]);
+    expect(dropped[0]?.reason).toMatch(/input "thal"/);
   });
 
   it('uses row-<n> without an id and makes repeated ids unique', () => {

@@ -1,7 +1,8 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { detectFormat, parseDataset } from '../../../src/core/data';
-import { codeOf, readSharedData, sharedRows, thrown } from './shared-data';
+import { fixtureData } from '../../fixtures/fixture-data';
+import { codeOf, thrown } from '../errors';
 
 const IRIS_COLUMNS = ['id', 'sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'];
 
@@ -9,9 +10,9 @@ function toDelimited(rows: Record<string, unknown>[], delimiter: string, newline
   return Papa.unparse(rows, { delimiter, newline });
 }
 
-describe('parseDataset on the shared datasets', () => {
+describe('parseDataset on real datasets (samples kept in tests/fixtures/data)', () => {
   it('reads iris JSONL: 150 rows, values keep their JSON types', () => {
-    const table = parseDataset(readSharedData('iris/all.jsonl'));
+    const table = parseDataset(fixtureData('iris/all.jsonl').text);
     expect(table.format).toBe('jsonl');
     expect(table.columns).toEqual(IRIS_COLUMNS);
     expect(table.rows).toHaveLength(150);
@@ -20,7 +21,7 @@ describe('parseDataset on the shared datasets', () => {
   });
 
   it('reads iris as CSV with a BOM and CRLF line ends into the same rows (numeric columns become numbers)', () => {
-    const rows = sharedRows('iris/all.jsonl');
+    const rows = fixtureData('iris/all.jsonl').rows;
     const csv = `\uFEFF${toDelimited(rows, ',', '\r\n')}\r\n`;
     const table = parseDataset(csv);
     expect(table.format).toBe('csv');
@@ -30,39 +31,62 @@ describe('parseDataset on the shared datasets', () => {
   });
 
   it('detects TSV and reads iris from it', () => {
-    const rows = sharedRows('iris/all.jsonl');
+    const rows = fixtureData('iris/all.jsonl').rows;
     const table = parseDataset(toDelimited(rows, '\t'));
     expect(table.format).toBe('tsv');
     expect(table.rows).toEqual(rows);
   });
 
   it('reads GSM8K as CSV: quoted newlines, commas and quotes survive; the all-integer answer column becomes numbers', () => {
-    const rows = sharedRows('gsm8k/train.jsonl');
+    // The sample: the first 100 rows of GSM8K train (the full benchmark file has 1,000).
+    const rows = fixtureData('gsm8k/train.jsonl').rows;
     expect(rows.some((r) => String(r.reasoning).includes('\n'))).toBe(true);
     const table = parseDataset(toDelimited(rows, ','));
-    expect(table.rows).toHaveLength(1000);
+    expect(table.rows).toHaveLength(100);
     expect(table.dropped).toEqual([]);
     expect(table.rows.map((r) => r.reasoning)).toEqual(rows.map((r) => r.reasoning));
     expect(table.rows.map((r) => r.question)).toEqual(rows.map((r) => r.question));
     expect(table.rows.map((r) => r.answer)).toEqual(rows.map((r) => Number(r.answer)));
     // Line numbers follow the file: the last record starts after every embedded newline.
-    const lastLine = table.sourceRows?.[999] ?? 0;
-    expect(lastLine).toBeGreaterThan(1001);
+    const lastLine = table.sourceRows?.[99] ?? 0;
+    expect(lastLine).toBeGreaterThan(101);
   });
 
   it('reads ScoNe as CSV: text columns stay strings, identical to the JSONL', () => {
-    const rows = sharedRows('scone/train.jsonl');
+    // The sample: every 10th row of the benchmark's ScoNe train (100 of 996), all six categories.
+    const rows = fixtureData('scone/train.jsonl').rows;
     const table = parseDataset(toDelimited(rows, ','));
-    expect(table.rows).toHaveLength(996);
+    expect(table.rows).toHaveLength(100);
     expect(table.rows).toEqual(rows);
   });
 
+  it('reads Heart Disease JSONL: a missing value stays null, integers and floats keep their types', () => {
+    // The sample: the first 100 of 303 rows; row 88 has no thal (a "?" in the UCI file).
+    const { text, rows } = fixtureData('heart_disease/all.jsonl');
+    const table = parseDataset(text);
+    expect(table.rows).toHaveLength(100);
+    expect(table.dropped).toEqual([]);
+    expect(table.rows).toEqual(rows);
+    expect(table.rows[87]).toMatchObject({ id: 88, thal: null });
+    expect(table.rows[0]).toMatchObject({ age: 63, oldpeak: 2.3, ca: 0, target: 'no' });
+  });
+
+  it('reads HoVer JSONL: list values (gold titles, [title, sentence] pairs) stay lists', () => {
+    // The sample: every 10th claim of the benchmark's HoVer dev (100 of 1,000), 50 per label.
+    const { text, rows } = fixtureData('hover/dev.jsonl');
+    const table = parseDataset(text);
+    expect(table.rows).toEqual(rows);
+    expect(table.rows[0]?.supporting_facts).toEqual([['Life Goes On (Fergie song)', 2], ['M.I.L.F. $', 1]]);
+    expect(table.rows[0]?.gold_titles).toEqual(['Life Goes On (Fergie song)', 'M.I.L.F. $']);
+    expect(new Set(table.rows.map((r) => r.label))).toEqual(new Set(['SUPPORTED', 'NOT_SUPPORTED']));
+  });
+
   it('reports a malformed JSONL line by its line number and keeps every other line', () => {
-    const lines = readSharedData('gsm8k/train.jsonl').trimEnd().split('\n');
+    const lines = fixtureData('gsm8k/train.jsonl').text.trimEnd().split('\n');
     lines.splice(4, 0, '{"id": "broken", "question": "unterminated');
     const table = parseDataset(lines.join('\n'));
     expect(table.format).toBe('jsonl');
-    expect(table.rows).toHaveLength(1000);
+    expect(table.rows).toHaveLength(100);
     expect(table.dropped).toHaveLength(1);
     expect(table.dropped[0]?.row).toBe(5);
     expect(table.dropped[0]?.reason).toMatch(/Line 5: not valid JSON \(.+\)/);

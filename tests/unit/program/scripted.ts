@@ -5,7 +5,6 @@
  */
 import type { LMRequest } from '../../../src/core/lm/types';
 export { thrown } from '../errors';
-export { sharedRows } from '../data/shared-data';
 
 /** The last user message of a request: the inputs of the call being made. */
 export function lastUser(req: LMRequest): string {

@@ -1,6 +1,7 @@
 /**
  * The headless runner end to end: `npm run optimize` as a child process against the scripted
- * OpenAI-compatible server, on the issue's example config and on the real Iris data.
+ * OpenAI-compatible server, on the issue's example config and on the real Iris data (written to
+ * a file, as a user would pass it).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureData } from '../../fixtures/fixture-data';
 import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
-const IRIS = resolve(ROOT, '../shared/data/iris/all.jsonl');
 const KEY = 'sk-test-SECRET-0123456789';
 
 async function optimize(dir: string, config: unknown, extra: string[] = []) {
@@ -90,9 +91,11 @@ describe('npm run optimize', () => {
 
   it('optimizes real Iris data with MIPROv2 light: beats the baseline on test, reports plan and trials', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptlab-iris-'));
+    const iris = join(dir, 'iris.jsonl');
+    writeFileSync(iris, fixtureData('iris/all.jsonl').text);
     const config = {
       program: { template: 'predict', signature: IRIS_SIGNATURE },
-      data: { path: IRIS, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
+      data: { path: iris, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
       metric: { kind: 'exact_match', field: 'species' },
       optimizer: { kind: 'mipro_v2', auto: 'light', seed: 0 },
       models: {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ProgramSpec, ProgramState } from '../../../src/core/program/types';
 import { PlaygroundError } from '../../../src/core/errors';
 export { codeOf } from '../errors';
@@ -13,12 +11,6 @@ export function errorOf(fn: () => unknown): PlaygroundError {
     throw err;
   }
   throw new Error('expected a PlaygroundError, nothing was thrown');
-}
-
-/** Rows of a shared dataset (../shared/data from the repo root). */
-export function readJsonl(rel: string): Record<string, unknown>[] {
-  const text = readFileSync(resolve(process.cwd(), '../shared/data', rel), 'utf8');
-  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** Rewrite a question, retrieve, answer with ChainOfThought: three steps of every kind. */

@@ -12,7 +12,8 @@ import {
   shareUrl,
   type SharePayload,
 } from '../../../src/core/share';
-import { codeOf, errorOf, RAG_SPEC, RAG_STATE, readJsonl } from './fixtures';
+import { fixtureData } from '../../fixtures/fixture-data';
+import { codeOf, errorOf, RAG_SPEC, RAG_STATE } from './fixtures';
 
 const PAYLOAD: SharePayload = {
   v: 1,
@@ -63,7 +64,7 @@ describe('share links', () => {
   });
 
   it('fit a typical program (CoT with 4 GSM8K demos and a tuned instruction) under the warning size', () => {
-    const rows = readJsonl('gsm8k/train.jsonl').slice(0, 4);
+    const rows = fixtureData('gsm8k/train.jsonl').rows.slice(0, 4);
     const payload: SharePayload = {
       v: 1,
       spec: { version: 1, inputs: [{ name: 'question' }], steps: [{ id: 'solve', kind: 'chain_of_thought', signature: 'question -> answer: number' }], outputs: { answer: 'solve.answer' } },
@@ -82,7 +83,7 @@ describe('share links', () => {
   });
 
   it('flag links over the warning size', () => {
-    const rows = readJsonl('hotpotqa/dev.jsonl').slice(0, 8);
+    const rows = fixtureData('hotpotqa/dev.jsonl').rows.slice(0, 8);
     const payload: SharePayload = {
       ...PAYLOAD,
       state: { ...RAG_STATE, generate_answer: { instruction: 'Answer.', demos: rows.map((r) => ({ fields: { context: r['context'], question: r['question'], answer: r['answer'] } })) } },

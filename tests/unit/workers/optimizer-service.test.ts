@@ -4,18 +4,17 @@
  * uninterrupted one; keys never reach storage.
  */
 import 'fake-indexeddb/auto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig, RunResult } from '../../../src/core/runner';
 import { EventLog, openPromptLabDB, RunStore, TraceStore, TrialStore } from '../../../src/storage';
 import type { RunUpdate } from '../../../src/workers/protocol';
 import { createOptimizerService } from '../../../src/workers/optimizer-service';
+import { fixtureData } from '../../fixtures/fixture-data';
 import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
 const KEY = 'sk-live-NEVER-STORE-ME-42';
-const IRIS = readFileSync(resolve(__dirname, '../../../../shared/data/iris/all.jsonl'), 'utf8');
+const IRIS = fixtureData('iris/all.jsonl').text;
 
 function config(url: string): RunConfig {
   return irisRunConfig(IRIS, url, KEY);
