@@ -83,6 +83,40 @@ export function mainPhase(name: string): MainPhase | undefined {
   return (MAIN_PHASES as readonly string[]).includes(name) ? (name as MainPhase) : undefined;
 }
 
+/** What a stored run or a bundle's run holds about itself (its logs aside). */
+export interface RunHeader {
+  id: string;
+  name?: string;
+  status: RunStatus;
+  createdAt: number;
+  config: RunConfig;
+  plan?: Plan;
+  result?: RunResult;
+  error?: ErrorData;
+  usage?: UsageSnapshot;
+}
+
+/**
+ * A stored (or bundled) run as a snapshot: its header, its events folded in order, and its
+ * trials. The trial store wins over the trials folded from events when it holds more (a run's
+ * trials are written even where its event log was trimmed).
+ */
+export function storedSnapshot(run: RunHeader, events: readonly TimedEvent[], trials: TrialRecord[]): RunSnapshot {
+  const base = emptySnapshot(run.id, {
+    status: run.status,
+    createdAt: run.createdAt,
+    config: run.config,
+    ...(run.name !== undefined && { name: run.name }),
+    ...(run.plan && { plan: run.plan }),
+    ...(run.result && { result: run.result }),
+    ...(run.error && { error: run.error }),
+    ...(run.usage && { usage: run.usage }),
+  });
+  const folded = applyEvents(base, events);
+  const best = trials.length >= folded.trials.length ? trials : folded.trials;
+  return { ...folded, trials: best, ...(run.result && { usage: run.result.usage }) };
+}
+
 /** Folds worker updates into a snapshot. `now` stamps events for the ETA. */
 export function applyUpdates(snap: RunSnapshot, updates: readonly RunUpdate[], now: number): RunSnapshot {
   const timed: TimedEvent[] = [];

@@ -48,9 +48,11 @@ export interface TrialRow {
 
 const KIND_LABEL: Record<TrialKind, string> = { default: 'baseline (full)', minibatch: 'minibatch', full: 'full eval', candidate: 'candidate' };
 
-/** Rows of the trial table; the best full evaluation is flagged. */
-export function trialRows(trials: readonly TrialRecord[]): TrialRow[] {
-  const best = bestFull(trials);
+/**
+ * Rows of the trial table. `bestTrial` is flagged: the trial of the optimizer's last `new_best`
+ * event (see {@link bestHistory}), never recomputed here.
+ */
+export function trialRows(trials: readonly TrialRecord[], bestTrial?: number): TrialRow[] {
   return trials.map((t) => ({
     index: t.index,
     kind: t.kind,
@@ -61,7 +63,7 @@ export function trialRows(trials: readonly TrialRecord[]): TrialRow[] {
     sent: t.calls.sent,
     cached: t.calls.cacheHits,
     errors: t.errors,
-    isBest: best?.index === t.index,
+    isBest: t.index === bestTrial,
   }));
 }
 
@@ -70,10 +72,20 @@ export function isFull(t: TrialRecord): boolean {
   return t.kind === 'full' || t.kind === 'default' || t.kind === 'candidate';
 }
 
-export function bestFull(trials: readonly TrialRecord[]): TrialRecord | undefined {
-  let best: TrialRecord | undefined;
-  for (const t of trials) if (isFull(t) && (!best || t.score > best.score)) best = t;
-  return best;
+/** A new best full score, as the optimizer announced it. */
+export interface NewBest {
+  trial: number;
+  score: number;
+  params: Record<string, number>;
+}
+
+/**
+ * The optimizer's `new_best` events in order: the best-so-far full score over the run. The
+ * optimizer decides what counts (full evaluations only, for MIPROv2 and random search); the
+ * UI shows its word instead of computing a second opinion.
+ */
+export function bestHistory(events: readonly RunEvent[]): NewBest[] {
+  return optimizerEvents(events).flatMap((e) => (e.type === 'new_best' ? [{ trial: e.trial, score: e.score, params: e.params }] : []));
 }
 
 export function pct(x: number | undefined, digits = 1): string {
@@ -102,10 +114,11 @@ export interface ChartModel {
 
 /**
  * Chart geometry: trial index on x, score (0..1) on y; minibatch trials small, full
- * evaluations large, and the best-so-far line over full evaluations only (minibatch scores
- * never pick the winner, so they never raise the line).
+ * evaluations large, and the best-so-far line through the optimizer's `new_best` events
+ * (`best`, from {@link bestHistory}): minibatch scores never pick the winner, so they never
+ * raise the line.
  */
-export function chartModel(trials: readonly TrialRecord[], width: number, height: number, plannedTrials = 0): ChartModel {
+export function chartModel(trials: readonly TrialRecord[], width: number, height: number, plannedTrials = 0, best: readonly NewBest[] = []): ChartModel {
   const plot = { left: 40, top: 12, right: width - 12, bottom: height - 26 };
   const maxIndex = Math.max(1, plannedTrials - 1, ...trials.map((t) => t.index));
   const sx = (i: number) => plot.left + (i / maxIndex) * (plot.right - plot.left);
@@ -118,14 +131,11 @@ export function chartModel(trials: readonly TrialRecord[], width: number, height
     full: isFull(t),
     label: `Trial ${t.index} (${KIND_LABEL[t.kind]}, ${paramLabel(t.params)}): ${pct(t.score)} on ${t.n} examples`,
   }));
-  let best = -1;
   const segs: string[] = [];
-  for (const t of trials) {
-    if (!isFull(t) || t.score <= best) continue;
-    const x = round(sx(t.index));
-    if (best < 0) segs.push(`M${x},${round(sy(t.score))}`);
-    else segs.push(`H${x}`, `V${round(sy(t.score))}`);
-    best = t.score;
+  for (const b of best) {
+    const x = round(sx(b.trial));
+    if (segs.length === 0) segs.push(`M${x},${round(sy(b.score))}`);
+    else segs.push(`H${x}`, `V${round(sy(b.score))}`);
   }
   if (segs.length) segs.push(`H${round(sx(Math.max(maxIndex, trials.at(-1)?.index ?? 0)))}`);
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((s) => ({ y: round(sy(s)), label: `${s * 100}%` }));
