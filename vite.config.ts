@@ -13,7 +13,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: ['tests/unit/**/*.svelte.test.ts'] } },
       // The UI state classes use runes: their tests load them compiled for the browser (as the
       // app runs them, with live `$state`/`$derived`), still in Node and without a DOM.
-      { extends: true, test: { name: 'ui-state', include: ['tests/unit/**/*.svelte.test.ts'], environment: './tests/unit/ui/svelte-client-environment.ts' } },
+      {
+        extends: true,
+        resolve: { conditions: ['browser'] },
+        test: { name: 'ui-state', include: ['tests/unit/**/*.svelte.test.ts'], environment: './tests/unit/ui/svelte-client-environment.ts' },
+      },
     ],
   },
 });

@@ -11,9 +11,11 @@ import type { RunStatus } from '../../storage/schema';
 import type { RunUpdate } from '../../workers/protocol';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
+/** The phases the run view shows, in order. */
 export const MAIN_PHASES = ['bootstrap', 'propose', 'search', 'evaluate'] as const;
 export type MainPhase = (typeof MAIN_PHASES)[number];
 
+/** One phase's progress, as the progress panel shows it. */
 export interface PhaseState {
   status: 'pending' | 'active' | 'done';
   done: number;
@@ -61,6 +63,7 @@ export interface TimedEvent {
   seq?: number;
 }
 
+/** A run with nothing folded in yet; `init` sets its known fields. */
 export function emptySnapshot(id: string, init: Partial<RunSnapshot> = {}): RunSnapshot {
   const phase = (): PhaseState => ({ status: 'pending', done: 0, total: 0 });
   return {

@@ -33,6 +33,7 @@ export function paramLabel(params: Record<string, number>): string {
   return [...byPred].map(([pred, e]) => `${pred} ${one(e)}`).join(' · ');
 }
 
+/** One row of the trial table. */
 export interface TrialRow {
   index: number;
   kind: TrialKind;
@@ -88,10 +89,12 @@ export function bestHistory(events: readonly RunEvent[]): NewBest[] {
   return optimizerEvents(events).flatMap((e) => (e.type === 'new_best' ? [{ trial: e.trial, score: e.score, params: e.params }] : []));
 }
 
+/** 0.4567 -> "45.7%"; "—" for no value. */
 export function pct(x: number | undefined, digits = 1): string {
   return x === undefined || Number.isNaN(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
 }
 
+/** One trial in the score chart. */
 export interface ChartPoint {
   index: number;
   x: number;
@@ -101,6 +104,7 @@ export interface ChartPoint {
   label: string;
 }
 
+/** The score chart's geometry. */
 export interface ChartModel {
   width: number;
   height: number;
@@ -149,6 +153,7 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+/** One proposed instruction with what the proposer saw. */
 export interface ProposalView {
   predictor: string;
   index: number;
@@ -162,11 +167,13 @@ export function proposals(events: readonly RunEvent[]): ProposalView[] {
   return optimizerEvents(events).flatMap((e) => (e.type === 'instruction_proposed' ? [{ predictor: e.predictor, index: e.index, instruction: e.instruction, tip: e.tip, context: e.context }] : []));
 }
 
+/** The proposer's dataset summary, once it was written. */
 export function datasetSummary(events: readonly RunEvent[]): { summary: string; observations: string[] } | undefined {
   for (const e of optimizerEvents(events)) if (e.type === 'dataset_summary') return { summary: e.summary, observations: e.observations };
   return undefined;
 }
 
+/** One demo-set candidate. */
 export interface DemoSetView {
   set: number;
   kind: DemoSetKind;
@@ -177,6 +184,7 @@ export interface DemoSetView {
 
 const SET_LABEL: Record<DemoSetKind, string> = { zero_shot: 'zero-shot (no demos)', labeled: 'labeled only', bootstrap: 'bootstrapped', shuffled_bootstrap: 'shuffled bootstrap' };
 
+/** The demo-set candidates in order. */
 export function demoSets(events: readonly RunEvent[]): DemoSetView[] {
   return optimizerEvents(events).flatMap((e) =>
     e.type === 'demo_set' ? [{ set: e.set, kind: e.kind, kindLabel: SET_LABEL[e.kind], demos: e.demos, count: Object.values(e.demos).reduce((a, d) => a + d.length, 0) }] : [],
@@ -188,6 +196,7 @@ export function demoText(demo: Demo): string {
   return Object.entries(demo.fields).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
 }
 
+/** One role's LM usage. */
 export interface UsageRow {
   role: LMRole;
   calls: number;
@@ -206,6 +215,7 @@ export function usageRows(usage: UsageSnapshot | undefined): UsageRow[] {
   });
 }
 
+/** A run of words the same in both, added, or deleted. */
 export type DiffPart = { op: 'same' | 'add' | 'del'; text: string };
 
 /** Word-level diff (LCS over whitespace-separated tokens; instructions are short). */
@@ -233,6 +243,7 @@ export function wordDiff(before: string, after: string): DiffPart[] {
   return out;
 }
 
+/** One predictor's original vs optimized instruction and demos. */
 export interface PredictorDiff {
   predictor: string;
   instruction: DiffPart[];

@@ -19,10 +19,12 @@ import type { RunBundle } from '../bundle';
 import { WorkspaceState } from './workspace.svelte';
 import { LocalModelState } from '../setup/local-models.svelte';
 
+/** The app's views. */
 export type View = 'setup' | 'run' | 'runs';
 
 const SAVE_DELAY_MS = 400;
 
+/** The app: its views, workspace, share links, local models and (once loaded) runs. */
 export class AppState {
   view = $state<View>('setup');
   teaching = $state(false);
@@ -105,10 +107,12 @@ export class AppState {
     return this.workspace.data.parse(this.client);
   }
 
+  /** Reads how much storage the site uses. */
   async refreshStorage(): Promise<void> {
     this.storage = await storageEstimate();
   }
 
+  /** Previews a share link in `hash` (any other fragment is ignored). */
   readShareHash(hash: string): void {
     this.share.readHash(hash);
   }
@@ -124,6 +128,7 @@ export class AppState {
     this.view = 'setup';
   }
 
+  /** Dismisses the share preview and removes the link from the address bar. */
   closeShare(): void {
     this.share.dismiss();
     if (window.location.hash.startsWith(SHARE_FRAGMENT)) history.replaceState(history.state, '', window.location.pathname + window.location.search);
@@ -182,6 +187,7 @@ export class AppState {
     });
   }
 
+  /** Saves the workspace now; a failure shows as `storageProblem`. */
   async save(): Promise<void> {
     if (!this.settings) return;
     try {
@@ -192,6 +198,7 @@ export class AppState {
     }
   }
 
+  /** Stops autosave, URL sync and the runs' relay (the page is going away). */
   dispose(): void {
     this.stopAutosave?.();
     this.stopPlaceSync?.();

@@ -5,6 +5,7 @@
  */
 import type { Scheduler } from './ports';
 
+/** A queue flushed as one batch per scheduled frame. */
 export class FrameQueue<T> {
   private pending: T[] = [];
   private scheduled = false;

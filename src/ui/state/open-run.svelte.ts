@@ -19,6 +19,7 @@ import { attempt, errorOf, failed, ok, runNotFound, type Outcome } from './outco
 import { browserTimers, frameScheduler, type RunControlClient, type Scheduler, type Timers } from './ports';
 import type { RunStorage } from './run-storage';
 
+/** What the open run depends on; `client` and `storage` are required, the rest default to the browser's. */
 export interface OpenRunDeps {
   client: RunControlClient;
   storage: RunStorage;
@@ -47,6 +48,7 @@ export interface OpenRunDeps {
   onSettled?: (runId: string) => Promise<unknown> | void;
 }
 
+/** The open run, its per-frame fold of updates, and its controls (start, pause, resume, cancel) through the client. */
 export class OpenRun {
   /** The open run. */
   current = $state.raw<RunSnapshot | undefined>(undefined);

@@ -15,6 +15,7 @@ import type { RunStorage } from './run-storage';
 /** Trace filter: one trial, calls outside trials (bootstrap, proposals, final evaluation), or all. */
 export type TraceFilter = { trial?: number | 'none' };
 
+/** The open run's LM calls, its export as a bundle, and bundle import. */
 export class RunArchive {
   constructor(private readonly run: OpenRun, private readonly storage: RunStorage) {}
 

@@ -21,6 +21,7 @@ export const END_DELAY_MS = 300;
 /** Reads of one gap, at most (the writer flushes within a second or two). */
 const MAX_CATCH_UP_READS = 5;
 
+/** What the relay depends on (all default to the browser's). */
 export interface RunRelayDeps {
   /** Opens the channel (default: a `BroadcastChannel`; none where the browser has none). */
   channel?: ChannelFactory;
@@ -29,6 +30,7 @@ export interface RunRelayDeps {
   onEnded?: (runId: string) => Promise<unknown> | void;
 }
 
+/** Sends the updates of runs this tab drives to other tabs, and applies theirs to the run it watches. */
 export class RunRelay {
   private readonly channel: TabChannel<RunUpdate> | undefined;
   private readonly timers: Pick<Timers, 'setTimeout'>;

@@ -14,6 +14,7 @@ export interface RunViewSources {
   readonly current: RunSnapshot | undefined;
 }
 
+/** Derived, memoized view models of the open run. */
 export class RunViews {
   private readonly memo = {
     bestHistory: memo(bestHistory),

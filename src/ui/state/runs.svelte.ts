@@ -33,6 +33,7 @@ export interface RunsDeps {
   restoreConfig?: (run: RunRecord) => Promise<RunConfig | undefined> | RunConfig | undefined;
 }
 
+/** The runs side of the app: its pieces, wired together. */
 export class RunsState {
   /** The stored runs list. */
   readonly stored: StoredRuns;

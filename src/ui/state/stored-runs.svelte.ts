@@ -20,6 +20,7 @@ export interface RunListItem {
   baselineTest?: number;
 }
 
+/** What the runs list depends on. */
 export interface StoredRunsDeps {
   storage: RunStorage;
   /** To cancel a run this tab drives before deleting it. */
@@ -28,6 +29,7 @@ export interface StoredRunsDeps {
   onDeleted?: (runId: string) => void;
 }
 
+/** The stored runs list: refresh, delete, and statuses this tab just set. */
 export class StoredRuns {
   /** Stored runs, newest first. */
   list = $state.raw<RunListItem[]>([]);

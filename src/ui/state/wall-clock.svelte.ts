@@ -4,6 +4,7 @@
  */
 import { browserTimers, type Timers } from './ports';
 
+/** A clock that ticks once a second while started. */
 export class WallClock {
   /** Milliseconds since the epoch, updated every second while ticking. */
   now = $state(0);
