@@ -17,7 +17,8 @@ export interface RunViewSources {
 /** Derived, memoized view models of the open run. */
 export class RunViews {
   private readonly memo = {
-    bestHistory: memo(bestHistory),
+    // Most new events are no new best: keep the same array then, so the chart does not redraw.
+    bestHistory: memo(keepIfSame(bestHistory, (a, b) => a.length === b.length && a.at(-1)?.trial === b.at(-1)?.trial)),
     trialRows: memo2(trialRows),
     proposals: memo(proposals),
     demoSets: memo(demoSets),
@@ -74,6 +75,16 @@ export function memo<A, R>(fn: (a: A) => R): (a: A) => R {
   let last: { a: A; r: R } | undefined;
   return (a) => {
     if (!last || last.a !== a) last = { a, r: fn(a) };
+    return last.r;
+  };
+}
+
+/** `fn`, but returning its previous result when the new one is `same` as it. */
+export function keepIfSame<A, R>(fn: (a: A) => R, same: (prev: R, next: R) => boolean): (a: A) => R {
+  let last: { r: R } | undefined;
+  return (a) => {
+    const r = fn(a);
+    if (!last || !same(last.r, r)) last = { r };
     return last.r;
   };
 }

@@ -122,8 +122,16 @@ describe('view models of a live run', () => {
     frames.frame();
     expect(views.trialRows).toBe(rows);
     expect(views.tpeSteps).toBe(steps);
+    // A trial starts: the story grows, but there is no new best, so the chart keeps its line.
+    const line = views.bestHistory;
+    const story = run.current!.story;
+    client.emit('live', { kind: 'event', runId: 'live', seq: events.length + 1, event: { type: 'optimizer', event: { type: 'trial_start', trial: 4, kind: 'minibatch', params: {} } } });
+    frames.frame();
+    expect(run.current!.story).not.toBe(story);
+    expect(views.bestHistory).toBe(line);
+    expect(views.trialRows).toBe(rows);
 
-    client.emit('live', { kind: 'event', runId: 'live', seq: events.length + 1, event: { type: 'optimizer', event: { type: 'trial_end', trial: trial(4, 'minibatch', 0.9) } } });
+    client.emit('live', { kind: 'event', runId: 'live', seq: events.length + 2, event: { type: 'optimizer', event: { type: 'trial_end', trial: trial(4, 'minibatch', 0.9) } } });
     frames.frame();
     expect(views.trialRows).not.toBe(rows);
     expect(views.trialRows.map((r) => r.index)).toEqual([0, 1, 2, 3, 4]);
