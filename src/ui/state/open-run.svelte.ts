@@ -264,12 +264,14 @@ export class OpenRun {
     this.deps.onStatus?.(id, status);
   }
 
-  /** The config with keys of a stored run, rebuilt by the app (`undefined`: it cannot be). */
+  /** The config with keys of a stored run, rebuilt by the app (`undefined`: it cannot be; `RUN_NOT_FOUND`: the run was deleted). */
   private restore(runId: string): Promise<Outcome<RunConfig | undefined>> {
     return attempt(async () => {
       const restoreConfig = this.deps.restoreConfig;
-      const record = restoreConfig ? await this.deps.storage.get(runId) : undefined;
-      return record && restoreConfig ? restoreConfig(record) : undefined;
+      if (!restoreConfig) return undefined;
+      const record = await this.deps.storage.get(runId);
+      if (!record) throw runNotFound(runId);
+      return restoreConfig(record);
     });
   }
 

@@ -134,6 +134,16 @@ describe('open run: controls', () => {
     expect(client.started).toEqual([]);
   });
 
+  it('cannot resume a run deleted meanwhile (e.g. from another tab): RUN_NOT_FOUND', async () => {
+    const { db, run, client } = await setup({ restoreConfig: () => CONFIG });
+    await storeRun(db, 'r', [], { status: 'interrupted' });
+    await run.open('r');
+    await new RunStore(db).delete('r');
+    const out = await run.resume();
+    expect(!out.ok && out.error.code).toBe('RUN_NOT_FOUND');
+    expect(client.started).toEqual([]);
+  });
+
   it('cancels a paused run in storage and tells the list', async () => {
     const statuses: string[] = [];
     const { db, run } = await setup({ onStatus: (id, s) => statuses.push(`${id} ${s}`) });
