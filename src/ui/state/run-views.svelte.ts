@@ -71,7 +71,7 @@ const NO_TRIALS: RunSnapshot['trials'] = [];
 const NO_EVENTS: RunSnapshot['story'] = [];
 
 /** Remembers the last input and result: the same input (by identity) gives the same output. */
-export function memo<A, R>(fn: (a: A) => R): (a: A) => R {
+function memo<A, R>(fn: (a: A) => R): (a: A) => R {
   let last: { a: A; r: R } | undefined;
   return (a) => {
     if (!last || last.a !== a) last = { a, r: fn(a) };
@@ -80,7 +80,7 @@ export function memo<A, R>(fn: (a: A) => R): (a: A) => R {
 }
 
 /** `fn`, but returning its previous result when the new one is `same` as it. */
-export function keepIfSame<A, R>(fn: (a: A) => R, same: (prev: R, next: R) => boolean): (a: A) => R {
+function keepIfSame<A, R>(fn: (a: A) => R, same: (prev: R, next: R) => boolean): (a: A) => R {
   let last: { r: R } | undefined;
   return (a) => {
     const r = fn(a);
@@ -90,7 +90,7 @@ export function keepIfSame<A, R>(fn: (a: A) => R, same: (prev: R, next: R) => bo
 }
 
 /** {@link memo} for two arguments. */
-export function memo2<A, B, R>(fn: (a: A, b: B) => R): (a: A, b: B) => R {
+function memo2<A, B, R>(fn: (a: A, b: B) => R): (a: A, b: B) => R {
   let last: { a: A; b: B; r: R } | undefined;
   return (a, b) => {
     if (!last || last.a !== a || last.b !== b) last = { a, b, r: fn(a, b) };
