@@ -6,9 +6,18 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   test: {
-    include: ['tests/unit/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],
     environment: 'node',
     testTimeout: 20_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: ['tests/unit/**/*.svelte.test.ts'] } },
+      // The UI state classes use runes: their tests load them compiled for the browser (as the
+      // app runs them, with live `$state`/`$derived`), still in Node and without a DOM.
+      {
+        extends: true,
+        resolve: { conditions: ['browser'] },
+        test: { name: 'ui-state', include: ['tests/unit/**/*.svelte.test.ts'], environment: './tests/unit/ui/svelte-client-environment.ts' },
+      },
+    ],
   },
 });

@@ -11,9 +11,11 @@ import type { RunStatus } from '../../storage/schema';
 import type { RunUpdate } from '../../workers/protocol';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
+/** The phases the run view shows, in order. */
 export const MAIN_PHASES = ['bootstrap', 'propose', 'search', 'evaluate'] as const;
 export type MainPhase = (typeof MAIN_PHASES)[number];
 
+/** One phase's progress, as the progress panel shows it. */
 export interface PhaseState {
   status: 'pending' | 'active' | 'done';
   done: number;
@@ -61,6 +63,7 @@ export interface TimedEvent {
   seq?: number;
 }
 
+/** A run with nothing folded in yet; `init` sets its known fields. */
 export function emptySnapshot(id: string, init: Partial<RunSnapshot> = {}): RunSnapshot {
   const phase = (): PhaseState => ({ status: 'pending', done: 0, total: 0 });
   return {
@@ -81,6 +84,40 @@ export function emptySnapshot(id: string, init: Partial<RunSnapshot> = {}): RunS
 export function mainPhase(name: string): MainPhase | undefined {
   if (name.startsWith('evaluate')) return 'evaluate';
   return (MAIN_PHASES as readonly string[]).includes(name) ? (name as MainPhase) : undefined;
+}
+
+/** What a stored run or a bundle's run holds about itself (its logs aside). */
+export interface RunHeader {
+  id: string;
+  name?: string;
+  status: RunStatus;
+  createdAt: number;
+  config: RunConfig;
+  plan?: Plan;
+  result?: RunResult;
+  error?: ErrorData;
+  usage?: UsageSnapshot;
+}
+
+/**
+ * A stored (or bundled) run as a snapshot: its header, its events folded in order, and its
+ * trials. The trial store wins over the trials folded from events when it holds more (a run's
+ * trials are written even where its event log was trimmed).
+ */
+export function storedSnapshot(run: RunHeader, events: readonly TimedEvent[], trials: TrialRecord[]): RunSnapshot {
+  const base = emptySnapshot(run.id, {
+    status: run.status,
+    createdAt: run.createdAt,
+    config: run.config,
+    ...(run.name !== undefined && { name: run.name }),
+    ...(run.plan && { plan: run.plan }),
+    ...(run.result && { result: run.result }),
+    ...(run.error && { error: run.error }),
+    ...(run.usage && { usage: run.usage }),
+  });
+  const folded = applyEvents(base, events);
+  const best = trials.length >= folded.trials.length ? trials : folded.trials;
+  return { ...folded, trials: best, ...(run.result && { usage: run.result.usage }) };
 }
 
 /** Folds worker updates into a snapshot. `now` stamps events for the ETA. */

@@ -33,6 +33,7 @@ export function paramLabel(params: Record<string, number>): string {
   return [...byPred].map(([pred, e]) => `${pred} ${one(e)}`).join(' · ');
 }
 
+/** One row of the trial table. */
 export interface TrialRow {
   index: number;
   kind: TrialKind;
@@ -48,9 +49,11 @@ export interface TrialRow {
 
 const KIND_LABEL: Record<TrialKind, string> = { default: 'baseline (full)', minibatch: 'minibatch', full: 'full eval', candidate: 'candidate' };
 
-/** Rows of the trial table; the best full evaluation is flagged. */
-export function trialRows(trials: readonly TrialRecord[]): TrialRow[] {
-  const best = bestFull(trials);
+/**
+ * Rows of the trial table. `bestTrial` is flagged: the trial of the optimizer's last `new_best`
+ * event (see {@link bestHistory}), never recomputed here.
+ */
+export function trialRows(trials: readonly TrialRecord[], bestTrial?: number): TrialRow[] {
   return trials.map((t) => ({
     index: t.index,
     kind: t.kind,
@@ -61,7 +64,7 @@ export function trialRows(trials: readonly TrialRecord[]): TrialRow[] {
     sent: t.calls.sent,
     cached: t.calls.cacheHits,
     errors: t.errors,
-    isBest: best?.index === t.index,
+    isBest: t.index === bestTrial,
   }));
 }
 
@@ -70,16 +73,28 @@ export function isFull(t: TrialRecord): boolean {
   return t.kind === 'full' || t.kind === 'default' || t.kind === 'candidate';
 }
 
-export function bestFull(trials: readonly TrialRecord[]): TrialRecord | undefined {
-  let best: TrialRecord | undefined;
-  for (const t of trials) if (isFull(t) && (!best || t.score > best.score)) best = t;
-  return best;
+/** A new best full score, as the optimizer announced it. */
+export interface NewBest {
+  trial: number;
+  score: number;
+  params: Record<string, number>;
 }
 
+/**
+ * The optimizer's `new_best` events in order: the best-so-far full score over the run. The
+ * optimizer decides what counts (full evaluations only, for MIPROv2 and random search); the
+ * UI shows its word instead of computing a second opinion.
+ */
+export function bestHistory(events: readonly RunEvent[]): NewBest[] {
+  return optimizerEvents(events).flatMap((e) => (e.type === 'new_best' ? [{ trial: e.trial, score: e.score, params: e.params }] : []));
+}
+
+/** 0.4567 -> "45.7%"; "—" for no value. */
 export function pct(x: number | undefined, digits = 1): string {
   return x === undefined || Number.isNaN(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
 }
 
+/** One trial in the score chart. */
 export interface ChartPoint {
   index: number;
   x: number;
@@ -89,6 +104,7 @@ export interface ChartPoint {
   label: string;
 }
 
+/** The score chart's geometry. */
 export interface ChartModel {
   width: number;
   height: number;
@@ -102,10 +118,11 @@ export interface ChartModel {
 
 /**
  * Chart geometry: trial index on x, score (0..1) on y; minibatch trials small, full
- * evaluations large, and the best-so-far line over full evaluations only (minibatch scores
- * never pick the winner, so they never raise the line).
+ * evaluations large, and the best-so-far line through the optimizer's `new_best` events
+ * (`best`, from {@link bestHistory}): minibatch scores never pick the winner, so they never
+ * raise the line.
  */
-export function chartModel(trials: readonly TrialRecord[], width: number, height: number, plannedTrials = 0): ChartModel {
+export function chartModel(trials: readonly TrialRecord[], width: number, height: number, plannedTrials = 0, best: readonly NewBest[] = []): ChartModel {
   const plot = { left: 40, top: 12, right: width - 12, bottom: height - 26 };
   const maxIndex = Math.max(1, plannedTrials - 1, ...trials.map((t) => t.index));
   const sx = (i: number) => plot.left + (i / maxIndex) * (plot.right - plot.left);
@@ -118,14 +135,11 @@ export function chartModel(trials: readonly TrialRecord[], width: number, height
     full: isFull(t),
     label: `Trial ${t.index} (${KIND_LABEL[t.kind]}, ${paramLabel(t.params)}): ${pct(t.score)} on ${t.n} examples`,
   }));
-  let best = -1;
   const segs: string[] = [];
-  for (const t of trials) {
-    if (!isFull(t) || t.score <= best) continue;
-    const x = round(sx(t.index));
-    if (best < 0) segs.push(`M${x},${round(sy(t.score))}`);
-    else segs.push(`H${x}`, `V${round(sy(t.score))}`);
-    best = t.score;
+  for (const b of best) {
+    const x = round(sx(b.trial));
+    if (segs.length === 0) segs.push(`M${x},${round(sy(b.score))}`);
+    else segs.push(`H${x}`, `V${round(sy(b.score))}`);
   }
   if (segs.length) segs.push(`H${round(sx(Math.max(maxIndex, trials.at(-1)?.index ?? 0)))}`);
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((s) => ({ y: round(sy(s)), label: `${s * 100}%` }));
@@ -139,6 +153,7 @@ function round(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
+/** One proposed instruction with what the proposer saw. */
 export interface ProposalView {
   predictor: string;
   index: number;
@@ -152,11 +167,13 @@ export function proposals(events: readonly RunEvent[]): ProposalView[] {
   return optimizerEvents(events).flatMap((e) => (e.type === 'instruction_proposed' ? [{ predictor: e.predictor, index: e.index, instruction: e.instruction, tip: e.tip, context: e.context }] : []));
 }
 
+/** The proposer's dataset summary, once it was written. */
 export function datasetSummary(events: readonly RunEvent[]): { summary: string; observations: string[] } | undefined {
   for (const e of optimizerEvents(events)) if (e.type === 'dataset_summary') return { summary: e.summary, observations: e.observations };
   return undefined;
 }
 
+/** One demo-set candidate. */
 export interface DemoSetView {
   set: number;
   kind: DemoSetKind;
@@ -167,6 +184,7 @@ export interface DemoSetView {
 
 const SET_LABEL: Record<DemoSetKind, string> = { zero_shot: 'zero-shot (no demos)', labeled: 'labeled only', bootstrap: 'bootstrapped', shuffled_bootstrap: 'shuffled bootstrap' };
 
+/** The demo-set candidates in order. */
 export function demoSets(events: readonly RunEvent[]): DemoSetView[] {
   return optimizerEvents(events).flatMap((e) =>
     e.type === 'demo_set' ? [{ set: e.set, kind: e.kind, kindLabel: SET_LABEL[e.kind], demos: e.demos, count: Object.values(e.demos).reduce((a, d) => a + d.length, 0) }] : [],
@@ -178,6 +196,7 @@ export function demoText(demo: Demo): string {
   return Object.entries(demo.fields).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n');
 }
 
+/** One role's LM usage. */
 export interface UsageRow {
   role: LMRole;
   calls: number;
@@ -196,6 +215,7 @@ export function usageRows(usage: UsageSnapshot | undefined): UsageRow[] {
   });
 }
 
+/** A run of words the same in both, added, or deleted. */
 export type DiffPart = { op: 'same' | 'add' | 'del'; text: string };
 
 /** Word-level diff (LCS over whitespace-separated tokens; instructions are short). */
@@ -223,6 +243,7 @@ export function wordDiff(before: string, after: string): DiffPart[] {
   return out;
 }
 
+/** One predictor's original vs optimized instruction and demos. */
 export interface PredictorDiff {
   predictor: string;
   instruction: DiffPart[];

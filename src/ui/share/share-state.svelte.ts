@@ -9,7 +9,7 @@ import type { FieldMapping, ParsedTable } from '../../core/data/types';
 import { initialState, resolveProgram } from '../../core/program/resolve';
 import type { ProgramSpec, ProgramState } from '../../core/program/types';
 import { decodeShare, isShareLinkLong, shareUrl, type ShareMeta, type SharePayload, type ShareSample } from '../../core/share';
-import { toErrorData } from '../components/format';
+import { attempt, failed, ok, type Outcome } from '../state/outcome';
 
 /** Fragment prefix reserved for share links. */
 export const SHARE_FRAGMENT = '#p=';
@@ -28,6 +28,14 @@ export function buildPayload(spec: ProgramSpec, state: ProgramState | undefined,
   return { v: 1, spec, state: state ?? initialState(resolveProgram(spec)), meta };
 }
 
+/** Copies text to the clipboard (the browser's by default; it needs a user gesture and permission). */
+export type ClipboardWriter = (text: string) => Promise<void>;
+
+/**
+ * The share link the page was opened with (previewed before it loads anything) and the last
+ * link made. Actions return an {@link Outcome}; failures also stay in `error` / `copyError`
+ * for the preview and the share panel to show.
+ */
 export class ShareState {
   /** A decoded link waiting for the user to open or dismiss it. */
   pending = $state.raw<SharePayload | undefined>(undefined);
@@ -40,42 +48,49 @@ export class ShareState {
   copyError = $state.raw<ErrorData | undefined>(undefined);
   readonly long = $derived(this.link !== '' && isShareLinkLong(this.link));
 
-  /** Reads a `#p=` fragment. Returns true when the hash was a share link (valid or not). */
-  readHash(hash: string): boolean {
-    if (!hash.startsWith(SHARE_FRAGMENT)) return false;
+  constructor(private readonly clipboard: ClipboardWriter = (text) => navigator.clipboard.writeText(text)) {}
+
+  /**
+   * Reads a `#p=` fragment into `pending` (or `error`). Resolves `undefined` when the hash is
+   * no share link, else the decoded payload or why it cannot be read (`SHARE_INVALID`, `SHARE_VERSION`).
+   */
+  readHash(hash: string): Outcome<SharePayload> | undefined {
+    if (!hash.startsWith(SHARE_FRAGMENT)) return undefined;
+    let out: Outcome<SharePayload>;
     try {
-      this.pending = decodeShare(hash);
-      this.error = undefined;
+      out = ok(decodeShare(hash));
     } catch (err) {
-      this.pending = undefined;
-      this.error = toErrorData(err);
+      out = failed(err);
     }
-    return true;
+    this.pending = out.ok ? out.value : undefined;
+    this.error = out.ok ? undefined : out.error;
+    return out;
   }
 
+  /** Dismisses the previewed link. */
   dismiss(): void {
     this.pending = undefined;
     this.error = undefined;
   }
 
-  /** Makes a link for `payload` and copies it to the clipboard when allowed. */
-  async makeLink(baseUrl: string, payload: SharePayload): Promise<string | undefined> {
+  /**
+   * Makes a link for `payload` and copies it to the clipboard when allowed. A link that cannot
+   * be made (e.g. `SHARE_TOO_LARGE`) is the failed outcome; a refused clipboard is no failure:
+   * the link stays visible to copy by hand, and `copied` stays false.
+   */
+  async makeLink(baseUrl: string, payload: SharePayload): Promise<Outcome<string>> {
     this.copied = false;
+    let out: Outcome<string>;
     try {
-      this.link = shareUrl(baseUrl, payload);
-      this.copyError = undefined;
+      out = ok(shareUrl(baseUrl, payload));
     } catch (err) {
-      this.link = '';
-      this.copyError = toErrorData(err);
-      return undefined;
+      out = failed(err);
     }
-    try {
-      await navigator.clipboard.writeText(this.link);
-      this.copied = true;
-    } catch {
-      // Why: clipboard access needs a user gesture and permission; the link stays visible to copy by hand.
-      this.copied = false;
-    }
-    return this.link;
+    this.link = out.ok ? out.value : '';
+    this.copyError = out.ok ? undefined : out.error;
+    if (!out.ok) return out;
+    // Why not a failure: clipboard access needs a user gesture and permission.
+    this.copied = (await attempt(() => this.clipboard(this.link))).ok;
+    return out;
   }
 }

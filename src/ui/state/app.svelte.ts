@@ -1,7 +1,8 @@
 /**
  * The app: which view is shown, teaching mode, the worker client, the workspace, the runs
- * (loaded in their own chunk) and share-link handling. The view is in memory only: the URL
- * fragment is reserved for share links (`#p=`).
+ * (loaded in their own chunk) and share-link handling. The view and the open run are kept in
+ * the URL's query (`?view=run&run=<id>`, see `startPlaceSync`), so a reload comes back to them;
+ * the fragment is reserved for share links (`#p=`).
  */
 import { restoreSecrets, type RunConfig } from '../../core/runner/config';
 import { RunClient } from '../../runtime/run-client';
@@ -13,13 +14,17 @@ import { holdTabLock } from '../../storage/tabs';
 import { ShareState, SHARE_FRAGMENT } from '../share/share-state.svelte';
 import type { SharePayload } from '../../core/share';
 import type { RunsState } from './runs.svelte';
+import type { Outcome } from './outcome';
+import type { RunBundle } from '../bundle';
 import { WorkspaceState } from './workspace.svelte';
 import { LocalModelState } from '../setup/local-models.svelte';
 
+/** The app's views. */
 export type View = 'setup' | 'run' | 'runs';
 
 const SAVE_DELAY_MS = 400;
 
+/** The app: its views, workspace, share links, local models and (once loaded) runs. */
 export class AppState {
   view = $state<View>('setup');
   teaching = $state(false);
@@ -71,8 +76,9 @@ export class AppState {
     void tabLock.then(async () => {
       const runs = await this.loadRuns();
       if (place.run) {
-        await runs.refresh();
-        await runs.open(place.run);
+        await runs.stored.refresh();
+        // A failure (e.g. RUN_NOT_FOUND for a deleted run) shows in the run view.
+        await runs.open.open(place.run);
       }
       this.startPlaceSync();
     });
@@ -87,7 +93,7 @@ export class AppState {
       $effect(() => {
         const params = new URLSearchParams();
         if (this.view !== 'setup') params.set('view', this.view);
-        const run = this.runs?.current;
+        const run = this.runs?.open.current;
         if (this.view === 'run' && run && !run.replay) params.set('run', run.id);
         const query = params.toString();
         const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
@@ -101,10 +107,12 @@ export class AppState {
     return this.workspace.data.parse(this.client);
   }
 
+  /** Reads how much storage the site uses. */
   async refreshStorage(): Promise<void> {
     this.storage = await storageEstimate();
   }
 
+  /** Previews a share link in `hash` (any other fragment is ignored). */
   readShareHash(hash: string): void {
     this.share.readHash(hash);
   }
@@ -120,6 +128,7 @@ export class AppState {
     this.view = 'setup';
   }
 
+  /** Dismisses the share preview and removes the link from the address bar. */
   closeShare(): void {
     this.share.dismiss();
     if (window.location.hash.startsWith(SHARE_FRAGMENT)) history.replaceState(history.state, '', window.location.pathname + window.location.search);
@@ -130,17 +139,33 @@ export class AppState {
     const config = this.workspace.config;
     if (!config || this.workspace.problems.length > 0) return;
     const runs = this.runs ?? (await this.loadRuns());
-    const started = runs.start(config, title);
+    const started = runs.open.start(config, title);
     // Switch views in the next frame, not in the click's task: the click only hands the run
     // to the worker, and the restyle of the page happens on its own (no long task).
     requestAnimationFrame(() => (this.view = 'run'));
     await started;
   }
 
+  /** Opens a stored run and shows it (a failure to open shows in the run view). */
+  async showRun(runId: string): Promise<void> {
+    const runs = this.runs ?? (await this.loadRuns());
+    await runs.open.open(runId);
+    this.view = 'run';
+  }
+
+  /** Opens a run bundle's text as a replay and shows it; a file that is no bundle is the failed outcome. */
+  async importBundle(text: string): Promise<Outcome<RunBundle>> {
+    const runs = this.runs ?? (await this.loadRuns());
+    const out = runs.archive.importBundle(text);
+    if (out.ok) this.view = 'run';
+    return out;
+  }
+
   private async loadRuns(): Promise<RunsState> {
     if (this.runs) return this.runs;
     const { RunsState } = await import('./runs.svelte');
-    this.runs ??= new RunsState(this.client, {
+    this.runs ??= new RunsState({
+      client: this.client,
       localModel: (config: RunConfig) => this.local.bridgeFor(config),
       // A stored run keeps its data; only the keys (never stored unless remembered) come from the workspace.
       restoreConfig: (run) => restoreSecrets(run.config, this.workspace.config?.models ?? {}),
@@ -162,6 +187,7 @@ export class AppState {
     });
   }
 
+  /** Saves the workspace now; a failure shows as `storageProblem`. */
   async save(): Promise<void> {
     if (!this.settings) return;
     try {
@@ -172,9 +198,11 @@ export class AppState {
     }
   }
 
+  /** Stops autosave, URL sync and the runs' relay (the page is going away). */
   dispose(): void {
     this.stopAutosave?.();
     this.stopPlaceSync?.();
+    this.runs?.dispose();
     clearTimeout(this.saveTimer);
   }
 }

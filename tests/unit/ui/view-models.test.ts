@@ -3,7 +3,7 @@ import type { TrialRecord } from '../../../src/core/optimize/types';
 import { buildFromTemplate } from '../../../src/core/program';
 import type { RunUpdate } from '../../../src/workers/protocol';
 import { applyUpdates, emptySnapshot, phaseEta } from '../../../src/ui/run/run-snapshot';
-import { chartModel, paramLabel, programDiff, trialRows, usageRows, wordDiff } from '../../../src/ui/run/view-models';
+import { bestHistory, chartModel, paramLabel, programDiff, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
 
 function trial(index: number, kind: TrialRecord['kind'], score: number, params = { 'generate.instruction': index % 3, 'generate.demos': index % 2 }): TrialRecord {
   return { index, kind, params, score, n: kind === 'minibatch' ? 35 : 100, calls: { sent: 10, cacheHits: 2 }, errors: 0, durationMs: 5 };
@@ -11,7 +11,9 @@ function trial(index: number, kind: TrialRecord['kind'], score: number, params =
 
 describe('score chart', () => {
   const trials = [trial(0, 'default', 0.4), trial(1, 'minibatch', 0.9), trial(2, 'minibatch', 0.5), trial(3, 'full', 0.6), trial(4, 'minibatch', 0.95), trial(5, 'full', 0.55), trial(6, 'full', 0.8)];
-  const m = chartModel(trials, 400, 200);
+  // What the optimizer announced for these trials: its `new_best` events (full evaluations only).
+  const best: NewBest[] = [0, 3, 6].map((i) => ({ trial: i, score: trials[i]!.score, params: trials[i]!.params }));
+  const m = chartModel(trials, 400, 200, 0, best);
 
   it('draws full evaluations distinctly from minibatch trials', () => {
     expect(m.points.map((p) => p.full)).toEqual([true, false, false, true, false, true, true]);
@@ -47,7 +49,9 @@ describe('score chart', () => {
 
 describe('trial table', () => {
   it('labels parameters as instruction/demo-set numbers and flags the best full evaluation', () => {
-    const rows = trialRows([trial(0, 'default', 0.4), trial(1, 'minibatch', 0.99), trial(2, 'full', 0.7)]);
+    const trials = [trial(0, 'default', 0.4), trial(1, 'minibatch', 0.99), trial(2, 'full', 0.7)];
+    const announced = bestHistory([0, 2].map((i) => ({ type: 'optimizer', event: { type: 'new_best', trial: i, score: trials[i]!.score, params: trials[i]!.params } })));
+    const rows = trialRows(trials, announced.at(-1)?.trial);
     expect(rows.map((r) => r.isBest)).toEqual([false, false, true]);
     expect(rows[1]!.params).toBe('I1 · D1');
     expect(rows[2]!.score).toBe('70.0%');

@@ -1,0 +1,75 @@
+/**
+ * The open run's files and records: its LM calls (the trace inspector), its export as a run
+ * bundle, and the import of a bundle as a replay. Each action returns an {@link Outcome} that
+ * the component which asked shows; nothing here fails as an empty list or a missing file.
+ */
+import { PlaygroundError } from '../../core/errors';
+import type { RunConfig } from '../../core/runner';
+import type { RunRecord } from '../../storage/schema';
+import { createBundle, parseBundle, type BundleTrace, type RunBundle } from '../bundle';
+import type { RunSnapshot } from '../run/run-snapshot';
+import type { OpenRun } from './open-run.svelte';
+import { attempt, failed, ok, type Outcome } from './outcome';
+import type { RunStorage } from './run-storage';
+
+/** Trace filter: one trial, calls outside trials (bootstrap, proposals, final evaluation), or all. */
+export type TraceFilter = { trial?: number | 'none' };
+
+/** The open run's LM calls, its export as a bundle, and bundle import. */
+export class RunArchive {
+  constructor(private readonly run: OpenRun, private readonly storage: RunStorage) {}
+
+  /** LM calls of the open run, exactly as sent and received (a replay's from its bundle). */
+  async traces(filter: TraceFilter = {}): Promise<Outcome<BundleTrace[]>> {
+    const run = this.run.current;
+    if (!run) return failed(noRunOpen('show its LM calls'));
+    const pick = (rows: BundleTrace[]) =>
+      filter.trial === undefined ? rows : rows.filter((r) => (filter.trial === 'none' ? r.trialIndex === undefined : r.trialIndex === filter.trial));
+    if (run.replay) return ok(pick(this.run.replayed?.traces ?? []));
+    return attempt(async () => pick(await this.storage.traces(run.id, typeof filter.trial === 'number' ? { trialIndex: filter.trial } : {})));
+  }
+
+  /** The open run as a bundle (config redacted, with traces); a replay exports its own bundle. */
+  async exportBundle(): Promise<Outcome<RunBundle>> {
+    const run = this.run.current;
+    if (!run) return failed(noRunOpen('export it'));
+    const replayed = this.run.replayed;
+    if (replayed) return ok(replayed);
+    return attempt(async () => {
+      const [stored, traces] = await Promise.all([this.storage.load(run.id), this.storage.traces(run.id)]);
+      return bundleOf(run, stored, traces);
+    });
+  }
+
+  /** Reads a bundle file's text and opens it as a replay. A file that is no bundle fails with `SHARE_INVALID` or `SHARE_VERSION`. */
+  importBundle(text: string): Outcome<RunBundle> {
+    try {
+      const bundle = parseBundle(text);
+      this.run.replay(bundle);
+      return ok(bundle);
+    } catch (err) {
+      return failed(err);
+    }
+  }
+}
+
+/**
+ * The bundle of a stored run. What the page holds fills in where storage has less: a run not
+ * (yet) stored exports from its snapshot, and the live trials and events win over shorter logs.
+ */
+function bundleOf(run: RunSnapshot, stored: Awaited<ReturnType<RunStorage['load']>>, traces: BundleTrace[]): RunBundle {
+  const base: Omit<RunRecord, 'updatedAt'> = stored?.record ?? { id: run.id, status: run.status, createdAt: run.createdAt, config: run.config ?? ({} as RunConfig) };
+  const { checkpoint: _c, ownerTab: _o, updatedAt: _u, ...rest } = base as RunRecord;
+  const trials = stored?.trials ?? [];
+  const events = stored?.events ?? [];
+  return createBundle({
+    run: { ...rest, ...(run.result && { result: run.result }) },
+    trials: trials.length >= run.trials.length ? trials : run.trials,
+    events: events.length ? events.map((r) => r.event) : run.events,
+    traces,
+  });
+}
+
+function noRunOpen(what: string): PlaygroundError {
+  return new PlaygroundError('RUN_NOT_FOUND', `No run is open to ${what}.`, { hint: 'Open a run from Runs first.' });
+}
