@@ -21,6 +21,7 @@ export {
   defaultSettings,
 } from './options';
 export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto, MiproMode } from './options';
+export type { TpeExplanation } from './tpe';
 export { configKey, groupByConfig, type ConfigGroup } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
 export { bootstrapFewShot } from './bootstrap';

@@ -6,10 +6,10 @@
  */
 import * as v from 'valibot';
 import { PlaygroundError, type ErrorData } from '../../core/errors';
-import type { UsageSnapshot } from '../../core/lm/types';
-import type { Plan, TrialRecord } from '../../core/optimize/types';
+import type { UsageSnapshot } from '../../core/lm';
+import type { Plan, TrialRecord } from '../../core/optimize';
 import type { RunConfig, RunEvent, RunResult } from '../../core/runner';
-import { redactConfig } from '../../core/runner/config';
+import { redactConfig } from '../../core/runner';
 import { findSecrets } from '../../storage/secrets';
 import type { RunStatus, StoredEvent, TraceRow } from '../../storage/schema';
 

@@ -4,8 +4,8 @@
  * the parts that changed, so Svelte's `$state.raw` fields can be replaced once per frame.
  */
 import type { ErrorData } from '../../core/errors';
-import type { UsageSnapshot } from '../../core/lm/types';
-import type { Plan, TrialRecord } from '../../core/optimize/types';
+import type { UsageSnapshot } from '../../core/lm';
+import type { Plan, TrialRecord } from '../../core/optimize';
 import type { RunConfig, RunEvent, RunResult } from '../../core/runner';
 import type { RunStatus } from '../../storage/schema';
 import type { RunUpdate } from '../../workers/protocol';

@@ -2,11 +2,11 @@
  * Pure derivations behind the run view: chart geometry, table rows, proposals, demo sets,
  * usage rows and the original-vs-optimized diff. Components render these; they compute nothing.
  */
-import type { LMRole, UsageSnapshot } from '../../core/lm/types';
-import { LM_ROLES } from '../../core/lm/types';
-import type { DemoSetKind, ProposerContext, TrialKind, TrialRecord } from '../../core/optimize/types';
-import type { Demo, ProgramSpec, ProgramState } from '../../core/program/types';
-import { initialState, resolveProgram } from '../../core/program/resolve';
+import type { LMRole, UsageSnapshot } from '../../core/lm';
+import { LM_ROLES } from '../../core/lm';
+import type { DemoSetKind, ProposerContext, TrialKind, TrialRecord } from '../../core/optimize';
+import type { Demo, ProgramSpec, ProgramState } from '../../core/program';
+import { initialState, resolveProgram } from '../../core/program';
 import type { RunEvent, RunResult } from '../../core/runner';
 import type { ShareMeta } from '../../core/share';
 

@@ -4,8 +4,8 @@
  * Stale parse results are dropped by request id (a newer paste wins).
  */
 import type { ErrorData } from '../../core/errors';
-import type { DataFormat, FieldMapping, ParsedTable, SplitFractions } from '../../core/data/types';
-import { suggestMapping } from '../../core/data/mapping';
+import type { DataFormat, FieldMapping, ParsedTable, SplitFractions } from '../../core/data';
+import { suggestMapping } from '../../core/data';
 import { toErrorData } from '../components/format';
 
 export type FormatChoice = DataFormat | 'auto';

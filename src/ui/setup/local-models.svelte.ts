@@ -5,7 +5,7 @@
  * with it the web-llm worker) only when the user checks the cache or loads a model.
  */
 import type { ErrorData } from '../../core/errors';
-import type { RunConfig } from '../../core/runner/config';
+import type { RunConfig } from '../../core/runner';
 import type { ModelInfo } from '../../runtime/model-catalog';
 import type { WebGPUStatus } from '../../runtime/webgpu';
 import type { WebLLMModel } from '../../runtime/webllm-lm';

@@ -3,8 +3,8 @@
  * device only on opt-in), the chosen local model, and which source serves each role.
  */
 import type { ErrorData } from '../../core/errors';
-import type { LMRole } from '../../core/lm/types';
-import type { ModelConfig } from '../../core/runner/config';
+import type { LMRole } from '../../core/lm';
+import type { ModelConfig } from '../../core/runner';
 import { toErrorData } from '../components/format';
 import { presetById } from './endpoints';
 

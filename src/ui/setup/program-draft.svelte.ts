@@ -4,12 +4,12 @@
  * resolveProgram on the main thread); results are derived, never stored.
  */
 import type { ErrorData } from '../../core/errors';
-import { buildFromTemplate, TEMPLATE_NAMES, type TemplateName, type TemplateOptions } from '../../core/program/templates';
-import { resolveProgram } from '../../core/program/resolve';
-import type { ProgramSpec, ProgramState, RetrieveStep, StepSpec } from '../../core/program/types';
-import { parseSignature } from '../../core/signature/signature';
-import type { Signature, SignatureInput } from '../../core/signature/types';
-import type { ProgramConfig } from '../../core/runner/config';
+import { buildFromTemplate, TEMPLATE_NAMES, type TemplateName, type TemplateOptions } from '../../core/program';
+import { resolveProgram } from '../../core/program';
+import type { ProgramSpec, ProgramState, RetrieveStep, StepSpec } from '../../core/program';
+import { parseSignature } from '../../core/signature';
+import type { Signature, SignatureInput } from '../../core/signature';
+import type { ProgramConfig } from '../../core/runner';
 import { toErrorData } from '../components/format';
 import { bindingsToText, fieldsToText, outputsToText, parseBindings, parseFieldList, parseOutputs, signatureText } from './program-text';
 

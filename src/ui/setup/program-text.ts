@@ -5,9 +5,9 @@
  * editor shows the same code+message+hint as the engine.
  */
 import { PlaygroundError } from '../../core/errors';
-import { parseSignature } from '../../core/signature/signature';
-import type { FieldSpec, SignatureInput } from '../../core/signature/types';
-import type { Binding, StepSpec } from '../../core/program/types';
+import { parseSignature } from '../../core/signature';
+import type { FieldSpec, SignatureInput } from '../../core/signature';
+import type { Binding, StepSpec } from '../../core/program';
 
 function fieldText(f: FieldSpec): string {
   if (f.type === 'labels' && f.labels) return `${f.name}: labels(${f.labels.join('|')})`;

@@ -4,10 +4,10 @@
  * configs, so keys can never travel; sample rows travel only when the user opts in.
  */
 import type { ErrorData } from '../../core/errors';
-import { toExamples } from '../../core/data/mapping';
-import type { FieldMapping, ParsedTable } from '../../core/data/types';
-import { initialState, resolveProgram } from '../../core/program/resolve';
-import type { ProgramSpec, ProgramState } from '../../core/program/types';
+import { toExamples } from '../../core/data';
+import type { FieldMapping, ParsedTable } from '../../core/data';
+import { initialState, resolveProgram } from '../../core/program';
+import type { ProgramSpec, ProgramState } from '../../core/program';
 import { decodeShare, isShareLinkLong, shareUrl, type ShareMeta, type SharePayload, type ShareSample } from '../../core/share';
 import { attempt, failed, ok, type Outcome } from '../state/outcome';
 

@@ -4,7 +4,7 @@
  * the URL's query (`?view=run&run=<id>`, see `startPlaceSync`), so a reload comes back to them;
  * the fragment is reserved for share links (`#p=`).
  */
-import { restoreSecrets, type RunConfig } from '../../core/runner/config';
+import { restoreSecrets, type RunConfig } from '../../core/runner';
 import { RunClient } from '../../runtime/run-client';
 import { detectWebGPU, type WebGPUStatus } from '../../runtime/webgpu';
 import { storageEstimate, type StorageEstimateInfo } from '../../storage/estimate';

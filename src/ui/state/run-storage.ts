@@ -5,7 +5,7 @@
  */
 import { EventLog, RunStore, TraceStore, TrialStore, openPromptLabDB } from '../../storage';
 import type { EventRow, PromptLabDB, RunRecord, RunStatus, TraceRow } from '../../storage/schema';
-import type { TrialRecord } from '../../core/optimize/types';
+import type { TrialRecord } from '../../core/optimize';
 
 /** A stored run with its logs, as opening it needs them. */
 export interface StoredRun {

@@ -3,9 +3,9 @@
  * turned into a RunConfig on demand. It persists itself (without API keys or headers) to the
  * settings store so a reload restores it; remembered keys live in the store's key namespace.
  */
-import type { MetricKind, MetricSpec } from '../../core/metric/types';
+import type { MetricKind, MetricSpec } from '../../core/metric';
 import { defaultSettings, type MiproAuto, type OptimizerConfig, type OptimizerKind } from '../../core/optimize';
-import { validateRunConfig, type DataConfig, type RunConfig } from '../../core/runner/config';
+import { validateRunConfig, type DataConfig, type RunConfig } from '../../core/runner';
 import type { SettingsStore } from '../../storage/settings-store';
 import { DataState, type DataSnapshot } from '../setup/data-state.svelte';
 import { ModelsState, type ModelsSnapshot } from '../setup/models-state.svelte';

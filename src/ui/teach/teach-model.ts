@@ -4,11 +4,10 @@
  * parameter, the ratio), and each configuration's minibatch scores around its full score.
  */
 import type { ErrorData } from '../../core/errors';
-import type { TrialKind, TrialRecord } from '../../core/optimize/types';
-import type { Demo } from '../../core/program/types';
-import type { TpeExplanation } from '../../core/optimize/tpe/types';
+import { groupByConfig, type TpeExplanation, type TrialKind, type TrialRecord } from '../../core/optimize';
+import { meanAndCI95 } from '../../core/metric';
+import type { Demo } from '../../core/program';
 import type { RunEvent } from '../../core/runner';
-import { canonicalJson } from '../../core/util/hash';
 import { isFull, optimizerEvents, paramLabel } from '../run/view-models';
 
 export interface BootstrapRow {
@@ -85,7 +84,7 @@ export function tpeSteps(events: readonly RunEvent[], trials: readonly TrialReco
   const scores = new Map(trials.map((t) => [t.index, t.score]));
   const out: TpeStepView[] = [];
   for (const e of optimizerEvents(events)) {
-    if (e.type !== 'trial_start' || !isExplanation(e.explanation)) continue;
+    if (e.type !== 'trial_start' || !e.explanation) continue;
     const x = e.explanation;
     const densities = Object.entries(x.params).map(([name, d]) => paramView(name, d.good, d.bad, e.params[name]));
     const score = scores.get(e.trial);
@@ -133,10 +132,6 @@ function explain(x: TpeExplanation): string {
   return `TPE split the ${x.observations} observed configurations into a good group (the best ${x.good}) and a bad group (the other ${x.bad}), fitted a density to each — l(x) for good, g(x) for bad — drew ${x.candidates.length} candidates from l(x), and picked the one with the largest l(x)/g(x) (log ratio ${typeof x.chosenScore === 'number' && Number.isFinite(x.chosenScore) ? x.chosenScore.toFixed(2) : 'n/a'}): a configuration that looks like past winners and unlike past losers.`;
 }
 
-function isExplanation(x: unknown): x is TpeExplanation {
-  return typeof x === 'object' && x !== null && 'mode' in x && 'params' in x && typeof (x as TpeExplanation).params === 'object';
-}
-
 export interface CloudView {
   key: string;
   params: Record<string, number>;
@@ -153,19 +148,23 @@ export interface CloudView {
  * evaluation first (by full score), then the rest by mean.
  */
 export function minibatchClouds(trials: readonly TrialRecord[]): CloudView[] {
-  const groups = new Map<string, CloudView>();
-  for (const t of trials) {
-    const key = canonicalJson(t.params);
-    const g = groups.get(key) ?? { key, params: t.params, label: paramLabel(t.params), minibatch: [], mean: NaN };
-    if (t.kind === 'minibatch') g.minibatch.push({ trial: t.index, score: t.score });
-    else if (isFull(t)) g.full = Math.max(g.full ?? -Infinity, t.score);
-    groups.set(key, g);
-  }
-  const out = [...groups.values()].filter((g) => g.minibatch.length > 0 || g.full !== undefined);
-  for (const g of out) {
-    g.mean = g.minibatch.length ? g.minibatch.reduce((a, m) => a + m.score, 0) / g.minibatch.length : NaN;
-    if (g.full !== undefined && g.minibatch.length) g.gap = g.mean - g.full;
-  }
+  // One group per configuration shown, in order of first appearance; the mean is over its minibatches.
+  const groups = groupByConfig(trials.filter((t) => t.kind === 'minibatch' || isFull(t)), (t) => t.score);
+  const out = groups.map((g): CloudView => {
+    const minibatch = g.items.filter((t) => t.kind === 'minibatch');
+    const fulls = g.items.filter((t) => t.kind !== 'minibatch').map((t) => t.score);
+    const mean = minibatch.length ? meanAndCI95(minibatch.map((t) => t.score)).mean : NaN;
+    const full = fulls.length ? Math.max(...fulls) : undefined;
+    return {
+      key: g.key,
+      params: g.params,
+      label: paramLabel(g.params),
+      minibatch: minibatch.map((t) => ({ trial: t.index, score: t.score })),
+      mean,
+      ...(full !== undefined && { full }),
+      ...(full !== undefined && minibatch.length > 0 && { gap: mean - full }),
+    };
+  });
   return out.sort((a, b) => (b.full ?? -1) - (a.full ?? -1) || (b.mean || 0) - (a.mean || 0));
 }
 
