@@ -19,6 +19,6 @@ export { WebLLMModel, type WebLLMModelOptions, type WebLLMLoadOptions, type WebL
 export { WorkerEngineClient, createLLMWorker, type WorkerLike } from './webllm-worker-client';
 export { listCachedModels, deleteCachedModel, storageEstimate, type CachedModel, type CacheConfig } from './webllm-cache';
 export { mapWebLLMError } from './webllm-errors';
-export type { CacheBackend, CustomModelRecord, EngineConfig, LocalEngine, EngineCacheHost, CachedModelStatus } from './webllm-protocol';
+export type { CacheBackend, CustomModelRecord, EngineConfig, LocalEngine, EngineCacheHost, CachedModelStatus } from '../protocol/local-model';
 export { createLocalModelBridge } from './local-model-bridge';
 export { RunClient, createOptimizerWorker } from './run-client';

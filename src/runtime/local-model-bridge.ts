@@ -5,15 +5,12 @@
  */
 import { toErrorData } from '../core/errors';
 import type { LanguageModel } from '../core/lm/types';
-import type { LocalModelBridge } from '../workers/protocol';
+import type { LocalModelBridge } from '../protocol/optimizer';
 
 /** A bridge over a loaded local model (a WebLLMModel, or any LanguageModel in tests). */
-export function createLocalModelBridge(model: LanguageModel & { modelId?: string }): LocalModelBridge {
+export function createLocalModelBridge(model: LanguageModel): LocalModelBridge {
   let current: AbortController | undefined;
   return {
-    async modelId() {
-      return model.modelId ?? model.id;
-    },
     async call(request) {
       current = new AbortController();
       try {
@@ -24,6 +21,7 @@ export function createLocalModelBridge(model: LanguageModel & { modelId?: string
         current = undefined;
       }
     },
+    // Aborting the call's signal makes WebLLMModel interrupt the generation in progress.
     async interrupt() {
       current?.abort();
     },

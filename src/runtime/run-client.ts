@@ -9,7 +9,7 @@ import { PlaygroundError, fromErrorData } from '../core/errors';
 import type { Plan } from '../core/optimize/types';
 import type { ParsedTable } from '../core/data/types';
 import type { RunConfig, RunResult } from '../core/runner';
-import type { LocalModelBridge, OptimizerWorkerApi, Outcome, PlanRequest, RunUpdate, StartRunRequest } from '../workers/protocol';
+import type { LocalModelBridge, OptimizerWorkerApi, Outcome, PlanRequest, RunUpdate, StartRunRequest } from '../protocol/optimizer';
 
 type WorkerFactory = () => Worker;
 

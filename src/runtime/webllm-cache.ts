@@ -8,7 +8,7 @@
 import { PlaygroundError } from '../core/errors';
 import type { ModelInfo } from './model-catalog';
 import { mapWebLLMError } from './webllm-errors';
-import type { CacheBackend, CustomModelRecord, EngineCacheHost } from './webllm-protocol';
+import type { CacheBackend, CustomModelRecord, EngineCacheHost } from '../protocol/local-model';
 
 /** A catalog model that is in the browser's cache. */
 export interface CachedModel {

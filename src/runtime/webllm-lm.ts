@@ -10,7 +10,7 @@
 import { PlaygroundError, throwIfAborted } from '../core/errors';
 import type { CallOptions, LanguageModel, LMRequest, LMResponse } from '../core/lm/types';
 import { mapWebLLMError } from './webllm-errors';
-import type { CacheBackend, ChatCompletionMessageParam, CustomModelRecord, EngineConfig, InitProgressReport, LocalEngine } from './webllm-protocol';
+import type { CacheBackend, ChatCompletionMessageParam, CustomModelRecord, EngineConfig, InitProgressReport, LocalEngine } from '../protocol/local-model';
 import { WorkerEngineClient } from './webllm-worker-client';
 import { webgpuHelp, type WebGPUStatus } from './webgpu';
 

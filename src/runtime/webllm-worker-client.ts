@@ -18,7 +18,7 @@ import type {
   InitProgressReport,
   LocalEngine,
   PromptLabRequest,
-} from './webllm-protocol';
+} from '../protocol/local-model';
 
 /** The parts of `Worker` the client uses (a MessagePort-like object works too in tests). */
 export interface WorkerLike {

@@ -6,7 +6,7 @@
  * src/runtime/webllm-protocol.ts) and hand every other message to web-llm's handler.
  */
 import { WebWorkerMLCEngineHandler, deleteModelAllInfoInCache, hasModelInCache, prebuiltAppConfig, type AppConfig } from '@mlc-ai/web-llm';
-import type { CachedModelStatus, EngineConfig, PromptLabRequest, PromptLabResponse } from '../runtime/webllm-protocol';
+import type { CachedModelStatus, EngineConfig, PromptLabRequest, PromptLabResponse } from '../protocol/local-model';
 
 const handler = new WebWorkerMLCEngineHandler();
 let appConfig: AppConfig = prebuiltAppConfig;

@@ -11,7 +11,7 @@ import { parseDataset } from '../core/data';
 import { toErrorData } from '../core/errors';
 import { planRun, prepareRun, type ModelConfig } from '../core/runner';
 import type { PromptLabDB } from '../storage';
-import type { OptimizerWorkerApi, Outcome, PlanRequest } from './protocol';
+import type { OptimizerWorkerApi, Outcome, PlanRequest } from '../protocol/optimizer';
 import { RunDriver } from './run-driver';
 import { createModel } from './run-models';
 

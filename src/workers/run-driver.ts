@@ -5,7 +5,7 @@
 import { PlaygroundError, toErrorData, type ErrorData } from '../core/errors';
 import { executeRun, redactConfig, type RunResult } from '../core/runner';
 import { EventLog, IdbCacheStore, RunStore, type PromptLabDB, type RunRecord } from '../storage';
-import type { LocalModelBridge, Outcome, RunStatus, RunUpdate, StartRunRequest } from './protocol';
+import type { LocalModelBridge, Outcome, RunStatus, RunUpdate, StartRunRequest } from '../protocol/optimizer';
 import { createModel } from './run-models';
 import { isRelayed, RunRecorder, type RecorderStorage } from './run-recorder';
 

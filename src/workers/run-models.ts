@@ -7,7 +7,7 @@ import { PlaygroundError, fromErrorData, throwIfAborted } from '../core/errors';
 import { OpenAICompatibleLM } from '../core/lm';
 import type { LanguageModel } from '../core/lm/types';
 import type { ModelConfig } from '../core/runner';
-import type { LocalModelBridge } from './protocol';
+import type { LocalModelBridge } from '../protocol/optimizer';
 
 export function createModel(cfg: ModelConfig, localModel: LocalModelBridge | undefined): LanguageModel {
   switch (cfg.provider) {

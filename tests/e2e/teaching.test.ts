@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
-import { minibatchClouds, tpeSteps } from '../../src/ui/teach';
+import { minibatchClouds, tpeSteps } from '../../src/ui/teach/teach-model';
 import { makeRunBundle } from '../unit/ui/run-fixture';
 import { collectErrors, launch, screenshot } from './browser';
 

@@ -1,15 +1,4 @@
 /** Formatting helpers shared by the UI. */
-import { PlaygroundError, type ErrorData } from '../../core/errors';
-
-/** Any thrown value as plain typed error data (unknown errors become INTERNAL). */
-export function toErrorData(err: unknown): ErrorData {
-  if (err instanceof PlaygroundError) {
-    const out: ErrorData = { code: err.code, message: err.message };
-    if (err.hint !== undefined) out.hint = err.hint;
-    return out;
-  }
-  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-}
 
 /** 1536 -> "1.5 KB". */
 export function formatBytes(n: number): string {

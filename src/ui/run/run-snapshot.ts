@@ -8,7 +8,7 @@ import type { UsageSnapshot } from '../../core/lm';
 import type { Plan, TrialRecord } from '../../core/optimize';
 import type { RunConfig, RunEvent, RunResult } from '../../core/runner';
 import type { RunStatus } from '../../storage/schema';
-import type { RunUpdate } from '../../workers/protocol';
+import type { RunUpdate } from '../../protocol/optimizer';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
 /** The phases the run view shows, in order. */

@@ -6,7 +6,7 @@
 import type { ErrorData } from '../../core/errors';
 import type { DataFormat, FieldMapping, ParsedTable, SplitFractions } from '../../core/data';
 import { suggestMapping } from '../../core/data';
-import { toErrorData } from '../components/format';
+import { toErrorData } from '../../core/errors';
 
 export type FormatChoice = DataFormat | 'auto';
 

@@ -10,8 +10,9 @@ import type { ModelInfo } from '../../runtime/model-catalog';
 import type { WebGPUStatus } from '../../runtime/webgpu';
 import type { WebLLMModel } from '../../runtime/webllm-lm';
 import type { WorkerEngineClient } from '../../runtime/webllm-worker-client';
-import type { LocalModelBridge } from '../../workers/protocol';
-import { toErrorData } from '../components/format';
+import type { LocalModelBridge } from '../../protocol/optimizer';
+import { createLocalModelBridge } from '../../runtime/local-model-bridge';
+import { toErrorData } from '../../core/errors';
 
 /** A catalog entry as the picker shows it. */
 export interface LocalModelOption {
@@ -128,19 +129,6 @@ export class LocalModelState {
     if (!local) return undefined;
     const model = await this.load(local.model);
     if (!model) return undefined;
-    let current: AbortController | undefined;
-    return {
-      modelId: async () => model.id,
-      call: async (request) => {
-        current = new AbortController();
-        try {
-          return { ok: true, value: await model.call(request, { signal: current.signal }) };
-        } catch (err) {
-          return { ok: false, error: toErrorData(err) };
-        }
-      },
-      // Why: aborting the call's signal makes WebLLMModel interrupt the generation in progress.
-      interrupt: async () => current?.abort(),
-    };
+    return createLocalModelBridge(model);
   }
 }

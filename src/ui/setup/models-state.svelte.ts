@@ -5,7 +5,7 @@
 import type { ErrorData } from '../../core/errors';
 import type { LMRole } from '../../core/lm';
 import type { ModelConfig } from '../../core/runner';
-import { toErrorData } from '../components/format';
+import { toErrorData } from '../../core/errors';
 import { presetById } from './endpoints';
 
 export const ROLES: readonly LMRole[] = ['task', 'proposer', 'teacher', 'judge'];

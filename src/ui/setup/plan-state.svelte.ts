@@ -8,8 +8,8 @@
 import type { ErrorData } from '../../core/errors';
 import type { Plan } from '../../core/optimize';
 import { planRun, type PlanLatency, type RunConfig, type RunSizes } from '../../core/runner';
-import type { PlanRequest } from '../../workers/protocol';
-import { toErrorData } from '../components/format';
+import type { PlanRequest } from '../../protocol/optimizer';
+import { toErrorData } from '../../core/errors';
 
 /** Assumed milliseconds per call for the time estimate. */
 export const LATENCY_MS = { local: 1500, api: 800 } as const;

@@ -10,7 +10,7 @@ import type { ProgramSpec, ProgramState, RetrieveStep, StepSpec } from '../../co
 import { parseSignature } from '../../core/signature';
 import type { Signature, SignatureInput } from '../../core/signature';
 import type { ProgramConfig } from '../../core/runner';
-import { toErrorData } from '../components/format';
+import { toErrorData } from '../../core/errors';
 import { bindingsToText, fieldsToText, outputsToText, parseBindings, parseFieldList, parseOutputs, signatureText } from './program-text';
 
 export { TEMPLATE_NAMES, type TemplateName };

@@ -11,7 +11,7 @@ import { PlaygroundError, toErrorData, type ErrorData } from '../../core/errors'
 import { redactConfig, type RunConfig, type RunResult } from '../../core/runner';
 import { newId } from '../../storage';
 import type { RunRecord, RunStatus } from '../../storage/schema';
-import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../workers/protocol';
+import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
 import { toRunEvent, type RunBundle } from '../bundle';
 import { applyUpdates, emptySnapshot, storedSnapshot, type RunSnapshot } from '../run/run-snapshot';
 import { FrameQueue } from './frame-queue';

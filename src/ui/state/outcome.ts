@@ -6,9 +6,9 @@
  * shows why; callers that need the value read the outcome.
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../../core/errors';
-import type { Outcome } from '../../workers/protocol';
+import type { Outcome } from '../../protocol/optimizer';
 
-export type { Outcome } from '../../workers/protocol';
+export type { Outcome } from '../../protocol/optimizer';
 
 /** A successful outcome. */
 export function ok<T>(value: T): Outcome<T> {

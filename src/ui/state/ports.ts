@@ -4,7 +4,7 @@
  * channel. The defaults below are the browser's; tests pass fakes and need no browser.
  */
 import type { RunResult } from '../../core/runner';
-import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../workers/protocol';
+import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
 
 /** The part of `RunClient` the runs state uses. */
 export interface RunControlClient {

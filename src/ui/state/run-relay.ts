@@ -8,7 +8,7 @@
  * so; the tab then reads the stored run once, after the writer has flushed, and folds what was
  * relayed meanwhile on top.
  */
-import type { RunUpdate } from '../../workers/protocol';
+import type { RunUpdate } from '../../protocol/optimizer';
 import type { OpenRun } from './open-run.svelte';
 import { broadcastChannel, browserTimers, type ChannelFactory, type TabChannel, type Timers } from './ports';
 

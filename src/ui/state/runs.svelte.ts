@@ -6,7 +6,7 @@
  */
 import type { RunConfig } from '../../core/runner';
 import type { RunRecord } from '../../storage/schema';
-import type { LocalModelBridge } from '../../workers/protocol';
+import type { LocalModelBridge } from '../../protocol/optimizer';
 import { OpenRun } from './open-run.svelte';
 import { browserTimers, type ChannelFactory, type RunControlClient, type Scheduler, type Timers } from './ports';
 import { RunArchive } from './run-archive';

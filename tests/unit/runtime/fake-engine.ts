@@ -2,7 +2,7 @@
  * An in-process engine with web-llm's `chat.completions.create` contract, for WebLLMModel tests.
  * Each behaviour is scripted per call: answer, throw a web-llm-style string, or hang.
  */
-import type { ChatCompletion, ChatCompletionRequestNonStreaming, EngineConfig, InitProgressReport, LocalEngine } from '../../../src/runtime/webllm-protocol';
+import type { ChatCompletion, ChatCompletionRequestNonStreaming, EngineConfig, InitProgressReport, LocalEngine } from '../../../src/protocol/local-model';
 
 export type Step = { answer: string; finish?: string } | { throws: string } | { hang: true };
 

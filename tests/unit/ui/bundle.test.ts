@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundError } from '../../../src/core/errors';
 import { BUNDLE_VERSION, bundleFileName, createBundle, parseBundle, serializeBundle, type RunBundle } from '../../../src/ui/bundle';
-import { tpeSteps } from '../../../src/ui/teach';
+import { tpeSteps } from '../../../src/ui/teach/teach-model';
 import { FIXTURE_CONFIG, makeRunBundle } from './run-fixture';
 import { findSecrets } from '../../../src/storage/secrets';
 import { codeOf } from '../errors';

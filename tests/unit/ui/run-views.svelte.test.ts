@@ -13,7 +13,7 @@ import { bestHistory, demoSets, isFull, proposals, type NewBest } from '../../..
 import { OpenRun } from '../../../src/ui/state/open-run.svelte';
 import { RunViews } from '../../../src/ui/state/run-views.svelte';
 import { WallClock } from '../../../src/ui/state/wall-clock.svelte';
-import { bootstrapRows, minibatchClouds, tpeSteps } from '../../../src/ui/teach';
+import { bootstrapRows, minibatchClouds, tpeSteps } from '../../../src/ui/teach/teach-model';
 import { makeWorld } from '../optimize/harness';
 import { makeRunBundle } from './run-fixture';
 import { CONFIG, FakeClient, ManualFrames, ManualTimers, freshStorage, searchEvents, settle, trial, updates } from './state-fakes';

@@ -10,7 +10,7 @@ import type { RunConfig, RunEvent, RunResult } from '../../../src/core/runner';
 import { EventLog, RunStore, TrialStore, eventRow, openPromptLabDB, type PromptLabDB, type RunStatus } from '../../../src/storage';
 import type { ChannelFactory, RunControlClient, Scheduler, TabChannel, Timers } from '../../../src/ui/state/ports';
 import { idbRunStorage, type RunStorage } from '../../../src/ui/state/run-storage';
-import type { RunUpdate, StartRunRequest } from '../../../src/workers/protocol';
+import type { RunUpdate, StartRunRequest } from '../../../src/protocol/optimizer';
 
 let counter = 0;
 

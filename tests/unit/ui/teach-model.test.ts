@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/core/runner';
 import type { RunBundle } from '../../../src/ui/bundle';
-import { bootstrapRows, minibatchClouds, tpeSteps } from '../../../src/ui/teach';
+import { bootstrapRows, minibatchClouds, tpeSteps } from '../../../src/ui/teach/teach-model';
 import { makeRunBundle } from './run-fixture';
 
 describe('teaching view models over a real MIPROv2 run', () => {

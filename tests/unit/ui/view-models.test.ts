@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialRecord } from '../../../src/core/optimize/types';
 import { buildFromTemplate } from '../../../src/core/program';
-import type { RunUpdate } from '../../../src/workers/protocol';
+import type { RunUpdate } from '../../../src/protocol/optimizer';
 import { applyUpdates, emptySnapshot, phaseEta } from '../../../src/ui/run/run-snapshot';
 import { bestHistory, chartModel, paramLabel, programDiff, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
 

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig, RunResult } from '../../../src/core/runner';
 import { EventLog, openPromptLabDB, RunStore, TraceStore, TrialStore } from '../../../src/storage';
-import type { RunUpdate } from '../../../src/workers/protocol';
+import type { RunUpdate } from '../../../src/protocol/optimizer';
 import { createOptimizerService } from '../../../src/workers/optimizer-service';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';

@@ -61,8 +61,6 @@ export interface OptimizerWorkerApi {
 
 /** The page's side of the local model, called from the optimizer worker (through comlink). */
 export interface LocalModelBridge {
-  /** The loaded model's id (part of cache keys). */
-  modelId(): Promise<string>;
   call(request: LMRequest): Promise<Outcome<LMResponse>>;
   /** Stops the generation in progress (web-llm's interruptGenerate). */
   interrupt(): Promise<void>;

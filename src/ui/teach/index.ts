@@ -1,2 +1,0 @@
-/** Teaching mode: a guided walk through a run (live or replayed). */
-export { bootstrapRows, minibatchClouds, tpeSteps, TEACH_STEPS, type BootstrapRow, type CloudView, type TeachStepId, type TpeStepView } from './teach-model';
