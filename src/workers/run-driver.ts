@@ -43,6 +43,8 @@ export class RunDriver {
           onEvent: (event) => {
             const seq = rec.record(event);
             if (isRelayed(event)) listener({ kind: 'event', runId, seq, event });
+            // A checkpoint stays in the worker, but the usage it carries keeps the page's "sent" figures live.
+            else if (event.type === 'optimizer' && event.usage) listener({ kind: 'usage', runId, usage: event.usage });
           },
           observeCall: (call) => rec.recordCall(call),
         });

@@ -4,7 +4,7 @@
  */
 import type { LMRole, UsageSnapshot } from '../../core/lm';
 import { LM_ROLES } from '../../core/lm';
-import type { DemoSetKind, ProposerContext, TrialKind, TrialRecord } from '../../core/optimize';
+import type { DemoSetKind, Plan, ProposerContext, TrialKind, TrialRecord } from '../../core/optimize';
 import type { Demo, ProgramSpec, ProgramState } from '../../core/program';
 import { initialState, resolveProgram } from '../../core/program';
 import type { RunEvent, RunResult } from '../../core/runner';
@@ -275,14 +275,17 @@ export function resultDiff(result: RunResult): PredictorDiff[] {
   return programDiff(result.program.spec, result.program.state, original);
 }
 
-/** "1m 05s" */
-export function duration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+/**
+ * The run's plan next to what it has used so far: "10 search trials, 3 full evaluations · task
+ * calls: ≤ 878 planned, 629 sent, 12 from the cache". The planned figure is the one the setup
+ * showed (the same `planRun`), an upper bound the sent calls stay under.
+ */
+export function planLine(plan: Plan | undefined, usage: UsageSnapshot | undefined): string | undefined {
+  if (!plan) return undefined;
+  const shape = `${plan.trials} search trial${plan.trials === 1 ? '' : 's'}, ${plan.fullEvaluations} full evaluation${plan.fullEvaluations === 1 ? '' : 's'}`;
+  const task = usage?.task;
+  const used = task ? `, ${task.calls} sent, ${task.cacheHits} from the cache` : '';
+  return `${shape} · task calls: ≤ ${plan.taskCalls} planned${used}`;
 }
 
 /** "mipro_v2 light" from a run config's optimizer section. */

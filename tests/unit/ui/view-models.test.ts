@@ -3,7 +3,7 @@ import type { TrialRecord } from '../../../src/core/optimize/types';
 import { buildFromTemplate } from '../../../src/core/program';
 import type { RunUpdate } from '../../../src/protocol/optimizer';
 import { applyUpdates, emptySnapshot, phaseEta } from '../../../src/ui/run/run-snapshot';
-import { bestHistory, chartModel, paramLabel, programDiff, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
+import { bestHistory, chartModel, paramLabel, planLine, programDiff, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
 
 function trial(index: number, kind: TrialRecord['kind'], score: number, params = { 'generate.instruction': index % 3, 'generate.demos': index % 2 }): TrialRecord {
   return { index, kind, params, score, n: kind === 'minibatch' ? 35 : 100, calls: { sent: 10, cacheHits: 2 }, errors: 0, durationMs: 5 };
@@ -99,6 +99,14 @@ describe('usage and diff', () => {
     const zero = { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
     const rows = usageRows({ task: { ...zero, calls: 5, promptTokens: 100 }, proposer: { ...zero, calls: 1 }, teacher: zero, judge: zero });
     expect(rows.map((r) => r.role)).toEqual(['task', 'proposer']);
+  });
+
+  it('shows the planned task calls next to those sent and answered by the cache', () => {
+    const zero = { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
+    const plan = { optimizer: 'mipro_v2', trials: 10, fullEvaluations: 3, taskProgramRuns: { search: 350, fullEvaluations: 180, final: 180, total: 710 }, taskCalls: 710, teacherProgramRunsMax: 120, proposerCalls: 6, notes: [] };
+    expect(planLine(undefined, undefined)).toBeUndefined();
+    expect(planLine(plan, undefined)).toBe('10 search trials, 3 full evaluations · task calls: ≤ 710 planned');
+    expect(planLine(plan, { task: { ...zero, calls: 629, cacheHits: 12 }, proposer: zero, teacher: zero, judge: zero })).toBe('10 search trials, 3 full evaluations · task calls: ≤ 710 planned, 629 sent, 12 from the cache');
   });
 
   it('diffs instructions word by word and reports demos added', () => {

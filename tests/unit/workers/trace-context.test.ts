@@ -5,6 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UsageSnapshot } from '../../../src/core/lm';
 import { planRun, type RunEvent, type RunResult } from '../../../src/core/runner';
 import { openPromptLabDB, TraceStore, type TraceRow } from '../../../src/storage';
 import { createOptimizerService } from '../../../src/workers/optimizer-service';
@@ -19,12 +20,14 @@ describe('trace context and the run plan', () => {
   let result: RunResult;
   let traces: TraceRow[];
   const events: RunEvent[] = [];
+  const usage: UsageSnapshot[] = [];
 
   beforeAll(async () => {
     server = await startScriptedServer({ handler: irisHandler });
     const service = createOptimizerService(() => openPromptLabDB('trace-context'));
     const out = await service.start({ runId: 'tc', config: irisRunConfig(IRIS, server.url) }, (u) => {
       if (u.kind === 'event') events.push(u.event);
+      if (u.kind === 'usage') usage.push(u.usage);
     });
     if (!out.ok) throw new Error(out.error.message);
     result = out.value;
@@ -88,5 +91,13 @@ describe('trace context and the run plan', () => {
     expect(plans[0]!.taskProgramRuns.final).toBe(result.data.val + 2 * result.data.test);
     expect(result.usage.teacher.calls + result.usage.teacher.cacheHits).toBeLessThanOrEqual(plans[0]!.teacherCalls!);
     expect(result.usage.proposer.calls + result.usage.proposer.cacheHits).toBe(plans[0]!.proposerCalls);
+  });
+
+  it('keeps the page\'s usage live: it grows at every trial boundary, up to the final figures', () => {
+    const sent = usage.map((u) => u.task.calls);
+    expect(sent.length).toBeGreaterThanOrEqual(result.trials.length);
+    expect(sent).toEqual([...sent].sort((a, b) => a - b));
+    expect(sent.at(-1)!).toBeGreaterThan(0);
+    expect(sent.at(-1)!).toBeLessThanOrEqual(result.usage.task.calls);
   });
 });
