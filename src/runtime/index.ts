@@ -17,7 +17,7 @@ export {
 } from './model-catalog';
 export { WebLLMModel, type WebLLMModelOptions, type WebLLMLoadOptions, type WebLLMState, type LoadProgress } from './webllm-lm';
 export { WorkerEngineClient, createLLMWorker, type WorkerLike } from './webllm-worker-client';
-export { listCachedModels, deleteCachedModel, storageEstimate, type CachedModel, type CacheConfig } from './webllm-cache';
+export { listCachedModels, deleteCachedModel, type CachedModel, type CacheConfig } from './webllm-cache';
 export { mapWebLLMError } from './webllm-errors';
 export type { CacheBackend, CustomModelRecord, EngineConfig, LocalEngine, EngineCacheHost, CachedModelStatus } from '../protocol/local-model';
 export { createLocalModelBridge } from './local-model-bridge';

@@ -3,7 +3,8 @@
  *
  * web-llm's cache helpers (`hasModelInCache`, `deleteModelAllInfoInCache`) run inside the model
  * worker (see src/workers/llm.worker.ts), so the page never loads web-llm; these functions ask
- * the worker through an EngineCacheHost (a WorkerEngineClient).
+ * the worker through an EngineCacheHost (a WorkerEngineClient). The origin's usage and quota
+ * (models included) come from `storageEstimate` in src/storage/estimate.ts.
  */
 import { PlaygroundError } from '../core/errors';
 import type { ModelInfo } from './model-catalog';
@@ -49,13 +50,6 @@ export async function deleteCachedModel(host: EngineCacheHost, modelId: string, 
   } catch (err) {
     throw cacheError(err, `deleting model "${modelId}" from the cache`);
   }
-}
-
-/** The origin's storage use and quota (everything: models, IndexedDB, caches), in bytes. */
-export async function storageEstimate(storage: { estimate(): Promise<{ usage?: number; quota?: number }> } | undefined = globalThis.navigator?.storage): Promise<{ usage: number; quota: number } | undefined> {
-  if (!storage) return undefined;
-  const { usage, quota } = await storage.estimate();
-  return { usage: usage ?? 0, quota: quota ?? 0 };
 }
 
 function toEngineConfig(appConfig: CacheConfig): { modelList?: CustomModelRecord[]; cacheBackend?: CacheBackend } {

@@ -1,5 +1,6 @@
 /**
- * The browser's storage estimate and persistence request (navigator.storage).
+ * The browser's storage estimate and persistence request (navigator.storage), the only ones
+ * in the app: the Storage section, the header's usage figure and quota errors read this one.
  *
  * Both degrade quietly where the API is missing (old browsers, Node tests): the estimate says
  * `supported: false` and persistence resolves to `false`. Browsers may evict a non-persistent
@@ -15,7 +16,11 @@ export interface StorageEstimateInfo {
   persisted?: boolean;
 }
 
-/** `navigator.storage.estimate()` plus `persisted()`, or `{ supported: false }`. Never throws. */
+/**
+ * `navigator.storage.estimate()` plus `persisted()`, or `{ supported: false }`. Never throws.
+ * The figures cover the whole origin: IndexedDB (runs, LM cache), and the Cache API where
+ * local model weights live.
+ */
 export async function storageEstimate(): Promise<StorageEstimateInfo> {
   const storage = storageManager();
   if (!storage || typeof storage.estimate !== 'function') return { supported: false };
