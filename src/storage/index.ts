@@ -1,7 +1,7 @@
 /**
- * Browser persistence (IndexedDB via idb): datasets, programs, runs with their trials, event
- * logs and traces, the LM-call cache, settings. Not part of the core: it uses browser globals
- * but never imports UI code.
+ * Browser persistence (IndexedDB via idb): runs with their trials, event logs and traces,
+ * the LM-call cache, settings (the workspace, with its dataset and program). Not part of the
+ * core: it uses browser globals but never imports UI code.
  *
  * Wiring in the optimizer worker, in short: open once (`openPromptLabDB`), create the run with
  * its redacted config, feed trials / events / traces to one `WriteBatcher` (with
@@ -13,8 +13,6 @@
  */
 export { openPromptLabDB, isQuotaError, quotaError, unavailableError, newId } from './db';
 export { storageEstimate, requestPersistence, type StorageEstimateInfo } from './estimate';
-export { DatasetStore, type DatasetInput, type DatasetSummary } from './dataset-store';
-export { ProgramStore, type ProgramInput } from './program-store';
 export { RunStore, assertNoSecrets, type NewRun, type RunPatch } from './run-store';
 export { TrialStore, EventLog, TraceStore, trialRow, eventRow, traceRow, type TraceInput, type TraceFilter } from './run-logs';
 export { SettingsStore } from './settings-store';
@@ -29,9 +27,7 @@ export {
   STORE_NAMES,
   upgradeSchema,
   type CacheRow,
-  type DatasetRecord,
   type EventRow,
-  type ProgramRecord,
   type PromptLabDB,
   type PromptLabSchema,
   type RunRecord,

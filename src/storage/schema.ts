@@ -7,43 +7,23 @@
  * who skipped versions runs every migration in order. To change the schema, bump
  * {@link DB_VERSION}, add a `case` for the old version at the end, and never edit an
  * earlier case: databases in the wild already ran it.
+ *
+ * Versions:
+ * 1. datasets, programs, runs, trials, events, traces, lmCache, settings, meta.
+ * 2. datasets and programs removed: nothing wrote them (the workspace keeps the dataset and
+ *    program in settings; runs keep their own config).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { DataFormat } from '../core/data/types';
 import type { ErrorData } from '../core/errors';
 import type { CallPhase, ChatMessage, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm/types';
 import type { OptimizerEvent, Plan, TrialRecord } from '../core/optimize/types';
-import type { ProgramSpec, ProgramState } from '../core/program/types';
 import type { RunConfig } from '../core/runner/config';
 import type { RunEvent, RunResult } from '../core/runner/run';
 
 /** Default database name (tests inject their own). */
 export const DB_NAME = 'promptlab';
 /** Current schema version. */
-export const DB_VERSION = 1;
-
-/** A pasted or uploaded dataset: the raw text as given, or rows already parsed. */
-export interface DatasetRecord {
-  id: string;
-  name: string;
-  format: DataFormat | 'auto';
-  text?: string;
-  rows?: Record<string, unknown>[];
-  columns: string[];
-  createdAt: number;
-  /** Approximate stored size in bytes (UTF-8 of the text, or of the rows as JSON). */
-  size: number;
-}
-
-/** A saved program: its spec and (optionally optimized) state. */
-export interface ProgramRecord {
-  id: string;
-  name: string;
-  spec: ProgramSpec;
-  state?: ProgramState;
-  createdAt: number;
-  updatedAt: number;
-}
+export const DB_VERSION = 2;
 
 /** Where a run stands. `interrupted`: it was running when its tab closed or crashed; it can be resumed. */
 export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
@@ -118,8 +98,6 @@ export interface CacheRow {
 
 /** The typed schema idb checks every store, key and index against. */
 export interface PromptLabSchema extends DBSchema {
-  datasets: { key: string; value: DatasetRecord; indexes: { createdAt: number } };
-  programs: { key: string; value: ProgramRecord; indexes: { updatedAt: number } };
   runs: { key: string; value: RunRecord; indexes: { status: RunStatus; createdAt: number } };
   trials: { key: [string, number]; value: TrialRow; indexes: { runId: string } };
   events: { key: number; value: EventRow; indexes: { runSeq: [string, number] } };
@@ -134,7 +112,7 @@ export type StoreName = StoreNames<PromptLabSchema>;
 export type PromptLabDB = IDBPDatabase<PromptLabSchema>;
 
 /** Every store, for transactions that must see all of them. */
-export const STORE_NAMES: readonly StoreName[] = ['datasets', 'programs', 'runs', 'trials', 'events', 'traces', 'lmCache', 'settings', 'meta'];
+export const STORE_NAMES: readonly StoreName[] = ['runs', 'trials', 'events', 'traces', 'lmCache', 'settings', 'meta'];
 
 /**
  * Runs the migrations from `oldVersion` (0 for a new database) up to {@link DB_VERSION}.
@@ -145,11 +123,14 @@ export function upgradeSchema(
   oldVersion: number,
   _tx: IDBPTransaction<PromptLabSchema, StoreName[], 'versionchange'>,
 ): void {
+  // Why untyped: stores that a later version removed (datasets, programs) are no longer in
+  // PromptLabSchema, but the migrations that created and removed them must still run.
+  const legacy = db as unknown as IDBPDatabase;
   // Deliberate fall-through: each case upgrades by one version.
   switch (oldVersion) {
     case 0: {
-      db.createObjectStore('datasets', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
-      db.createObjectStore('programs', { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
+      legacy.createObjectStore('datasets', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+      legacy.createObjectStore('programs', { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
       const runs = db.createObjectStore('runs', { keyPath: 'id' });
       runs.createIndex('status', 'status');
       runs.createIndex('createdAt', 'createdAt');
@@ -159,6 +140,12 @@ export function upgradeSchema(
       db.createObjectStore('lmCache', { keyPath: 'key' }).createIndex('lastUsed', 'lastUsed');
       db.createObjectStore('settings');
       db.createObjectStore('meta');
+    }
+    // falls through
+    case 1: {
+      // Version 1 created both stores in its one upgrade transaction, so they are there.
+      legacy.deleteObjectStore('datasets');
+      legacy.deleteObjectStore('programs');
     }
   }
 }

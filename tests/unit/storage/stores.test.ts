@@ -1,52 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDB } from './helpers';
-import { DatasetStore, EventLog, eventRow, ProgramStore, SettingsStore, TraceStore, TrialStore, type PromptLabDB } from '../../../src/storage';
+import { EventLog, eventRow, SettingsStore, TraceStore, TrialStore, type PromptLabDB } from '../../../src/storage';
 import type { PlaygroundError } from '../../../src/core/errors';
-import type { ProgramSpec } from '../../../src/core/program/types';
 import type { LMCallRecord } from '../../../src/core/program/types';
 import type { TrialRecord } from '../../../src/core/optimize/types';
 
 let db: PromptLabDB;
-let clock: number;
-const now = () => clock++;
 beforeEach(async () => {
   db = await freshDB();
-  clock = 1;
 });
 
-const spec: ProgramSpec = { version: 1, inputs: [{ name: 'question' }], steps: [{ id: 'generate', kind: 'predict', signature: 'question -> answer' }], outputs: { answer: 'generate.answer' } } as ProgramSpec;
 const call: LMCallRecord = { model: 'qwen', messages: [{ role: 'system', content: 'sys' }, { role: 'user', content: 'é?' }], completion: '[[ ## answer ## ]]\n4', temperature: 0, usage: { promptTokens: 12, completionTokens: 4 }, cached: false, durationMs: 30 };
-
-describe('DatasetStore', () => {
-  it('saves text with its UTF-8 size, lists newest first without payloads, and deletes', async () => {
-    const store = new DatasetStore(db, now);
-    const iris = await store.save({ name: 'iris', format: 'csv', text: 'a,b\né,2\n', columns: ['a', 'b'] });
-    const rows = await store.save({ name: 'rows', format: 'json', rows: [{ q: 'x' }], columns: ['q'] });
-    expect(iris.size).toBe(9);
-    expect(rows.size).toBe(JSON.stringify([{ q: 'x' }]).length);
-    expect(await store.get(iris.id)).toEqual(iris);
-    const list = await store.list();
-    expect(list.map((d) => d.name)).toEqual(['rows', 'iris']);
-    expect(list[1]).not.toHaveProperty('text');
-    await store.delete(iris.id);
-    expect(await store.get(iris.id)).toBeUndefined();
-  });
-});
-
-describe('ProgramStore', () => {
-  it('keeps createdAt on update, lists most recently updated first', async () => {
-    const store = new ProgramStore(db, now);
-    const a = await store.save({ name: 'qa', spec });
-    await store.save({ name: 'other', spec });
-    const a2 = await store.save({ id: a.id, name: 'qa v2', spec, state: { generate: { instruction: 'Answer.', demos: [] } } });
-    expect(a2.createdAt).toBe(a.createdAt);
-    expect(a2.updatedAt).toBeGreaterThan(a.updatedAt);
-    expect((await store.list()).map((p) => p.name)).toEqual(['qa v2', 'other']);
-    expect((await store.get(a.id))?.state?.generate?.instruction).toBe('Answer.');
-    await store.delete(a.id);
-    expect((await store.list()).map((p) => p.name)).toEqual(['other']);
-  });
-});
 
 describe('run logs', () => {
   const trial = (index: number): TrialRecord => ({ index, kind: 'full', params: {}, score: index / 10, n: 5, calls: { sent: 5, cacheHits: 0 }, errors: 0, durationMs: 1 });

@@ -23,7 +23,7 @@ function config(url: string): RunConfig {
 async function dump(dbName: string): Promise<string> {
   const db = await openPromptLabDB(dbName);
   const parts: unknown[] = [];
-  for (const store of ['datasets', 'programs', 'runs', 'trials', 'events', 'traces', 'lmCache', 'settings'] as const) parts.push(await db.getAll(store));
+  for (const store of ['runs', 'trials', 'events', 'traces', 'lmCache', 'settings'] as const) parts.push(await db.getAll(store));
   db.close();
   return JSON.stringify(parts);
 }
