@@ -57,6 +57,7 @@ export type ErrorCode =
   | 'CACHE_IO'
   | 'STORAGE_QUOTA'
   | 'STORAGE_UNAVAILABLE'
+  | 'STORAGE_IO'
   // local model (WebLLM)
   | 'WEBGPU_UNAVAILABLE' | 'MODEL_LOAD_FAILED' | 'MODEL_OUT_OF_MEMORY' | 'MODEL_DEVICE_LOST' | 'MODEL_ENGINE_DIED' | 'MODEL_TIMEOUT'
   // browser runtime

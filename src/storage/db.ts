@@ -49,7 +49,7 @@ export function quotaError(cause: unknown, what: string, estimate?: StorageEstim
     ? ` (using ${megabytes(estimate.usage)} of ${megabytes(estimate.quota)})`
     : '';
   return new PlaygroundError('STORAGE_QUOTA', `The browser's storage for PromptLab is full${used}: could not ${what}.`, {
-    hint: 'Free space: clear the LM cache and delete old runs (Settings > Storage), or allow persistent storage; then resume the run.',
+    hint: 'Free space in Runs > Storage: clear the LM cache and delete old runs there (or ask for persistent storage, which browsers may give more room); then resume the run.',
     details,
     cause,
   });
@@ -62,6 +62,21 @@ export function unavailableError(cause: unknown): PlaygroundError {
     hint: 'Private or incognito windows and "block site data" settings disable storage. Open PromptLab in a normal window, or allow site data; runs will not be saved until then.',
     details: { reason },
     cause,
+  });
+}
+
+/**
+ * Any failure of a storage operation as a typed error: typed errors pass through, a full disk
+ * becomes `STORAGE_QUOTA`, anything else `STORAGE_IO` saying what could not be done.
+ */
+export function storageError(err: unknown, what: string): PlaygroundError {
+  if (err instanceof PlaygroundError) return err;
+  if (isQuotaError(err)) return quotaError(err, what);
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new PlaygroundError('STORAGE_IO', `Could not ${what}: the browser's storage failed (${reason}).`, {
+    hint: 'Reload the page and try again. If it keeps failing, close the other PromptLab tabs and reload.',
+    details: { action: what, reason },
+    cause: err,
   });
 }
 

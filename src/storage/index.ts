@@ -11,9 +11,10 @@
  * (a resumed run then replays the same LM answers from the cache). On page start, call
  * `holdTabLock(tabId)` then `runs.markInterruptedOnStartup()`.
  */
-export { openPromptLabDB, isQuotaError, quotaError, unavailableError, newId } from './db';
+export { openPromptLabDB, isQuotaError, quotaError, unavailableError, storageError, newId } from './db';
 export { storageEstimate, requestPersistence, type StorageEstimateInfo } from './estimate';
-export { RunStore, assertNoSecrets, type NewRun, type RunPatch } from './run-store';
+export { RunStore, assertNoSecrets, type NewRun, type RunPatch, type DeletedLogs } from './run-store';
+export { measureRuns, totalUsage, SAMPLE_ROWS, type RunUsage } from './run-usage';
 export { TrialStore, EventLog, TraceStore, trialRow, eventRow, traceRow, type TraceInput, type TraceFilter } from './run-logs';
 export { SettingsStore } from './settings-store';
 export { IdbCacheStore, type IdbCacheOptions, type CacheStats } from './cache-store';

@@ -5,6 +5,7 @@
  * logs (trials, events, traces) live in their own stores and go in batches (WriteBatcher).
  * Deleting a run deletes those logs in the same transaction, so nothing is orphaned.
  */
+import type { IDBPTransaction } from 'idb';
 import type { ErrorData } from '../core/errors';
 import { PlaygroundError } from '../core/errors';
 import type { UsageSnapshot } from '../core/lm/types';
@@ -13,7 +14,7 @@ import type { RunConfig } from '../core/runner/config';
 import type { RunResult } from '../core/runner/run';
 import { newId, quiet, writeTx } from './db';
 import { runRange } from './run-logs';
-import type { PromptLabDB, RunRecord, RunStatus } from './schema';
+import type { PromptLabDB, PromptLabSchema, RunRecord, RunStatus } from './schema';
 import { findSecrets } from './secrets';
 import { liveTabIds } from './tabs';
 
@@ -95,24 +96,19 @@ export class RunStore {
   }
 
   /** Deletes a run with all its trials, events and traces, in one transaction. */
-  async delete(id: string): Promise<{ trials: number; events: number; traces: number }> {
+  async delete(id: string): Promise<DeletedLogs> {
+    return writeTx(this.db, ['runs', 'trials', 'events', 'traces'], `delete run ${id}`, (tx) => deleteRun(tx, id));
+  }
+
+  /**
+   * Deletes a run like {@link delete}, but only if `allow` holds for the run as stored when the
+   * transaction reads it: a run that changed meanwhile (resumed by another tab) is kept.
+   * Resolves to what was deleted, or `undefined` when the run was kept or is gone.
+   */
+  async deleteIf(id: string, allow: (run: RunRecord) => boolean): Promise<DeletedLogs | undefined> {
     return writeTx(this.db, ['runs', 'trials', 'events', 'traces'], `delete run ${id}`, async (tx) => {
-      const run = runRange(id);
-      const trials = tx.objectStore('trials');
-      const [trialKeys, eventKeys, traceKeys] = await Promise.all([
-        trials.getAllKeys(run),
-        tx.objectStore('events').index('runSeq').getAllKeys(run),
-        tx.objectStore('traces').index('runId').getAllKeys(id),
-      ]);
-      const events = tx.objectStore('events');
-      const traces = tx.objectStore('traces');
-      await Promise.all([
-        quiet(tx.objectStore('runs').delete(id)),
-        quiet(trials.delete(run)),
-        ...eventKeys.map((k) => quiet(events.delete(k))),
-        ...traceKeys.map((k) => quiet(traces.delete(k))),
-      ]);
-      return { trials: trialKeys.length, events: eventKeys.length, traces: traceKeys.length };
+      const run = await tx.objectStore('runs').get(id);
+      return run && allow(run) ? deleteRun(tx, id) : undefined;
     });
   }
 
@@ -138,6 +134,34 @@ export class RunStore {
       return changed;
     });
   }
+}
+
+/** Rows removed with a deleted run. */
+export interface DeletedLogs {
+  trials: number;
+  events: number;
+  traces: number;
+}
+
+type DeleteTx = IDBPTransaction<PromptLabSchema, ['runs', 'trials', 'events', 'traces'], 'readwrite'>;
+
+async function deleteRun(tx: DeleteTx, id: string): Promise<DeletedLogs> {
+  const run = runRange(id);
+  const trials = tx.objectStore('trials');
+  const [trialKeys, eventKeys, traceKeys] = await Promise.all([
+    trials.getAllKeys(run),
+    tx.objectStore('events').index('runSeq').getAllKeys(run),
+    tx.objectStore('traces').index('runId').getAllKeys(id),
+  ]);
+  const events = tx.objectStore('events');
+  const traces = tx.objectStore('traces');
+  await Promise.all([
+    quiet(tx.objectStore('runs').delete(id)),
+    quiet(trials.delete(run)),
+    ...eventKeys.map((k) => quiet(events.delete(k))),
+    ...traceKeys.map((k) => quiet(traces.delete(k))),
+  ]);
+  return { trials: trialKeys.length, events: eventKeys.length, traces: traceKeys.length };
 }
 
 /** Throws `CONFIG_INVALID` when `value` holds an API key or an unredacted header. */

@@ -7,7 +7,7 @@
 import { restoreSecrets, type RunConfig } from '../../core/runner';
 import { RunClient } from '../../runtime/run-client';
 import { detectWebGPU, type WebGPUStatus } from '../../runtime/webgpu';
-import { storageEstimate, type StorageEstimateInfo } from '../../storage/estimate';
+import { requestPersistence, storageEstimate, type StorageEstimateInfo } from '../../storage/estimate';
 import { SettingsStore } from '../../storage/settings-store';
 import { openPromptLabDB } from '../../storage/db';
 import { holdTabLock } from '../../storage/tabs';
@@ -18,6 +18,7 @@ import type { Outcome } from './outcome';
 import type { RunBundle } from '../bundle';
 import { WorkspaceState } from './workspace.svelte';
 import { LocalModelState } from '../setup/local-models.svelte';
+import { StorageState } from '../storage/storage-state.svelte';
 
 /** The app's views. */
 export type View = 'setup' | 'run' | 'runs';
@@ -34,6 +35,14 @@ export class AppState {
   runs = $state.raw<RunsState | undefined>(undefined);
   gpu = $state.raw<WebGPUStatus | undefined>(undefined);
   storage = $state.raw<StorageEstimateInfo | undefined>(undefined);
+  /** The Storage section of the runs view: what is stored, and freeing room (never the open run). */
+  readonly storageSection = new StorageState({
+    openDB: () => openPromptLabDB(),
+    estimate: storageEstimate,
+    persist: requestPersistence,
+    openRunId: () => this.runs?.current?.id,
+    onChange: () => void this.refreshStorage(),
+  });
   /** Set when the workspace cannot be saved (private mode, quota). */
   storageProblem = $state('');
 

@@ -7,6 +7,7 @@ import 'fake-indexeddb/auto';
 import { openDB, type IDBPDatabase } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { CONFIG } from './helpers';
+import type { LMResponse } from '../../../src/core/lm/types';
 import { DB_VERSION, EventLog, IdbCacheStore, openPromptLabDB, RunStore, SettingsStore, STORE_NAMES, TraceStore, TrialStore } from '../../../src/storage';
 
 let counter = 0;
@@ -31,7 +32,7 @@ const run = { id: 'run-1', name: 'old run', config: CONFIG, status: 'completed',
 const trial = { runId: 'run-1', index: 0, kind: 'full', params: {}, score: 0.5, n: 4, calls: { sent: 4, cacheHits: 0 }, errors: 0, durationMs: 3 };
 const event = { runId: 'run-1', seq: 0, event: { type: 'phase', phase: 'search', status: 'start' }, at: 11 };
 const trace = { runId: 'run-1', stepId: 'generate', messages: [{ role: 'user', content: 'q' }], completion: 'a', model: 'm', usage: { promptTokens: 3, completionTokens: 1 }, cached: false, at: 12 };
-const answer = { text: 'a', usage: { promptTokens: 3, completionTokens: 1 }, model: 'm' };
+const answer: LMResponse = { completions: ['a'], usage: { promptTokens: 3, completionTokens: 1 }, model: 'm' };
 
 async function writeV1(name: string): Promise<void> {
   const db = await openDB(name, 1, { upgrade: createV1Layout });
