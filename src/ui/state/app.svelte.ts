@@ -41,7 +41,7 @@ export class AppState {
     estimate: storageEstimate,
     persist: requestPersistence,
     openRunId: () => this.runs?.current?.id,
-    onChange: () => void this.refreshStorage(),
+    onEstimate: (estimate) => (this.storage = estimate),
   });
   /** Set when the workspace cannot be saved (private mode, quota). */
   storageProblem = $state('');

@@ -28,8 +28,8 @@ export interface StorageDeps {
   openRunId?: () => string | undefined;
   /** Clock for run ages (tests inject one). */
   now?: () => number;
-  /** Called after stored data changed (cache cleared, runs deleted), e.g. to refresh the header's usage. */
-  onChange?: () => void;
+  /** Every estimate read here, so other places that show usage (the header) agree with this one. */
+  onEstimate?: (estimate: StorageEstimateInfo) => void;
 }
 
 /** Runs that can no longer continue, the only ones deleted by age. */
@@ -53,6 +53,7 @@ export class StorageState {
 
   private db: Promise<PromptLabDB> | undefined;
   private refreshes = 0;
+  private readFailed = false;
 
   constructor(private readonly deps: StorageDeps) {}
 
@@ -61,9 +62,16 @@ export class StorageState {
     const id = ++this.refreshes;
     try {
       const figures = await this.read();
-      if (id === this.refreshes) this.figures = figures;
+      if (id !== this.refreshes) return;
+      this.figures = figures;
+      this.deps.onEstimate?.(figures.estimate);
+      // A read that works again clears its own earlier failure, not an action's.
+      if (this.readFailed) this.error = undefined;
+      this.readFailed = false;
     } catch (err) {
-      if (id === this.refreshes) this.fail(err, 'read what is stored');
+      if (id !== this.refreshes) return;
+      this.fail(err, 'read what is stored');
+      this.readFailed = true;
     }
   }
 
@@ -116,10 +124,7 @@ export class StorageState {
       await this.act('delete old runs', () => this.deleteRuns(action, progress));
       runsDeleted = progress.deleted;
     }
-    if (action) {
-      this.deps.onChange?.();
-      await this.refresh();
-    }
+    if (action) await this.refresh();
     return { runsDeleted };
   }
 
@@ -166,6 +171,7 @@ export class StorageState {
     try {
       await body();
       this.error = undefined;
+      this.readFailed = false;
     } catch (err) {
       this.fail(err, what);
     } finally {
