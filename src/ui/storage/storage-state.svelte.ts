@@ -37,6 +37,7 @@ export const FINISHED: readonly RunStatus[] = ['completed', 'failed', 'cancelled
 
 const DAY_MS = 86_400_000;
 
+/** The Storage section's figures and actions; one per app, its dependencies injected. */
 export class StorageState {
   figures = $state.raw<StorageFigures | undefined>(undefined);
   /** The last failure, typed; cleared by the next action that succeeds. */
@@ -47,8 +48,11 @@ export class StorageState {
   pending = $state.raw<Pending | undefined>(undefined);
   /** The age choice of "Delete old runs". */
   age = $state<RunAge>('30d');
+  /** An action is under way (the buttons wait for it). */
   busy = $state(false);
+  /** The figures as text. */
   readonly lines = $derived(figureLines(this.figures));
+  /** The question for the pending action, and its confirm button's name. */
   readonly question = $derived(this.pending ? confirmation(this.pending) : undefined);
 
   private db: Promise<PromptLabDB> | undefined;
