@@ -13,8 +13,8 @@
  */
 export { openPromptLabDB, isQuotaError, quotaError, unavailableError, storageError, newId } from './db';
 export { storageEstimate, requestPersistence, type StorageEstimateInfo } from './estimate';
-export { RunStore, assertNoSecrets, type NewRun, type RunPatch, type DeletedLogs } from './run-store';
-export { measureRuns, totalUsage, SAMPLE_ROWS, type RunUsage } from './run-usage';
+export { RunStore, assertNoSecrets, type NewRun, type RunPatch } from './run-store';
+export { measureRuns, sumRunUsage, type RunUsage } from './run-usage';
 export { TrialStore, EventLog, TraceStore, trialRow, eventRow, traceRow, type TraceInput, type TraceFilter } from './run-logs';
 export { SettingsStore } from './settings-store';
 export { IdbCacheStore, type IdbCacheOptions, type CacheStats } from './cache-store';

@@ -137,7 +137,7 @@ export class RunStore {
 }
 
 /** Rows removed with a deleted run. */
-export interface DeletedLogs {
+interface DeletedLogs {
   trials: number;
   events: number;
   traces: number;

@@ -24,7 +24,7 @@ export interface RunUsage {
 }
 
 /** Rows measured per store and run before sampling starts. */
-export const SAMPLE_ROWS = 16;
+const SAMPLE_ROWS = 16;
 
 /** The usage of each of `runs` (in that order), read in one transaction. */
 export async function measureRuns(db: PromptLabDB, runs: readonly RunRecord[]): Promise<RunUsage[]> {
@@ -42,7 +42,7 @@ export async function measureRuns(db: PromptLabDB, runs: readonly RunRecord[]): 
 }
 
 /** The sum of several runs' usage. */
-export function totalUsage(usages: readonly RunUsage[]): RunUsage {
+export function sumRunUsage(usages: readonly RunUsage[]): RunUsage {
   return usages.reduce(
     (sum, u) => ({ trials: sum.trials + u.trials, events: sum.events + u.events, traces: sum.traces + u.traces, bytes: sum.bytes + u.bytes, exact: sum.exact && u.exact }),
     { trials: 0, events: 0, traces: 0, bytes: 0, exact: true },

@@ -40,7 +40,7 @@ export class AppState {
     openDB: () => openPromptLabDB(),
     estimate: storageEstimate,
     persist: requestPersistence,
-    openRunId: () => this.runs?.current?.id,
+    openRunId: () => this.runs?.open.current?.id,
     onEstimate: (estimate) => (this.storage = estimate),
   });
   /** Set when the workspace cannot be saved (private mode, quota). */

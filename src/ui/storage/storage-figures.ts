@@ -2,8 +2,7 @@
  * The Storage section's words: its figures, questions and reports as text, computed here so
  * the component only renders them (and tests can read them without a browser).
  */
-import type { StorageEstimateInfo } from '../../storage/estimate';
-import type { RunUsage } from '../../storage/run-usage';
+import type { RunUsage, StorageEstimateInfo } from '../../storage';
 import { formatBytes } from '../components/format';
 
 /** Which finished runs "Delete old runs" takes: by days since they finished, or all. */
@@ -31,7 +30,7 @@ export type Pending =
   | { kind: 'delete-runs'; age: RunAge; ids: string[]; sizes: number[]; exact: boolean };
 
 /** One figure: the value, a note under it. */
-export interface FigureLine {
+interface FigureLine {
   value: string;
   note: string;
 }

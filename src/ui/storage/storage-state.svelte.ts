@@ -8,12 +8,7 @@
  * again inside each delete's transaction, so a run resumed meanwhile by another tab is kept.
  */
 import { PlaygroundError, type ErrorData } from '../../core/errors';
-import { IdbCacheStore } from '../../storage/cache-store';
-import { storageError } from '../../storage/db';
-import type { StorageEstimateInfo } from '../../storage/estimate';
-import { RunStore } from '../../storage/run-store';
-import { measureRuns, totalUsage } from '../../storage/run-usage';
-import type { PromptLabDB, RunRecord, RunStatus } from '../../storage/schema';
+import { IdbCacheStore, measureRuns, RunStore, storageError, sumRunUsage, type PromptLabDB, type RunRecord, type RunStatus, type StorageEstimateInfo } from '../../storage';
 import { clearedReport, confirmation, deletedReport, figureLines, nothingToDelete, RUN_AGES, type Pending, type RunAge, type StorageFigures } from './storage-figures';
 
 /** What the state needs from the browser; tests pass fake-indexeddb and stubs. */
@@ -33,7 +28,7 @@ export interface StorageDeps {
 }
 
 /** Runs that can no longer continue, the only ones deleted by age. */
-export const FINISHED: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+const FINISHED: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
 const DAY_MS = 86_400_000;
 
@@ -109,7 +104,7 @@ export class StorageState {
         return;
       }
       const sizes = await measureRuns(db, runs);
-      this.pending = { kind: 'delete-runs', age, ids: runs.map((r) => r.id), sizes: sizes.map((s) => s.bytes), exact: totalUsage(sizes).exact };
+      this.pending = { kind: 'delete-runs', age, ids: runs.map((r) => r.id), sizes: sizes.map((s) => s.bytes), exact: sumRunUsage(sizes).exact };
     });
   }
 
@@ -164,7 +159,7 @@ export class StorageState {
   private async read(): Promise<StorageFigures> {
     const db = await this.open();
     const [estimate, cache, runs] = await Promise.all([this.deps.estimate(), new IdbCacheStore(db).usage(), new RunStore(db).list()]);
-    const usage = totalUsage(await measureRuns(db, runs));
+    const usage = sumRunUsage(await measureRuns(db, runs));
     return { estimate, cache, runs: { ...usage, count: runs.length, kept: runs.filter((r) => !FINISHED.includes(r.status)).length } };
   }
 
