@@ -8,9 +8,8 @@ import type { ParsedTable } from '../core/data/types';
 import type { ErrorData } from '../core/errors';
 import type { LMRequest, LMResponse, UsageSnapshot } from '../core/lm/types';
 import type { Plan, TrialRecord } from '../core/optimize/types';
-import type { PlanLatency, RunConfig, RunEvent, RunResult, RunSizes } from '../core/runner';
+import type { PlanLatency, RunConfig, RunEvent, RunResult, RunSizes, RunStatus } from '../core/runner';
 
-export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
 
 /** A message from a running run. `seq` orders them per run (also in the event log). */
 export type RunUpdate =

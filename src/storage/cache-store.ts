@@ -13,8 +13,8 @@
  * need an answer to be durable (a checkpoint is about to be written; resuming must replay the
  * same answers) call `flush()` first.
  */
-import { copyResponse } from '../core/lm/cache';
-import type { CacheStore, LMResponse } from '../core/lm/types';
+import { copyResponse } from '../core/lm';
+import type { CacheStore, LMResponse } from '../core/lm';
 import { byteSize, isQuotaError, quiet, writeTx } from './db';
 import type { CacheRow, PromptLabDB } from './schema';
 

@@ -24,7 +24,6 @@ export { tabLockName, holdTabLock, liveTabIds } from './tabs';
 export {
   DB_NAME,
   DB_VERSION,
-  RUN_STATUSES,
   STORE_NAMES,
   upgradeSchema,
   type CacheRow,
@@ -32,7 +31,6 @@ export {
   type PromptLabDB,
   type PromptLabSchema,
   type RunRecord,
-  type RunStatus,
   type StoredEvent,
   type StoreName,
   type TraceRow,

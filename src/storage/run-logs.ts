@@ -4,8 +4,8 @@
  * WriteBatcher uses too, so the same checks apply however a row is written.
  */
 import { PlaygroundError } from '../core/errors';
-import type { CallPhase, ChatMessage, LMCallRecord, LMRole, TokenUsage } from '../core/lm/types';
-import type { TrialRecord } from '../core/optimize/types';
+import type { CallPhase, ChatMessage, LMCallRecord, LMRole, TokenUsage } from '../core/lm';
+import type { TrialRecord } from '../core/optimize';
 import { quiet, writeTx } from './db';
 import type { EventRow, PromptLabDB, StoredEvent, TraceRow, TrialRow } from './schema';
 import { findSecrets } from './secrets';

@@ -8,13 +8,13 @@
 import type { IDBPTransaction } from 'idb';
 import type { ErrorData } from '../core/errors';
 import { PlaygroundError } from '../core/errors';
-import type { UsageSnapshot } from '../core/lm/types';
-import type { Plan } from '../core/optimize/types';
-import type { RunConfig } from '../core/runner/config';
-import type { RunResult } from '../core/runner/run';
+import type { UsageSnapshot } from '../core/lm';
+import type { Plan } from '../core/optimize';
+import type { RunConfig, RunStatus } from '../core/runner';
+import type { RunResult } from '../core/runner';
 import { newId, quiet, writeTx } from './db';
 import { runRange } from './run-logs';
-import type { PromptLabDB, PromptLabSchema, RunRecord, RunStatus } from './schema';
+import type { PromptLabDB, PromptLabSchema, RunRecord } from './schema';
 import { findSecrets } from './secrets';
 import { liveTabIds } from './tabs';
 

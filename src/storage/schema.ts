@@ -15,19 +15,15 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ErrorData } from '../core/errors';
-import type { CallPhase, ChatMessage, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm/types';
-import type { OptimizerEvent, Plan, TrialRecord } from '../core/optimize/types';
-import type { RunConfig } from '../core/runner/config';
-import type { RunEvent, RunResult } from '../core/runner/run';
+import type { CallPhase, ChatMessage, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm';
+import type { OptimizerEvent, Plan, TrialRecord } from '../core/optimize';
+import type { RunConfig, RunEvent, RunResult, RunStatus } from '../core/runner';
 
 /** Default database name (tests inject their own). */
 export const DB_NAME = 'promptlab';
 /** Current schema version. */
 export const DB_VERSION = 2;
 
-/** Where a run stands. `interrupted`: it was running when its tab closed or crashed; it can be resumed. */
-export type RunStatus = 'running' | 'paused' | 'interrupted' | 'completed' | 'failed' | 'cancelled';
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'paused', 'interrupted', 'completed', 'failed', 'cancelled'];
 
 /** One optimization run. `config` is redacted (no API keys); the stores refuse one that is not. */
 export interface RunRecord {

@@ -11,7 +11,7 @@
  * stays queued for the next flush.
  */
 import { PlaygroundError } from '../core/errors';
-import type { TrialRecord } from '../core/optimize/types';
+import type { TrialRecord } from '../core/optimize';
 import { byteSize, isQuotaError, quiet, writeTx } from './db';
 import { eventRow, traceRow, trialRow, type TraceInput } from './run-logs';
 import type { EventRow, PromptLabDB, StoredEvent, TraceRow, TrialRow } from './schema';

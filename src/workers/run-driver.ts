@@ -3,9 +3,9 @@
  * record it in IndexedDB, and stop it on request. One tab drives a run (a Web Lock per run).
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../core/errors';
-import { executeRun, redactConfig, type RunResult } from '../core/runner';
+import { executeRun, redactConfig, type RunResult, type RunStatus } from '../core/runner';
 import { EventLog, IdbCacheStore, RunStore, type PromptLabDB, type RunRecord } from '../storage';
-import type { LocalModelBridge, Outcome, RunStatus, RunUpdate, StartRunRequest } from '../protocol/optimizer';
+import type { LocalModelBridge, Outcome, RunUpdate, StartRunRequest } from '../protocol/optimizer';
 import { createModel } from './run-models';
 import { isRelayed, RunRecorder, type RecorderStorage } from './run-recorder';
 

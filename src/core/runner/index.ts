@@ -5,3 +5,4 @@ export { planRun } from './plan';
 export type { RunSizes, PlanLatency } from './plan';
 export { executeRun, prepareRun, evaluateSplit, taskContext } from './run';
 export type { RunHost, RunEvent, RunResult, PreparedRun, SplitScore, ObservedCall } from './run';
+export type { RunStatus } from './status';

@@ -8,10 +8,10 @@ import * as v from 'valibot';
 import { PlaygroundError, type ErrorData } from '../../core/errors';
 import type { UsageSnapshot } from '../../core/lm';
 import type { Plan, TrialRecord } from '../../core/optimize';
-import type { RunConfig, RunEvent, RunResult } from '../../core/runner';
+import type { RunConfig, RunEvent, RunResult, RunStatus } from '../../core/runner';
 import { redactConfig } from '../../core/runner';
 import { findSecrets } from '../../storage/secrets';
-import type { RunStatus, StoredEvent, TraceRow } from '../../storage/schema';
+import type { StoredEvent, TraceRow } from '../../storage/schema';
 
 /** Identifies the file type (a stray JSON file is told apart from a bundle). */
 export const BUNDLE_FORMAT = 'promptlab-run-bundle';

@@ -6,8 +6,7 @@
 import type { ErrorData } from '../../core/errors';
 import type { UsageSnapshot } from '../../core/lm';
 import type { Plan, TrialRecord } from '../../core/optimize';
-import type { RunConfig, RunEvent, RunResult } from '../../core/runner';
-import type { RunStatus } from '../../storage/schema';
+import type { RunConfig, RunEvent, RunResult, RunStatus } from '../../core/runner';
 import type { RunUpdate } from '../../protocol/optimizer';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */

@@ -8,9 +8,9 @@
  * asks the app for the full config through `restoreConfig` (or takes it as `resume(config)`).
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../../core/errors';
-import { redactConfig, type RunConfig, type RunResult } from '../../core/runner';
+import { redactConfig, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
 import { newId } from '../../storage';
-import type { RunRecord, RunStatus } from '../../storage/schema';
+import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
 import { toRunEvent, type RunBundle } from '../bundle';
 import { applyUpdates, emptySnapshot, storedSnapshot, type RunSnapshot } from '../run/run-snapshot';

@@ -4,8 +4,9 @@
  * that fails) and no class opens the database on its own.
  */
 import { EventLog, RunStore, TraceStore, TrialStore, openPromptLabDB } from '../../storage';
-import type { EventRow, PromptLabDB, RunRecord, RunStatus, TraceRow } from '../../storage/schema';
+import type { EventRow, PromptLabDB, RunRecord, TraceRow } from '../../storage/schema';
 import type { TrialRecord } from '../../core/optimize';
+import type { RunStatus } from '../../core/runner';
 
 /** A stored run with its logs, as opening it needs them. */
 export interface StoredRun {

@@ -3,10 +3,11 @@
  * orphaned by a closed tab become `interrupted` on the way), and deleted with their logs.
  */
 import type { ErrorData } from '../../core/errors';
-import type { RunRecord, RunStatus } from '../../storage/schema';
+import type { RunRecord } from '../../storage/schema';
 import { attempt, errorOf, type Outcome } from './outcome';
 import type { RunControlClient } from './ports';
 import type { RunStorage } from './run-storage';
+import type { RunStatus } from '../../core/runner';
 
 /** A stored run as the runs list shows it. */
 export interface RunListItem {

@@ -8,8 +8,9 @@
  * again inside each delete's transaction, so a run resumed meanwhile by another tab is kept.
  */
 import { PlaygroundError, type ErrorData } from '../../core/errors';
-import { IdbCacheStore, measureRuns, RunStore, storageError, sumRunUsage, type PromptLabDB, type RunRecord, type RunStatus, type StorageEstimateInfo } from '../../storage';
+import { IdbCacheStore, measureRuns, RunStore, storageError, sumRunUsage, type PromptLabDB, type RunRecord, type StorageEstimateInfo } from '../../storage';
 import { clearedReport, confirmation, deletedReport, figureLines, nothingToDelete, RUN_AGES, type Pending, type RunAge, type StorageFigures } from './storage-figures';
+import type { RunStatus } from '../../core/runner';
 
 /** What the state needs from the browser; tests pass fake-indexeddb and stubs. */
 export interface StorageDeps {

@@ -5,12 +5,13 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONFIG, freshDB } from './helpers';
-import { EventLog, eventRow, IdbCacheStore, RunStore, TraceStore, TrialStore, type PromptLabDB, type RunRecord, type RunStatus } from '../../../src/storage';
+import { EventLog, eventRow, IdbCacheStore, RunStore, TraceStore, TrialStore, type PromptLabDB, type RunRecord } from '../../../src/storage';
 import type { StorageEstimateInfo } from '../../../src/storage/estimate';
 import { StorageState, type StorageDeps } from '../../../src/ui/storage/storage-state.svelte';
 import type { TrialRecord } from '../../../src/core/optimize/types';
 import type { LMCallRecord } from '../../../src/core/program/types';
 import type { LMResponse } from '../../../src/core/lm/types';
+import type { RunStatus } from '../../../src/core/runner';
 
 const DAY = 86_400_000;
 const NOW = 100 * DAY;

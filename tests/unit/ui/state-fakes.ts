@@ -6,8 +6,8 @@
 import 'fake-indexeddb/auto';
 import { PlaygroundError, type ErrorData } from '../../../src/core/errors';
 import type { TrialRecord } from '../../../src/core/optimize/types';
-import type { RunConfig, RunEvent, RunResult } from '../../../src/core/runner';
-import { EventLog, RunStore, TrialStore, eventRow, openPromptLabDB, type PromptLabDB, type RunStatus } from '../../../src/storage';
+import type { RunConfig, RunEvent, RunResult, RunStatus } from '../../../src/core/runner';
+import { EventLog, RunStore, TrialStore, eventRow, openPromptLabDB, type PromptLabDB } from '../../../src/storage';
 import type { ChannelFactory, RunControlClient, Scheduler, TabChannel, Timers } from '../../../src/ui/state/ports';
 import { idbRunStorage, type RunStorage } from '../../../src/ui/state/run-storage';
 import type { RunUpdate, StartRunRequest } from '../../../src/protocol/optimizer';
