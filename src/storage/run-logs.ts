@@ -7,7 +7,7 @@ import { PlaygroundError } from '../core/errors';
 import type { CallPhase, ChatMessage, LMCallRecord, LMRole, TokenUsage } from '../core/lm';
 import type { TrialRecord } from '../core/optimize';
 import { quiet, writeTx } from './db';
-import type { EventRow, PromptLabDB, StoredEvent, TraceRow, TrialRow } from './schema';
+import { splitTrial, type EventRow, type PromptLabDB, type StoredEvent, type TraceRow, type TrialRow } from './schema';
 import { findSecrets } from './secrets';
 
 /** A trial as stored: the record plus its run. */
@@ -103,20 +103,41 @@ export class TrialStore {
   }
 }
 
-/** Each run's events in emission order. */
+/**
+ * Each run's events in emission order. A trial's end is logged as a reference to the trial,
+ * which is stored once, in the trials store; reading the log puts the trial back.
+ */
 export class EventLog {
   constructor(private readonly db: PromptLabDB) {}
 
-  /** Appends events in one transaction. */
+  /** Appends events (their trials to the trials store) in one transaction. */
   async append(...rows: EventRow[]): Promise<void> {
-    await writeTx(this.db, ['events'], `save ${rows.length} event(s)`, async (tx) => {
-      await Promise.all(rows.map((r) => quiet(tx.store.add(r))));
+    await writeTx(this.db, ['events', 'trials'], `save ${rows.length} event(s)`, async (tx) => {
+      await Promise.all(
+        rows.flatMap((row) => {
+          const { event, trial } = splitTrial(row.event);
+          const writes: Promise<unknown>[] = [quiet(tx.objectStore('events').add({ ...row, event }))];
+          if (trial) writes.push(quiet(tx.objectStore('trials').put(trialRow(row.runId, trial))));
+          return writes;
+        }),
+      );
     });
   }
 
-  /** A run's events in `seq` order, from `fromSeq` on (to continue a replay). */
+  /** A run's events in `seq` order, from `fromSeq` on (to continue a replay), with their trials. */
   async list(runId: string, fromSeq = 0): Promise<EventRow[]> {
-    return this.db.getAllFromIndex('events', 'runSeq', IDBKeyRange.bound([runId, fromSeq], [runId, Infinity]));
+    const tx = this.db.transaction(['events', 'trials']);
+    const [rows, trials] = await Promise.all([
+      tx.objectStore('events').index('runSeq').getAll(IDBKeyRange.bound([runId, fromSeq], [runId, Infinity])),
+      tx.objectStore('trials').getAll(runRange(runId)),
+    ]);
+    const byIndex = new Map(trials.map(({ runId: _r, ...trial }) => [trial.index, trial]));
+    return rows.flatMap((row) => {
+      if (row.event.type !== 'trial_end_ref') return [{ ...row, event: row.event }];
+      const trial = byIndex.get(row.event.index);
+      // A reference whose trial is gone (deleted by hand) has nothing left to show.
+      return trial ? [{ ...row, event: { type: 'optimizer', event: { type: 'trial_end', trial } } }] : [];
+    });
   }
 
   /** The next `seq` for a run (0 for a new run), to continue numbering after a resume. */

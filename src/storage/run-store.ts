@@ -10,8 +10,7 @@ import type { ErrorData } from '../core/errors';
 import { PlaygroundError } from '../core/errors';
 import type { UsageSnapshot } from '../core/lm';
 import type { Plan } from '../core/optimize';
-import type { RunConfig, RunStatus } from '../core/runner';
-import type { RunResult } from '../core/runner';
+import { summaryOf, type RunConfig, type RunResult, type RunStatus } from '../core/runner';
 import { newId, quiet, writeTx } from './db';
 import { runRange } from './run-logs';
 import type { PromptLabDB, PromptLabSchema, RunRecord } from './schema';
@@ -90,9 +89,9 @@ export class RunStore {
     return this.update(id, error ? { status, error } : { status });
   }
 
-  /** Marks a run completed with its result (the checkpoint is no longer needed). */
+  /** Marks a run completed with its result (the checkpoint is no longer needed; the trials are in the trials store). */
   complete(id: string, result: RunResult): Promise<RunRecord | undefined> {
-    return this.update(id, { status: 'completed', result, usage: result.usage, checkpoint: undefined });
+    return this.update(id, { status: 'completed', result: summaryOf(result), usage: result.usage, checkpoint: undefined });
   }
 
   /** Deletes a run with all its trials, events and traces, in one transaction. */

@@ -17,22 +17,22 @@ import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ErrorData } from '../core/errors';
 import type { CallPhase, ChatMessage, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm';
 import type { OptimizerEvent, Plan, TrialRecord } from '../core/optimize';
-import type { RunConfig, RunEvent, RunResult, RunStatus } from '../core/runner';
+import type { RunConfig, RunEvent, RunStatus, RunSummary } from '../core/runner';
 
 /** Default database name (tests inject their own). */
 export const DB_NAME = 'promptlab';
 /** Current schema version. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 
-/** One optimization run. `config` is redacted (no API keys); the stores refuse one that is not. */
+/** One optimization run. `config` is redacted (no API keys); the stores refuse one that is not. Its trials are in the `trials` store. */
 export interface RunRecord {
   id: string;
   name?: string;
   config: RunConfig;
   status: RunStatus;
   plan?: Plan;
-  result?: RunResult;
+  result?: RunSummary;
   error?: ErrorData;
   /** The optimizer's checkpoint at the last trial boundary (plain data, opaque here). */
   checkpoint?: unknown;
@@ -52,7 +52,7 @@ export interface TrialRow extends TrialRecord {
 /** Events as the run emitted them: optimizer events (teaching mode replays them) and runner events. */
 export type StoredEvent = OptimizerEvent | RunEvent;
 
-/** One entry of a run's event log, in emission order (`seq`). */
+/** One entry of a run's event log, in emission order (`seq`), as `EventLog` reads and writes it. */
 export interface EventRow {
   /** Assigned by IndexedDB. */
   id?: number;
@@ -61,6 +61,18 @@ export interface EventRow {
   event: StoredEvent;
   at: number;
 }
+
+/**
+ * A trial's end as the log keeps it (since version 3): the trial itself is stored once, in
+ * the `trials` store; `EventLog` puts it back when it reads the log.
+ */
+export interface TrialEndRef {
+  type: 'trial_end_ref';
+  index: number;
+}
+
+/** An event-log row as IndexedDB holds it. */
+export type LoggedEventRow = Omit<EventRow, 'event'> & { event: StoredEvent | TrialEndRef };
 
 /** One LM call exactly as sent and received. Only messages: never headers or keys. */
 export interface TraceRow {
@@ -96,7 +108,7 @@ export interface CacheRow {
 export interface PromptLabSchema extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { status: RunStatus; createdAt: number } };
   trials: { key: [string, number]; value: TrialRow; indexes: { runId: string } };
-  events: { key: number; value: EventRow; indexes: { runSeq: [string, number] } };
+  events: { key: number; value: LoggedEventRow; indexes: { runSeq: [string, number] } };
   traces: { key: number; value: TraceRow; indexes: { runId: string } };
   lmCache: { key: string; value: CacheRow; indexes: { lastUsed: number } };
   settings: { key: string; value: unknown };
@@ -117,7 +129,7 @@ export const STORE_NAMES: readonly StoreName[] = ['runs', 'trials', 'events', 't
 export function upgradeSchema(
   db: PromptLabDB,
   oldVersion: number,
-  _tx: IDBPTransaction<PromptLabSchema, StoreName[], 'versionchange'>,
+  tx: IDBPTransaction<PromptLabSchema, StoreName[], 'versionchange'>,
 ): void {
   // Why untyped: stores that a later version removed (datasets, programs) are no longer in
   // PromptLabSchema, but the migrations that created and removed them must still run.
@@ -143,5 +155,46 @@ export function upgradeSchema(
       legacy.deleteObjectStore('datasets');
       legacy.deleteObjectStore('programs');
     }
+    // falls through
+    case 2: {
+      // Trials were kept three times (trials store, trial_end events, run results): keep one.
+      void storeTrialsOnce(tx);
+    }
   }
+}
+
+/**
+ * Version 3: every trial lives in the `trials` store only. A trial_end event becomes a
+ * reference and a run record's result loses its `trials`, each after its trial is in the
+ * store (a trial already there wins: it is the one a resumed run rewrote last).
+ */
+async function storeTrialsOnce(tx: IDBPTransaction<PromptLabSchema, StoreName[], 'versionchange'>): Promise<void> {
+  const trials = tx.objectStore('trials');
+  const keep = async (runId: string, trial: TrialRecord) => {
+    if ((await trials.getKey([runId, trial.index])) === undefined) await trials.put({ ...trial, runId });
+  };
+  for (let c = await tx.objectStore('events').openCursor(); c; c = await c.continue()) {
+    const { event, trial } = splitTrial(c.value.event);
+    if (!trial) continue;
+    await keep(c.value.runId, trial);
+    await c.update({ ...c.value, event });
+  }
+  for (let c = await tx.objectStore('runs').openCursor(); c; c = await c.continue()) {
+    // Why the wider type: records written before version 3 may still hold the trials.
+    const result: (RunSummary & { trials?: TrialRecord[] }) | undefined = c.value.result;
+    if (!result?.trials) continue;
+    for (const t of result.trials) await keep(c.value.id, t);
+    const { trials: _stored, ...summary } = result;
+    await c.update({ ...c.value, result: summary });
+  }
+}
+
+/**
+ * Splits a trial's end into the reference the log keeps and the trial the `trials` store
+ * keeps; any other event is kept as it is.
+ */
+export function splitTrial(event: StoredEvent | TrialEndRef): { event: StoredEvent | TrialEndRef; trial?: TrialRecord } {
+  const inner = event.type === 'optimizer' ? event.event : event;
+  if (inner.type !== 'trial_end') return { event };
+  return { event: { type: 'trial_end_ref', index: inner.trial.index }, trial: inner.trial };
 }

@@ -14,10 +14,10 @@ import { PlaygroundError } from '../core/errors';
 import type { TrialRecord } from '../core/optimize';
 import { byteSize, isQuotaError, quiet, writeTx } from './db';
 import { eventRow, traceRow, trialRow, type TraceInput } from './run-logs';
-import type { EventRow, PromptLabDB, StoredEvent, TraceRow, TrialRow } from './schema';
+import { splitTrial, type LoggedEventRow, type PromptLabDB, type StoredEvent, type TraceRow, type TrialRow } from './schema';
 
 /** One queued write. */
-export type WriteOp = { store: 'trials'; value: TrialRow } | { store: 'events'; value: EventRow } | { store: 'traces'; value: TraceRow };
+export type WriteOp = { store: 'trials'; value: TrialRow } | { store: 'events'; value: LoggedEventRow } | { store: 'traces'; value: TraceRow };
 
 export interface WriteBatcherOptions {
   /** Longest a write waits in the queue (default 250 ms). */
@@ -57,8 +57,11 @@ export class WriteBatcher {
     this.enqueue({ store: 'trials', value: trialRow(runId, trial) });
   }
 
+  /** Queues an event; a trial's end queues its trial and a reference to it (trials are stored once). */
   addEvent(runId: string, seq: number, event: StoredEvent, at?: number): void {
-    this.enqueue({ store: 'events', value: eventRow(runId, seq, event, at) });
+    const { event: logged, trial } = splitTrial(event);
+    if (trial) this.addTrial(runId, trial);
+    this.enqueue({ store: 'events', value: { ...eventRow(runId, seq, event, at), event: logged } });
   }
 
   /** Throws `INTERNAL` at once for a trace carrying more than messages (see `traceRow`). */

@@ -37,8 +37,7 @@ export class RunRecorder {
     if (event.type === 'plan') this.afterSaved(() => this.storage.runs.update(this.runId, { plan: event.plan }));
     if (event.type !== 'optimizer') return seq;
     const e = event.event;
-    if (e.type === 'trial_end') this.batcher.addTrial(this.runId, e.trial);
-    else if (e.type === 'checkpoint') {
+    if (e.type === 'checkpoint') {
       this.afterSaved(async () => {
         await this.batcher.flush();
         await this.storage.cache.flush();

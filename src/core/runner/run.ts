@@ -77,6 +77,15 @@ export interface RunResult {
   config: RunConfig;
 }
 
+/** A run's result without its trials, where those are kept apart (IndexedDB stores each trial once). */
+export type RunSummary = Omit<RunResult, 'trials'>;
+
+/** `result` without its trials. */
+export function summaryOf(result: RunResult): RunSummary {
+  const { trials: _apart, ...summary } = result;
+  return summary;
+}
+
 /** A run's prepared inputs: parsed data, resolved program, metric and accounted models. */
 export interface PreparedRun {
   config: RunConfig;

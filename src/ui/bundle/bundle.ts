@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { PlaygroundError, type ErrorData } from '../../core/errors';
 import type { UsageSnapshot } from '../../core/lm';
 import type { Plan, TrialRecord } from '../../core/optimize';
-import type { RunConfig, RunEvent, RunResult, RunStatus } from '../../core/runner';
+import type { RunConfig, RunEvent, RunStatus, RunSummary } from '../../core/runner';
 import { redactConfig } from '../../core/runner';
 import { findSecrets } from '../../storage/secrets';
 import type { StoredEvent, TraceRow } from '../../storage/schema';
@@ -31,7 +31,7 @@ export interface BundleRun {
   createdAt: number;
   config: RunConfig;
   plan?: Plan;
-  result?: RunResult;
+  result?: RunSummary;
   error?: ErrorData;
   usage?: UsageSnapshot;
 }

@@ -6,7 +6,7 @@
 import type { ErrorData } from '../../core/errors';
 import type { UsageSnapshot } from '../../core/lm';
 import type { Plan, TrialRecord } from '../../core/optimize';
-import type { RunConfig, RunEvent, RunResult, RunStatus } from '../../core/runner';
+import { summaryOf, type RunConfig, type RunEvent, type RunSummary, type RunStatus } from '../../core/runner';
 import type { RunUpdate } from '../../protocol/optimizer';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
@@ -46,7 +46,7 @@ export interface RunSnapshot {
   story: RunEvent[];
   trials: TrialRecord[];
   usage?: UsageSnapshot;
-  result?: RunResult;
+  result?: RunSummary;
   error?: ErrorData;
   phases: Record<MainPhase, PhaseState>;
   /** The latest fine-grained progress (e.g. "trial 4" 20/35 examples) inside the active phase. */
@@ -93,7 +93,7 @@ export interface RunHeader {
   createdAt: number;
   config: RunConfig;
   plan?: Plan;
-  result?: RunResult;
+  result?: RunSummary;
   error?: ErrorData;
   usage?: UsageSnapshot;
 }
@@ -134,7 +134,7 @@ export function applyUpdates(snap: RunSnapshot, updates: readonly RunUpdate[], n
     } else if (u.kind === 'usage') {
       next = { ...next, usage: u.usage };
     } else if (u.kind === 'result') {
-      next = { ...next, result: u.result, usage: u.result.usage, plan: next.plan ?? u.result.plan };
+      next = { ...next, result: summaryOf(u.result), usage: u.result.usage, plan: next.plan ?? u.result.plan };
     }
   }
   return timed.length ? applyEvents(next, timed) : next;

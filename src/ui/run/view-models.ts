@@ -7,7 +7,7 @@ import { LM_ROLES } from '../../core/lm';
 import type { DemoSetKind, Plan, ProposerContext, TrialKind, TrialRecord } from '../../core/optimize';
 import type { Demo, ProgramSpec, ProgramState } from '../../core/program';
 import { initialState, resolveProgram } from '../../core/program';
-import type { RunEvent, RunResult } from '../../core/runner';
+import type { RunEvent, RunSummary } from '../../core/runner';
 import type { ShareMeta } from '../../core/share';
 
 /** Optimizer events out of a run's event list. */
@@ -269,7 +269,7 @@ export function programDiff(spec: ProgramSpec, optimized: ProgramState, original
 }
 
 /** The diff of a finished run's program against its starting state. */
-export function resultDiff(result: RunResult): PredictorDiff[] {
+export function resultDiff(result: RunSummary): PredictorDiff[] {
   const cfg = result.config.program;
   const original = 'spec' in cfg && cfg.state ? cfg.state : undefined;
   return programDiff(result.program.spec, result.program.state, original);
@@ -294,7 +294,7 @@ export function optimizerLabel(optimizer: { kind: string } & Record<string, unkn
 }
 
 /** What a share link of a finished run records next to the program (never keys or endpoints). */
-export function shareMetaOf(result: RunResult, name?: string): ShareMeta {
+export function shareMetaOf(result: RunSummary, name?: string): ShareMeta {
   const d = result.details;
   const task = result.config.models.task;
   return {

@@ -8,7 +8,7 @@
  * asks the app for the full config through `restoreConfig` (or takes it as `resume(config)`).
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../../core/errors';
-import { redactConfig, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
+import { redactConfig, summaryOf, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
 import { newId } from '../../storage';
 import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
@@ -215,7 +215,7 @@ export class OpenRun {
       const tab = this.deps.tabId !== undefined ? { tabId: this.deps.tabId } : {};
       const result = await this.deps.client.start({ ...request, ...tab }, (u) => this.fromWorker(u), bridge);
       this.queue.flush();
-      if (this.current?.id === id) this.current = { ...this.current, result, usage: result.usage, status: 'completed', error: undefined };
+      if (this.current?.id === id) this.current = { ...this.current, result: summaryOf(result), usage: result.usage, status: 'completed', error: undefined };
       return ok(result);
     } catch (err) {
       this.queue.flush();

@@ -93,3 +93,48 @@ describe('migration from version 1', () => {
     again.close();
   });
 });
+
+/** A version-2 database: the v1 layout without datasets and programs, trials kept three times. */
+async function writeV2(name: string): Promise<void> {
+  const db = await openDB(name, 2, {
+    upgrade(d) {
+      createV1Layout(d);
+      d.deleteObjectStore('datasets');
+      d.deleteObjectStore('programs');
+    },
+  });
+  const { runId: _r, ...t0 } = trial;
+  const t1 = { ...t0, index: 1, kind: 'minibatch', score: 0.75 };
+  const tx = db.transaction(['runs', 'trials', 'events'], 'readwrite');
+  await Promise.all([
+    // The run's result still carries its trials, and trial 1 is in no trials row (a row lost to a crash).
+    tx.objectStore('runs').put({ ...run, result: { version: 1, scores: { val: 0.5 }, trials: [t0, t1] } }),
+    tx.objectStore('trials').put(trial),
+    tx.objectStore('events').add(event),
+    tx.objectStore('events').add({ runId: 'run-1', seq: 1, event: { type: 'optimizer', event: { type: 'trial_end', trial: t0 } }, at: 12 }),
+    tx.objectStore('events').add({ runId: 'run-1', seq: 2, event: { type: 'optimizer', event: { type: 'trial_end', trial: t1 } }, at: 13 }),
+    tx.done,
+  ]);
+  db.close();
+}
+
+describe('migration from version 2', () => {
+  it('keeps each trial once, in the trials store, and reads the log and the run as before', async () => {
+    const name = dbName();
+    await writeV2(name);
+    const db = await openPromptLabDB(name);
+    const { runId: _r, ...t0 } = trial;
+    const t1 = { ...t0, index: 1, kind: 'minibatch', score: 0.75 };
+    expect(await new TrialStore(db).list('run-1')).toEqual([t0, t1]);
+    // The log reads exactly as it was written, trials put back in place.
+    expect((await new EventLog(db).list('run-1')).map((r) => r.event)).toEqual([
+      event.event,
+      { type: 'optimizer', event: { type: 'trial_end', trial: t0 } },
+      { type: 'optimizer', event: { type: 'trial_end', trial: t1 } },
+    ]);
+    // What IndexedDB holds: references in the log, no trials in the run's result.
+    expect((await db.getAll('events')).map((r) => r.event.type)).toEqual(['phase', 'trial_end_ref', 'trial_end_ref']);
+    expect((await new RunStore(db).get('run-1'))!.result).toEqual({ version: 1, scores: { val: 0.5 } });
+    db.close();
+  });
+});

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageSnapshot } from '../../../src/core/lm';
 import { planRun, type RunEvent, type RunResult } from '../../../src/core/runner';
-import { openPromptLabDB, TraceStore, type TraceRow } from '../../../src/storage';
+import { EventLog, openPromptLabDB, RunStore, TraceStore, TrialStore, type TraceRow } from '../../../src/storage';
 import { createOptimizerService } from '../../../src/workers/optimizer-service';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';
@@ -34,7 +34,8 @@ describe('trace context and the run plan', () => {
     const db = await openPromptLabDB('trace-context');
     traces = await new TraceStore(db).list('tc');
     db.close();
-  });
+    // A whole MIPROv2 run over HTTP: seconds on a quiet machine, more on a busy one.
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
   });
@@ -99,5 +100,17 @@ describe('trace context and the run plan', () => {
     expect(sent).toEqual([...sent].sort((a, b) => a - b));
     expect(sent.at(-1)!).toBeGreaterThan(0);
     expect(sent.at(-1)!).toBeLessThanOrEqual(result.usage.task.calls);
+  });
+
+  it('stores each trial once: in the trials store, referenced from the log, not in the run record', async () => {
+    const db = await openPromptLabDB('trace-context');
+    expect(await new TrialStore(db).list('tc')).toEqual(result.trials);
+    const raw = (await db.getAll('events')).filter((r) => r.runId === 'tc').map((r) => r.event);
+    expect(raw.filter((e) => e.type === 'trial_end_ref')).toHaveLength(result.trials.length);
+    expect(JSON.stringify(raw)).not.toContain('"trial_end"');
+    expect((await new RunStore(db).get('tc'))!.result).not.toHaveProperty('trials');
+    const logged = (await new EventLog(db).list('tc')).flatMap((r) => (r.event.type === 'optimizer' && r.event.event.type === 'trial_end' ? [r.event.event.trial] : []));
+    expect(logged).toEqual(result.trials);
+    db.close();
   });
 });
