@@ -23,11 +23,8 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryCacheStore, UsageMeter, createAccountedLM } from '../src/core/lm';
-import type { LanguageModel, LMResponse } from '../src/core/lm/types';
-import { buildFromTemplate, resolveProgram, retrievePassages, runProgram } from '../src/core/program';
-import type { ResolvedProgram } from '../src/core/program/resolve';
-import type { Demo, ProgramState } from '../src/core/program/types';
+import { MemoryCacheStore, UsageMeter, createAccountedLM, type LanguageModel, type LMResponse } from '../src/core/lm';
+import { buildFromTemplate, resolveProgram, retrievePassages, runProgram, type Demo, type ProgramState, type ResolvedProgram } from '../src/core/program';
 import { dirArg } from './args';
 
 const GOAL_MS = 0.5;

@@ -27,7 +27,7 @@ function meanSem(v: number[]): { mean: number; sem: number } {
 }
 
 /** Ours minus reference, per seed at trial `t` (0-based), as mean +- sem. */
-export function paired(ours: number[][], ref: number[][], t: number): { mean: number; sem: number } {
+function paired(ours: number[][], ref: number[][], t: number): { mean: number; sem: number } {
   return meanSem(ours.map((run, i) => (run[t] as number) - ((ref[i] as number[])[t] as number)));
 }
 

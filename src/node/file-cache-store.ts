@@ -13,7 +13,7 @@
 import { mkdir, open, readFile, rename, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlaygroundError } from '../core/errors';
-import type { CacheStore, LMResponse } from '../core/lm/types';
+import type { CacheStore, LMResponse } from '../core/lm';
 
 const FILE = 'cache.jsonl';
 /** Rewrite the file on open when it holds this many times more lines than live entries. */

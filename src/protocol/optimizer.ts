@@ -4,10 +4,10 @@
  * `ErrorData` and are rebuilt as typed errors on the main thread; callbacks go through
  * `Comlink.proxy`.
  */
-import type { ParsedTable } from '../core/data/types';
+import type { ParsedTable } from '../core/data';
 import type { ErrorData } from '../core/errors';
-import type { LMRequest, LMResponse, UsageSnapshot } from '../core/lm/types';
-import type { Plan, TrialRecord } from '../core/optimize/types';
+import type { LMRequest, LMResponse, UsageSnapshot } from '../core/lm';
+import type { Plan } from '../core/optimize';
 import type { PlanLatency, RunConfig, RunEvent, RunResult, RunSizes, RunStatus } from '../core/runner';
 
 
@@ -64,6 +64,3 @@ export interface LocalModelBridge {
   /** Stops the generation in progress (web-llm's interruptGenerate). */
   interrupt(): Promise<void>;
 }
-
-/** A stored run's trials, as the UI lists them. */
-export type StoredTrial = TrialRecord & { runId: string };

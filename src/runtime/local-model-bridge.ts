@@ -4,7 +4,7 @@
  * worker because it also shows download progress). Errors travel back as plain data.
  */
 import { toErrorData } from '../core/errors';
-import type { LanguageModel } from '../core/lm/types';
+import type { LanguageModel } from '../core/lm';
 import type { LocalModelBridge } from '../protocol/optimizer';
 
 /** A bridge over a loaded local model (a WebLLMModel, or any LanguageModel in tests). */

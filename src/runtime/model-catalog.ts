@@ -50,9 +50,6 @@ export interface ModelInfo {
   bufferSizeRequiredBytes?: number;
 }
 
-/** The web-llm version the snapshot was taken from. */
-export const CATALOG_WEBLLM_VERSION: string = snapshot.webllmVersion;
-
 /** Turns web-llm records into the chat-model catalog (embedding and vision models removed). */
 export function buildCatalog(records: readonly PrebuiltModelRecord[]): ModelInfo[] {
   return records.filter((r) => r.model_type === undefined || r.model_type === 0).map(toModelInfo);
@@ -82,7 +79,7 @@ function toModelInfo(r: PrebuiltModelRecord): ModelInfo {
 const GiB = 1024 ** 3;
 
 /** The VRAM budget (MB) we assume for a GPU; see the policy at the top of this file. */
-export function estimateVramBudgetMB(gpu: WebGPUStatus): number {
+function estimateVramBudgetMB(gpu: WebGPUStatus): number {
   if (!gpu.available) return 0;
   if (gpu.isFallbackAdapter) return 2048;
   return gpu.limits.maxBufferSize >= 2 * GiB ? 4096 : 2048;

@@ -6,15 +6,15 @@
  */
 import * as Comlink from 'comlink';
 import { PlaygroundError, fromErrorData } from '../core/errors';
-import type { Plan } from '../core/optimize/types';
-import type { ParsedTable } from '../core/data/types';
+import type { Plan } from '../core/optimize';
+import type { ParsedTable } from '../core/data';
 import type { RunConfig, RunResult } from '../core/runner';
 import type { LocalModelBridge, OptimizerWorkerApi, Outcome, PlanRequest, RunUpdate, StartRunRequest } from '../protocol/optimizer';
 
 type WorkerFactory = () => Worker;
 
 /** Creates the optimizer worker (Vite bundles it separately). */
-export function createOptimizerWorker(): Worker {
+function createOptimizerWorker(): Worker {
   return new Worker(new URL('../workers/optimizer.worker.ts', import.meta.url), { type: 'module', name: 'promptlab-optimizer' });
 }
 

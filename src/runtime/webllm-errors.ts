@@ -94,7 +94,7 @@ const RULES: Rule[] = [
 ];
 
 /** The text web-llm gave us, whatever shape it arrived in (string, Error, event, object). */
-export function errorText(err: unknown): string {
+function errorText(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   if (typeof err === 'object' && err !== null && 'message' in err) return String((err as { message: unknown }).message);

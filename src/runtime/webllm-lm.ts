@@ -8,7 +8,7 @@
  * worker is recovered once per call by reloading the engine, so a long run continues.
  */
 import { PlaygroundError, throwIfAborted } from '../core/errors';
-import type { CallOptions, LanguageModel, LMRequest, LMResponse } from '../core/lm/types';
+import type { CallOptions, LanguageModel, LMRequest, LMResponse } from '../core/lm';
 import { mapWebLLMError } from './webllm-errors';
 import type { CacheBackend, ChatCompletionMessageParam, CustomModelRecord, EngineConfig, InitProgressReport, LocalEngine } from '../protocol/local-model';
 import { WorkerEngineClient } from './webllm-worker-client';

@@ -30,7 +30,7 @@ export interface WorkerLike {
 type Pending = { resolve: (value: unknown) => void; reject: (reason: unknown) => void };
 
 /** Creates the local-model worker (Vite bundles `llm.worker.ts` with web-llm inside it). */
-export function createLLMWorker(): Worker {
+function createLLMWorker(): Worker {
   return new Worker(new URL('../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'promptlab-llm' });
 }
 

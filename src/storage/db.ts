@@ -42,7 +42,7 @@ export function isQuotaError(err: unknown, tx?: { error: DOMException | null }):
 }
 
 /** `STORAGE_QUOTA`: what could not be saved, how to free space, and the estimate when known. */
-export function quotaError(cause: unknown, what: string, estimate?: StorageEstimateInfo): PlaygroundError {
+function quotaError(cause: unknown, what: string, estimate?: StorageEstimateInfo): PlaygroundError {
   const details: Record<string, unknown> = { action: what };
   if (estimate?.supported) Object.assign(details, { usage: estimate.usage, quota: estimate.quota, persisted: estimate.persisted });
   const used = estimate?.supported && estimate.usage !== undefined && estimate.quota !== undefined
@@ -56,7 +56,7 @@ export function quotaError(cause: unknown, what: string, estimate?: StorageEstim
 }
 
 /** `STORAGE_UNAVAILABLE`: IndexedDB is missing or refuses to open. */
-export function unavailableError(cause: unknown): PlaygroundError {
+function unavailableError(cause: unknown): PlaygroundError {
   const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
   return new PlaygroundError('STORAGE_UNAVAILABLE', `IndexedDB is not available in this browser session (${reason}).`, {
     hint: 'Private or incognito windows and "block site data" settings disable storage. Open PromptLab in a normal window, or allow site data; runs will not be saved until then.',

@@ -11,28 +11,13 @@
  * (a resumed run then replays the same LM answers from the cache). On page start, call
  * `holdTabLock(tabId)` then `runs.markInterruptedOnStartup()`.
  */
-export { openPromptLabDB, isQuotaError, quotaError, unavailableError, storageError, newId } from './db';
+export { openPromptLabDB, isQuotaError, storageError, newId } from './db';
 export { storageEstimate, requestPersistence, type StorageEstimateInfo } from './estimate';
-export { RunStore, assertNoSecrets, type NewRun, type RunPatch } from './run-store';
+export { RunStore } from './run-store';
 export { measureRuns, sumRunUsage, type RunUsage } from './run-usage';
-export { TrialStore, EventLog, TraceStore, trialRow, eventRow, traceRow, type TraceInput, type TraceFilter } from './run-logs';
+export { TrialStore, EventLog, TraceStore, eventRow } from './run-logs';
 export { SettingsStore } from './settings-store';
-export { IdbCacheStore, type IdbCacheOptions, type CacheStats } from './cache-store';
-export { WriteBatcher, type WriteOp, type WriteBatcherOptions } from './write-batcher';
-export { findSecrets } from './secrets';
+export { IdbCacheStore, type IdbCacheOptions } from './cache-store';
+export { WriteBatcher } from './write-batcher';
 export { tabLockName, holdTabLock, liveTabIds } from './tabs';
-export {
-  DB_NAME,
-  DB_VERSION,
-  STORE_NAMES,
-  upgradeSchema,
-  type CacheRow,
-  type EventRow,
-  type PromptLabDB,
-  type PromptLabSchema,
-  type RunRecord,
-  type StoredEvent,
-  type StoreName,
-  type TraceRow,
-  type TrialRow,
-} from './schema';
+export { DB_VERSION, STORE_NAMES, type PromptLabDB, type RunRecord, type TraceRow } from './schema';

@@ -164,7 +164,7 @@ async function deleteRun(tx: DeleteTx, id: string): Promise<DeletedLogs> {
 }
 
 /** Throws `CONFIG_INVALID` when `value` holds an API key or an unredacted header. */
-export function assertNoSecrets(value: unknown, what: string): void {
+function assertNoSecrets(value: unknown, what: string): void {
   const found = findSecrets(value);
   if (found.length === 0) return;
   throw new PlaygroundError('CONFIG_INVALID', `Refusing to store a ${what} that holds secrets: ${found.join(', ')}.`, {

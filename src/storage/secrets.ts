@@ -8,7 +8,7 @@
  */
 
 const SECRET_NAMES = /^(api[-_]?key|x-api-key|authorization|proxy-authorization|bearer|password|secret|client[-_]?secret|access[-_]?token)$/i;
-export const REDACTED = '<redacted>';
+const REDACTED = '<redacted>';
 
 /** Paths of fields in `value` that hold a secret, e.g. `models.task.apiKey`. */
 export function findSecrets(value: unknown, path = '', seen = new Set<object>(), out: string[] = []): string[] {

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { fixtureData } from '../fixtures/fixture-data';
 
-export const IRIS = fixtureData('iris/all.jsonl').text;
+const IRIS = fixtureData('iris/all.jsonl').text;
 
 /** Console errors of the app itself. */
 export const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));

@@ -69,7 +69,7 @@ function coerceKind(raw: unknown, field: FieldSpec, labels: LabelIndex | undefin
 }
 
 /** Strips wrappers models put around a scalar: bold, quotes, backticks, guillemets, a final period. */
-export function cleanScalar(text: string): string {
+function cleanScalar(text: string): string {
   let s = text.trim();
   for (let round = 0; round < 4; round++) {
     const before = s;

@@ -22,9 +22,9 @@ import { annotationName, descriptionOf, kindOf, outputConstraint } from './field
 import { pythonJsonDumps } from './json-text';
 
 /** DSPy's prefix for a demo that lacks some fields. */
-export const INCOMPLETE_DEMO_PREFIX = 'This is an example of the task, though some input or output fields are not supplied.';
+const INCOMPLETE_DEMO_PREFIX = 'This is an example of the task, though some input or output fields are not supplied.';
 /** DSPy's filler for an output a demo lacks (the trailing space is DSPy's). */
-export const MISSING_FIELD_TEXT = 'Not supplied for this particular example. ';
+const MISSING_FIELD_TEXT = 'Not supplied for this particular example. ';
 /** The end-of-answer marker. */
 export const COMPLETED_MARKER = '[[ ## completed ## ]]';
 
@@ -74,7 +74,7 @@ export function formatFieldValue(value: unknown, field: FieldSpec): string {
 }
 
 /** The system message: field list, structure block and objective (DSPy's `format_system_message`). */
-export function formatSystemMessage(sig: Signature): string {
+function formatSystemMessage(sig: Signature): string {
   return `${formatFieldDescription(sig)}\n${formatStructure(sig)}\n${formatObjective(sig.instruction)}`;
 }
 
@@ -94,7 +94,7 @@ export function formatStructure(sig: Signature): string {
 }
 
 /** DSPy's reminder closing the final user turn, naming the outputs in order with type hints. */
-export function outputRequirements(sig: Signature): string {
+function outputRequirements(sig: Signature): string {
   const fields = sig.outputs.map((f) => {
     const hint = kindOf(f) === 'string' ? '' : ` (must be formatted as a valid Python ${annotationName(f)})`;
     return `\`[[ ## ${f.name} ## ]]\`${hint}`;
@@ -103,7 +103,7 @@ export function outputRequirements(sig: Signature): string {
 }
 
 /** The assistant turn for `outputs` (output blocks, then the completed marker). */
-export function formatAssistantContent(sig: Signature, outputs: Record<string, unknown>): string {
+function formatAssistantContent(sig: Signature, outputs: Record<string, unknown>): string {
   const blocks = fieldBlocks(
     sig.outputs.map((f) => [f.name, has(outputs, f.name) ? formatFieldValue(outputs[f.name], f) : MISSING_FIELD_TEXT]),
   );

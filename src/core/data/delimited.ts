@@ -46,7 +46,7 @@ export function parseDelimited(text: string, format: 'csv' | 'tsv'): ParsedTable
 }
 
 /** True for plain decimal numbers: optional sign, digits, optional fraction and exponent. No "007", "1,000" or 16+ digit ids (they would lose precision). */
-export function isPlainNumber(s: string): boolean {
+function isPlainNumber(s: string): boolean {
   const m = /^[+-]?(\d+)?(\.\d+)?([eE][+-]?\d+)?$/.exec(s);
   if (!m || (m[1] === undefined && m[2] === undefined)) return false;
   const intPart = m[1] ?? '';

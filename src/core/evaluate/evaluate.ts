@@ -87,7 +87,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
 }
 
 /** Runs and scores one example. Model and parse failures score 0 and carry `error`. */
-export async function evaluateOne(
+async function evaluateOne(
   program: ResolvedProgram,
   state: ProgramState,
   example: Example,

@@ -1,4 +1,3 @@
-export { evaluate, evaluateOne } from './evaluate';
-export { createJudge, DEFAULT_JUDGE_SIGNATURE } from './judge';
-export type { JudgeOptions } from './judge';
-export type { EvaluateOptions, EvaluationResult, ExampleResult } from './evaluate';
+export { evaluate } from './evaluate';
+export { createJudge } from './judge';
+export type { EvaluationResult, ExampleResult } from './evaluate';

@@ -13,7 +13,7 @@ import { runProgram } from '../program/run';
 import type { StepSpec } from '../program/types';
 import type { SignatureInput } from '../signature/types';
 
-export const DEFAULT_JUDGE_SIGNATURE: SignatureInput = {
+const DEFAULT_JUDGE_SIGNATURE: SignatureInput = {
   instruction:
     'You are a careful grader. Decide whether the predicted answer is correct: it must mean the same as the gold answer for this task input. Ignore differences in wording, case and formatting.',
   inputs: [

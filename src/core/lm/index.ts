@@ -2,24 +2,10 @@
  * Language models: the `LanguageModel` interface and its implementations (OpenAI-compatible
  * HTTP, scripted), the call cache, and per-role usage accounting.
  */
-export type {
-  CacheStore,
-  CallOptions,
-  ChatMessage,
-  LanguageModel,
-  LMRequest,
-  LMResponse,
-  LMRole,
-  RoleUsage,
-  TokenUsage,
-  UsageSnapshot,
-} from './types';
+export type { CacheStore, CallOptions, CallPhase, ChatMessage, LanguageModel, LMCallRecord, LMRequest, LMResponse, LMRole, TokenUsage, UsageSnapshot } from './types';
 export { LM_ROLES } from './types';
-export type { CallContext, CallPhase, LMCallRecord } from './types';
-export { callRecord } from './call-record';
-export { UsageMeter, emptyUsage, totalUsage, type UsageListener } from './usage';
+export { UsageMeter, emptyUsage } from './usage';
 export { cacheKey, copyResponse, MemoryCacheStore } from './cache';
-export { createAccountedLM, type AccountedLMOptions } from './accounted-lm';
-export { OpenAICompatibleLM, DEFAULT_MAX_CONCURRENCY, type FetchLike, type FetchRequestInit, type FetchResponseLike, type OpenAICompatibleOptions } from './openai-client';
-export { ScriptedLM, estimateTokens, type Script, type ScriptedLMOptions } from './scripted-lm';
-export { Semaphore, sleep, raceAbort } from './semaphore';
+export { createAccountedLM } from './accounted-lm';
+export { OpenAICompatibleLM, DEFAULT_MAX_CONCURRENCY, type OpenAICompatibleOptions } from './openai-client';
+export { ScriptedLM, type ScriptedLMOptions } from './scripted-lm';

@@ -36,7 +36,7 @@ export function stripCredentials(url: string): string {
 }
 
 /** The server's own error text: `error.message`, `error` or `message` of a JSON body, else the body. */
-export function serverMessage(body: string): string {
+function serverMessage(body: string): string {
   try {
     const json = JSON.parse(body) as unknown;
     if (json && typeof json === 'object') {

@@ -19,7 +19,7 @@ export interface ScriptedLMOptions {
 }
 
 /** Rough token count: about four characters per token for English text. */
-export function estimateTokens(text: string): number {
+function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 

@@ -16,7 +16,7 @@ export function emptyUsage(): UsageSnapshot {
 }
 
 /** The sum over all roles. */
-export function totalUsage(snapshot: UsageSnapshot): RoleUsage {
+function totalUsage(snapshot: UsageSnapshot): RoleUsage {
   const total: RoleUsage = { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
   for (const role of LM_ROLES) {
     const u = snapshot[role];

@@ -1,6 +1,6 @@
 /** Metrics: text and numeric comparisons, metric objects from specs, score statistics. */
 export type { MetricKind, MetricSpec } from './types';
-export { createMetric, passes, validateMetricSpec, type JudgeFn, type Metric, type MetricDeps } from './metric';
+export { createMetric, passes, validateMetricSpec, type Metric } from './metric';
 export { contains, exactMatch, normalizeText, oneOfLabels, tokenF1 } from './text';
 export { extractLastNumber, numericMatch } from './numeric';
-export { meanAndCI95, tCritical, type MeanCI } from './stats';
+export { meanAndCI95, tCritical } from './stats';

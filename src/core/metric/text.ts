@@ -74,7 +74,7 @@ export function toText(v: unknown): string {
 }
 
 /** The best score over the gold answers (a single value or a list of acceptable ones). */
-export function bestOf(gold: unknown, score: (gold: string) => number): number {
+function bestOf(gold: unknown, score: (gold: string) => number): number {
   const golds = Array.isArray(gold) ? gold.map(toText) : [toText(gold)];
   let best = 0;
   for (const g of golds) best = Math.max(best, score(g));

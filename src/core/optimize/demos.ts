@@ -52,8 +52,3 @@ export function withDemos(program: ResolvedProgram, base: ProgramState, demosFor
   }
   return state;
 }
-
-/** A copy of `base` with one instruction replaced. */
-export function withInstruction(base: ProgramState, stepId: string, instruction: string): ProgramState {
-  return { ...base, [stepId]: { ...base[stepId]!, instruction } };
-}

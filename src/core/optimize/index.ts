@@ -11,18 +11,10 @@ import { planRandomSearch, randomSearch } from './random-search';
 import type { OptimizeContext, OptimizeResult, Plan, PlanSizes } from './types';
 
 export type * from './types';
-export {
-  OPTIMIZER_KINDS,
-  MIPRO_AUTO,
-  MIPRO_MODES,
-  OptimizerConfigSchema,
-  parseOptimizerConfig,
-  optimizerSettings,
-  defaultSettings,
-} from './options';
-export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto, MiproMode } from './options';
+export { OPTIMIZER_KINDS, MIPRO_AUTO, parseOptimizerConfig, optimizerSettings, defaultSettings } from './options';
+export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto } from './options';
 export type { TpeExplanation } from './tpe';
-export { configKey, groupByConfig, type ConfigGroup } from './config-groups';
+export { groupByConfig } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
 export { bootstrapFewShot } from './bootstrap';
 export { labeledFewShot } from './demos';

@@ -54,11 +54,10 @@ const RandomSearchSchema = v.strictObject({
 
 export const MIPRO_AUTO = ['light', 'medium', 'heavy'] as const;
 export type MiproAuto = (typeof MIPRO_AUTO)[number];
-export const MIPRO_MODES = ['full', 'instructions_only', 'demos_only'] as const;
-export type MiproMode = (typeof MIPRO_MODES)[number];
+const MIPRO_MODES = ['full', 'instructions_only', 'demos_only'] as const;
 
 /** What `auto` sets: N candidates and the validation subsample. */
-export const AUTO_SETTINGS: Record<MiproAuto, { n: number; valSize: number }> = {
+const AUTO_SETTINGS: Record<MiproAuto, { n: number; valSize: number }> = {
   light: { n: 6, valSize: 100 },
   medium: { n: 12, valSize: 300 },
   heavy: { n: 18, valSize: 1000 },
@@ -133,7 +132,7 @@ const MiproSchema = v.pipe(
 );
 
 /** Every optimizer's options, by kind. */
-export const OptimizerConfigSchema = v.variant('kind', [NoneSchema, LabeledFewShotSchema, BootstrapFewShotSchema, RandomSearchSchema, MiproSchema]);
+const OptimizerConfigSchema = v.variant('kind', [NoneSchema, LabeledFewShotSchema, BootstrapFewShotSchema, RandomSearchSchema, MiproSchema]);
 
 /** Optimizer options as written in a run config (`{ "kind": "mipro_v2", "auto": "light" }`). */
 export type OptimizerConfig = v.InferInput<typeof OptimizerConfigSchema>;
@@ -142,7 +141,6 @@ export type OptimizerSettings = v.InferOutput<typeof OptimizerConfigSchema>;
 /** The settings of one kind. */
 export type SettingsOf<K extends OptimizerKind> = Extract<OptimizerSettings, { kind: K }>;
 export type OptimizerKind = OptimizerConfig['kind'];
-export type BootstrapSettings = SettingsOf<'bootstrap_few_shot'>;
 export type RandomSearchSettings = SettingsOf<'bootstrap_random_search'>;
 
 /** Every kind a run config accepts, `none` (evaluate only) first. */

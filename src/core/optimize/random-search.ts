@@ -14,7 +14,7 @@ import type { RandomSearchSettings } from './options';
 import type { OptimizeContext, OptimizeResult, Plan, PlanSizes, TrialRecord } from './types';
 import type { ProgramState } from '../program/types';
 
-export interface RandomSearchCheckpoint {
+interface RandomSearchCheckpoint {
   optimizer: 'bootstrap_random_search';
   trials: TrialRecord[];
   states: ProgramState[];

@@ -37,7 +37,7 @@ export interface ResolvedProgram {
   predictorIds: string[];
 }
 
-export const REASONING_FIELD: FieldSpec = {
+const REASONING_FIELD: FieldSpec = {
   name: 'reasoning',
   description: "${reasoning}",
 };

@@ -58,17 +58,17 @@ export const NameSchema = v.pipe(
 );
 
 /** A source reference: `"question"` or `"hop1.query"`. */
-export const SourceRefSchema = v.pipe(
+const SourceRefSchema = v.pipe(
   v.string(),
   v.maxLength(2 * L.nameChars + 1),
   v.regex(REF_RE, (issue) => `must be a field name or "step.field" (e.g. "generate.answer"), but got ${issue.received}`),
 );
 
-export const FieldKindSchema = v.picklist(['string', 'number', 'boolean', 'labels', 'list', 'json'] satisfies FieldKind[]);
+const FieldKindSchema = v.picklist(['string', 'number', 'boolean', 'labels', 'list', 'json'] satisfies FieldKind[]);
 
 const LabelsSchema = v.pipe(v.array(text(L.labelChars)), v.maxLength(L.labels));
 
-export const FieldSpecSchema = v.strictObject({
+const FieldSpecSchema = v.strictObject({
   name: NameSchema,
   description: v.optional(text(L.descriptionChars)),
   type: v.optional(FieldKindSchema),
@@ -78,7 +78,7 @@ export const FieldSpecSchema = v.strictObject({
 const FieldListSchema = v.pipe(v.array(v.union([text(L.nameChars * 4), FieldSpecSchema])), v.maxLength(L.fields));
 
 /** A signature in either form: `"question -> answer"` or the structured object. */
-export const SignatureInputSchema = v.union([
+const SignatureInputSchema = v.union([
   text(L.signatureChars),
   v.strictObject({
     signature: v.optional(text(L.signatureChars)),
@@ -126,13 +126,13 @@ export const JsonValueSchema = v.custom<unknown>(
   `must be plain JSON data (text, numbers, lists, objects) at most ${L.valueDepth} levels deep with strings under ${L.valueChars} characters`,
 );
 
-export const DemoSchema = v.strictObject({
+const DemoSchema = v.strictObject({
   fields: v.pipe(v.record(NameSchema, JsonValueSchema), v.maxEntries(L.demoFields)),
   augmented: v.optional(v.boolean()),
   exampleId: v.optional(v.pipe(v.string(), v.maxLength(256))),
 });
 
-export const PredictorStateSchema = v.strictObject({
+const PredictorStateSchema = v.strictObject({
   instruction: text(L.instructionChars),
   demos: v.pipe(v.array(DemoSchema), v.maxLength(L.demos)),
 });
@@ -174,7 +174,7 @@ function isJsonValue(value: unknown, depth: number): boolean {
 // directions), so a field added to a type without its schema, or vice versa, fails `tsc`.
 type Assert<T extends true> = T;
 type Fits<S extends v.GenericSchema, T> = v.InferOutput<S> extends T ? (T extends v.InferInput<S> ? true : false) : false;
-export type SchemaTypeChecks = [
+type SchemaTypeChecks = [
   Assert<Fits<typeof FieldSpecSchema, FieldSpec>>,
   Assert<Fits<typeof SignatureInputSchema, SignatureInput>>,
   Assert<Fits<typeof StepSpecSchema, StepSpec>>,

@@ -1,8 +1,7 @@
-export { validateRunConfig, assertRunConfig, programFromConfig, redactConfig, restoreSecrets } from './config';
+export { validateRunConfig, redactConfig, restoreSecrets } from './config';
 export type { RunConfig, ModelConfig, DataConfig, ProgramConfig } from './config';
-export type { OptimizerConfig } from '../optimize';
 export { planRun } from './plan';
 export type { RunSizes, PlanLatency } from './plan';
-export { executeRun, prepareRun, evaluateSplit, summaryOf, taskContext } from './run';
-export type { RunHost, RunEvent, RunResult, RunSummary, PreparedRun, SplitScore, ObservedCall } from './run';
+export { executeRun, prepareRun, summaryOf } from './run';
+export type { RunEvent, RunResult, RunSummary, SplitScore, ObservedCall } from './run';
 export type { RunStatus } from './status';

@@ -184,12 +184,12 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
 }
 
 /** The run context for task-model calls made in `call`'s part of the run. */
-export function taskContext(prep: PreparedRun, call: CallContext, signal?: AbortSignal): RunContext {
+function taskContext(prep: PreparedRun, call: CallContext, signal?: AbortSignal): RunContext {
   return { lm: prep.lms.task, corpora: prep.corpora, call, ...(signal && { signal }) };
 }
 
 /** Full evaluation of one split, with progress events. */
-export async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: RunHost, which: 'baseline' | 'optimized' = 'optimized'): Promise<SplitScore> {
+async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: RunHost, which: 'baseline' | 'optimized' = 'optimized'): Promise<SplitScore> {
   throwIfAborted(host.signal);
   const phase = `evaluate ${split}${which === 'baseline' ? ' (baseline)' : ''}`;
   host.onEvent?.({ type: 'phase', phase, status: 'start' });

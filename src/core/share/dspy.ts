@@ -58,7 +58,7 @@ export interface DspyProgramJson {
 }
 
 /** The versions written when the caller gives none: the DSPy 2.6 line this format matches. */
-export const DSPY_DEFAULT_VERSIONS: Readonly<Record<string, string>> = { python: '3.11', dspy: '2.6.27', cloudpickle: '3.1' };
+const DSPY_DEFAULT_VERSIONS: Readonly<Record<string, string>> = { python: '3.11', dspy: '2.6.27', cloudpickle: '3.1' };
 
 /** ChainOfThought's rationale field, as DSPy declares it. */
 const DSPY_REASONING: FieldSpec = { name: 'reasoning', description: '${reasoning}' };

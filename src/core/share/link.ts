@@ -22,7 +22,7 @@ import { crc32, fromBase64Url, toBase64Url } from './bytes';
 import { SharePayloadSchema, type SharePayload } from './payload';
 
 /** The share format this build writes and reads. */
-export const SHARE_FORMAT_VERSION = 1;
+const SHARE_FORMAT_VERSION = 1;
 /** Links longer than this (in characters, which are bytes here) deserve a warning: chat apps and QR codes cut them. */
 export const SHARE_WARN_BYTES = 8192;
 /** Encoded text above this is refused without decoding. */

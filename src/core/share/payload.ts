@@ -48,12 +48,12 @@ export interface SharePayload {
 }
 
 /** At most this many sample rows travel in a link. */
-export const SHARE_MAX_SAMPLES = 20;
+const SHARE_MAX_SAMPLES = 20;
 
 const score = v.optional(v.pipe(v.number(), v.finite()));
 const row = v.pipe(v.record(NameSchema, JsonValueSchema), v.maxEntries(SCHEMA_LIMITS.fields));
 
-export const ShareMetaSchema = v.strictObject({
+const ShareMetaSchema = v.strictObject({
   name: v.optional(v.pipe(v.string(), v.maxLength(SCHEMA_LIMITS.titleChars))),
   createdAt: v.optional(v.pipe(v.string(), v.maxLength(64))),
   metric: v.optional(MetricSpecSchema),
@@ -73,4 +73,4 @@ export const SharePayloadSchema = v.strictObject({
 // Keep the schema and the type in step (both directions), as in program/schema.ts.
 type Assert<T extends true> = T;
 type Same<S extends v.GenericSchema, T> = v.InferOutput<S> extends T ? (T extends v.InferInput<S> ? true : false) : false;
-export type SharePayloadTypeCheck = Assert<Same<typeof SharePayloadSchema, SharePayload>>;
+type SharePayloadTypeCheck = Assert<Same<typeof SharePayloadSchema, SharePayload>>;

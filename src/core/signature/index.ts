@@ -1,2 +1,2 @@
-export type { FieldKind, FieldSpec, Signature, SignatureInput } from './types';
-export { parseSignature, defaultInstruction, signatureToString, prependOutput } from './signature';
+export type { FieldSpec, Signature, SignatureInput } from './types';
+export { parseSignature, signatureToString, prependOutput } from './signature';

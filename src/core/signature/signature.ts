@@ -31,7 +31,7 @@ export function parseSignature(input: SignatureInput): Signature {
 }
 
 /** DSPy's default instruction for a signature without one. */
-export function defaultInstruction(inputs: readonly FieldSpec[], outputs: readonly FieldSpec[]): string {
+function defaultInstruction(inputs: readonly FieldSpec[], outputs: readonly FieldSpec[]): string {
   const list = (fs: readonly FieldSpec[]) => fs.map((f) => `\`${f.name}\``).join(', ');
   return `Given the fields ${list(inputs)}, produce the fields ${list(outputs)}.`;
 }

@@ -32,7 +32,7 @@ function hash53(s: string, seed: number): number {
 }
 
 /** A 28-hex-character stable hash of a string. */
-export function stableHash(s: string): string {
+function stableHash(s: string): string {
   const a = hash53(s, 0x9e3779b1).toString(16).padStart(14, '0');
   const b = hash53(s, 0x85ebca77).toString(16).padStart(14, '0');
   return a + b;

@@ -18,7 +18,7 @@ export const BUNDLE_FORMAT = 'promptlab-run-bundle';
 /** Current bundle version; an import of a newer one is refused with `SHARE_VERSION`. */
 export const BUNDLE_VERSION = 1;
 /** Imports above this size are refused before parsing (a bundle of a heavy run is a few MB). */
-export const MAX_BUNDLE_BYTES = 200 * 1024 * 1024;
+const MAX_BUNDLE_BYTES = 200 * 1024 * 1024;
 
 /** One LM call in a bundle: a trace row without its database keys. */
 export type BundleTrace = Omit<TraceRow, 'id' | 'runId'>;

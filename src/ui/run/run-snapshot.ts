@@ -80,7 +80,7 @@ export function emptySnapshot(id: string, init: Partial<RunSnapshot> = {}): RunS
 }
 
 /** Maps a phase name from either event source to one of the four shown phases. */
-export function mainPhase(name: string): MainPhase | undefined {
+function mainPhase(name: string): MainPhase | undefined {
   if (name.startsWith('evaluate')) return 'evaluate';
   return (MAIN_PHASES as readonly string[]).includes(name) ? (name as MainPhase) : undefined;
 }
@@ -141,7 +141,7 @@ export function applyUpdates(snap: RunSnapshot, updates: readonly RunUpdate[], n
 }
 
 /** Folds events (in order) into a snapshot. */
-export function applyEvents(snap: RunSnapshot, events: readonly TimedEvent[]): RunSnapshot {
+function applyEvents(snap: RunSnapshot, events: readonly TimedEvent[]): RunSnapshot {
   if (events.length === 0) return snap;
   const phases = { ...snap.phases };
   let trials = snap.trials;

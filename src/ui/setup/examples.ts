@@ -72,7 +72,7 @@ export const EXAMPLE_DATASETS: ExampleDataset[] = [
 ];
 
 /** Test hook: `window.__PROMPTLAB_EXAMPLE_URLS__ = { gsm8k: 'http://…' }` overrides fetch URLs. */
-export function exampleFetchUrl(ex: ExampleDataset): string | undefined {
+function exampleFetchUrl(ex: ExampleDataset): string | undefined {
   const overrides = (globalThis as { __PROMPTLAB_EXAMPLE_URLS__?: Record<string, string> }).__PROMPTLAB_EXAMPLE_URLS__;
   return overrides?.[ex.id] ?? ex.fetchUrl;
 }

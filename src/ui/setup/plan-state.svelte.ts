@@ -12,7 +12,7 @@ import type { PlanRequest } from '../../protocol/optimizer';
 import { toErrorData } from '../../core/errors';
 
 /** Assumed milliseconds per call for the time estimate. */
-export const LATENCY_MS = { local: 1500, api: 800 } as const;
+const LATENCY_MS = { local: 1500, api: 800 } as const;
 
 export type PlanResult = Plan & RunSizes;
 

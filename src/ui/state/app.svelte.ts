@@ -217,7 +217,7 @@ export class AppState {
 }
 
 /** The view and run named in a URL query, when valid. */
-export function readPlace(search: string): { view?: View; run?: string } {
+function readPlace(search: string): { view?: View; run?: string } {
   const params = new URLSearchParams(search);
   const view = params.get('view');
   const run = params.get('run');

@@ -13,7 +13,7 @@ import type { OpenRun } from './open-run.svelte';
 import { broadcastChannel, browserTimers, type ChannelFactory, type TabChannel, type Timers } from './ports';
 
 /** The channel's name (every tab of the origin uses the same). */
-export const RELAY_CHANNEL = 'promptlab-run-updates';
+const RELAY_CHANNEL = 'promptlab-run-updates';
 /** How long a watching tab waits for the driving tab's writer before reading a gap back. */
 export const CATCH_UP_DELAY_MS = 400;
 /** How long it waits after the run ended elsewhere before reading the finished run. */

@@ -73,7 +73,7 @@ export class StoredRuns {
 }
 
 /** A stored run's list entry (scores from its result, when it has one). */
-export function listItem(r: RunRecord): RunListItem {
+function listItem(r: RunRecord): RunListItem {
   const d = r.result?.details;
   return {
     id: r.id,

@@ -17,9 +17,9 @@ import type { LMRequest } from '../../../src/core/lm/types';
 import { Rng, hashString32 } from '../../../src/core/util/random';
 
 export const RULE = 'Label the word "alpha" when its first letter is between a and m, otherwise "beta".';
-export const VAGUE = 'Classify the word thoughtfully.';
+const VAGUE = 'Classify the word thoughtfully.';
 
-export function truth(word: string): 'alpha' | 'beta' {
+function truth(word: string): 'alpha' | 'beta' {
   return word[0]! <= 'm' ? 'alpha' : 'beta';
 }
 
@@ -51,7 +51,7 @@ function field(text: string, name: string): string {
  * What the task model says for a request. The `hard` landscape gives less credit to the rule
  * alone (60% of words instead of 90%) and to demos alone (30% instead of 75%).
  */
-export function taskAnswer(req: LMRequest, hard = false): string {
+function taskAnswer(req: LMRequest, hard = false): string {
   const system = req.messages[0]!.content;
   const word = field(lastUser(req), 'word');
   const demoLabels = req.messages.slice(1, -1).filter((m) => m.role === 'assistant').map((m) => field(m.content, 'label'));

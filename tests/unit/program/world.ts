@@ -24,7 +24,7 @@ export const CORPUS: readonly string[] = [
 ];
 
 /** The country named in a capital question, e.g. "What is the capital of Canada?" -> "Canada". */
-export function countryOf(question: string): string {
+function countryOf(question: string): string {
   return /capital (?:city )?of ([A-Z][a-z]+)/.exec(question)?.[1] ?? '';
 }
 
@@ -32,7 +32,7 @@ export function countryOf(question: string): string {
 export const SHOUT = 'Write the answer in UPPERCASE.';
 
 /** What the scripted model says to a request of the query -> retrieve -> answer world. */
-export function worldAnswer(req: LMRequest): string {
+function worldAnswer(req: LMRequest): string {
   const user = lastUser(req);
   const outputs = askedOutputs(req);
   const question = block(user, 'question') ?? '';

@@ -34,8 +34,8 @@ const SUMMARIZE = {
   outputs: [{ name: 'summary', description: 'a two to three sentence summary' }],
 };
 
-export const DATASET_BATCH_SIZE = 10;
-export const DATASET_MAX_BATCHES = 3;
+const DATASET_BATCH_SIZE = 10;
+const DATASET_MAX_BATCHES = 3;
 
 /** Proposer calls the summary will make for a trainset of `n` rows. */
 export function datasetSummaryCalls(n: number, maxBatches = DATASET_MAX_BATCHES): number {
@@ -65,7 +65,7 @@ export async function summarizeDataset(
 }
 
 /** Rows as compact "field: value" blocks, long values truncated (the proposer needs the gist, not every token). */
-export function formatRows(rows: readonly Example[], maxChars = 400): string {
+function formatRows(rows: readonly Example[], maxChars = 400): string {
   return rows
     .map((ex, i) => {
       const fields = { ...ex.inputs, ...ex.labels };

@@ -22,7 +22,7 @@ import { datasetSummaryCalls, summarizeDataset } from './dataset-summary';
 import { moduleDescription, programSummary } from './program-summary';
 
 /** Tips drawn at random per proposal (the reference's set: none, creative, simple, description, high stakes, persona). */
-export const TIPS: Record<string, string> = {
+const TIPS: Record<string, string> = {
   none: '',
   creative: 'Feel free to be creative in how you phrase the new instruction.',
   simple: 'Keep the instruction short, clear and direct.',
@@ -136,7 +136,7 @@ function formatDemos(demos: Demo[]): string {
 }
 
 /** Strips wrappers small proposers add: quotes, "Instruction:" prefixes, code fences. */
-export function cleanInstruction(text: string): string {
+function cleanInstruction(text: string): string {
   let s = text.trim().replace(/^```\w*\n?|```$/g, '').trim();
   s = s.replace(/^(new |proposed |improved )?instruction\s*:\s*/i, '').trim();
   if (s.length > 1 && /^["“'].*["”']$/s.test(s)) s = s.slice(1, -1).trim();

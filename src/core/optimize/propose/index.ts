@@ -1,4 +1,1 @@
-export { proposeInstructions, proposerCalls, cleanInstruction, TIPS } from './grounded-proposer';
-export type { ProposeOptions } from './grounded-proposer';
-export { summarizeDataset, datasetSummaryCalls, formatRows } from './dataset-summary';
-export { programSummary, moduleDescription } from './program-summary';
+export { proposeInstructions, proposerCalls } from './grounded-proposer';

@@ -2,14 +2,4 @@
 export { TpeSampler, OPTUNA_COMPATIBLE } from './sampler';
 export { CategoricalParzenEstimator } from './parzen';
 export { defaultGamma, defaultWeights } from './observations';
-export type {
-  CategoricalParam,
-  TpeTrial,
-  TpeOptions,
-  TpeSuggestion,
-  TpeExplanation,
-  TpeParamExplanation,
-  TpeCandidate,
-  TpeRaceExplanation,
-  TpeRaceEntry,
-} from './types';
+export type { CategoricalParam, TpeTrial, TpeOptions, TpeExplanation } from './types';
