@@ -15,7 +15,7 @@ export { openPromptLabDB, isQuotaError, storageError, newId } from './db';
 export { storageEstimate, requestPersistence, type StorageEstimateInfo } from './estimate';
 export { RunStore } from './run-store';
 export { measureRuns, sumRunUsage, type RunUsage } from './run-usage';
-export { TrialStore, EventLog, TraceStore, eventRow } from './run-logs';
+export { TrialStore, EventLog, TraceStore, eventRow, matchesTrace, type TraceFilter } from './run-logs';
 export { SettingsStore } from './settings-store';
 export { IdbCacheStore, type IdbCacheOptions } from './cache-store';
 export { WriteBatcher } from './write-batcher';

@@ -35,8 +35,18 @@ export interface TraceInput {
 /** Which of a run's calls to list; every given field must match. */
 export interface TraceFilter {
   phase?: CallPhase;
-  trialIndex?: number;
+  /** One trial, or `'none'`: calls made outside any trial (bootstrap, proposals, final scoring). */
+  trialIndex?: number | 'none';
   exampleId?: string;
+}
+
+/**
+ * Whether a call matches `filter`. Calls stored before calls carried their phase have none,
+ * and match no phase filter (they still match by trial and example).
+ */
+export function matchesTrace(row: Pick<TraceRow, 'phase' | 'trialIndex' | 'exampleId'>, filter: TraceFilter): boolean {
+  const trial = filter.trialIndex === 'none' ? row.trialIndex === undefined : filter.trialIndex === undefined || row.trialIndex === filter.trialIndex;
+  return trial && (filter.phase === undefined || row.phase === filter.phase) && (filter.exampleId === undefined || row.exampleId === filter.exampleId);
 }
 
 /**
@@ -157,18 +167,10 @@ export class TraceStore {
     return writeTx(this.db, ['traces'], `save ${rows.length} trace(s)`, (tx) => Promise.all(rows.map((r) => quiet(tx.store.add(r)))));
   }
 
-  /**
-   * A run's calls in the order they were stored, those matching `filter` only. Rows stored
-   * before calls carried their phase have none, and match no phase filter.
-   */
+  /** A run's calls in the order they were stored, those matching `filter` only (see {@link matchesTrace}). */
   async list(runId: string, filter: TraceFilter = {}): Promise<TraceRow[]> {
     const rows = await this.db.getAllFromIndex('traces', 'runId', runId);
-    return rows.filter(
-      (r) =>
-        (filter.phase === undefined || r.phase === filter.phase) &&
-        (filter.trialIndex === undefined || r.trialIndex === filter.trialIndex) &&
-        (filter.exampleId === undefined || r.exampleId === filter.exampleId),
-    );
+    return rows.filter((r) => matchesTrace(r, filter));
   }
 
   count(runId: string): Promise<number> {

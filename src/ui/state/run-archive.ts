@@ -5,15 +5,13 @@
  */
 import { PlaygroundError } from '../../core/errors';
 import type { RunConfig } from '../../core/runner';
+import { matchesTrace, type TraceFilter } from '../../storage';
 import type { RunRecord } from '../../storage/schema';
 import { createBundle, parseBundle, type BundleTrace, type RunBundle } from '../bundle';
 import type { RunSnapshot } from '../run/run-snapshot';
 import type { OpenRun } from './open-run.svelte';
 import { attempt, failed, ok, type Outcome } from './outcome';
 import type { RunStorage } from './run-storage';
-
-/** Trace filter: one trial, calls outside trials (bootstrap, proposals, final evaluation), or all. */
-export type TraceFilter = { trial?: number | 'none' };
 
 /** The open run's LM calls, its export as a bundle, and bundle import. */
 export class RunArchive {
@@ -23,10 +21,8 @@ export class RunArchive {
   async traces(filter: TraceFilter = {}): Promise<Outcome<BundleTrace[]>> {
     const run = this.run.current;
     if (!run) return failed(noRunOpen('show its LM calls'));
-    const pick = (rows: BundleTrace[]) =>
-      filter.trial === undefined ? rows : rows.filter((r) => (filter.trial === 'none' ? r.trialIndex === undefined : r.trialIndex === filter.trial));
-    if (run.replay) return ok(pick(this.run.replayed?.traces ?? []));
-    return attempt(async () => pick(await this.storage.traces(run.id, typeof filter.trial === 'number' ? { trialIndex: filter.trial } : {})));
+    if (run.replay) return ok((this.run.replayed?.traces ?? []).filter((r) => matchesTrace(r, filter)));
+    return attempt(() => this.storage.traces(run.id, filter));
   }
 
   /** The open run as a bundle (config redacted, with traces); a replay exports its own bundle. */

@@ -3,7 +3,7 @@
  * take it in their constructor, so tests give them a fake-indexeddb database (or a storage
  * that fails) and no class opens the database on its own.
  */
-import { EventLog, RunStore, TraceStore, TrialStore, openPromptLabDB } from '../../storage';
+import { EventLog, RunStore, TraceStore, TrialStore, openPromptLabDB, type TraceFilter } from '../../storage';
 import type { EventRow, PromptLabDB, RunRecord, TraceRow } from '../../storage/schema';
 import type { TrialRecord } from '../../core/optimize';
 import type { RunStatus } from '../../core/runner';
@@ -25,7 +25,7 @@ export interface RunStorage {
   /** A run's record, events and trials; `undefined` when the run is not stored. */
   load(runId: string): Promise<StoredRun | undefined>;
   /** A run's LM calls, optionally those of one trial only. */
-  traces(runId: string, opts?: { trialIndex?: number }): Promise<TraceRow[]>;
+  traces(runId: string, filter?: TraceFilter): Promise<TraceRow[]>;
   setStatus(runId: string, status: RunStatus): Promise<void>;
   delete(runId: string): Promise<void>;
 }
@@ -54,7 +54,7 @@ export function idbRunStorage(openDB: () => Promise<PromptLabDB> = () => openPro
       const [events, trials] = await Promise.all([new EventLog(d).list(runId), new TrialStore(d).list(runId)]);
       return { record, events, trials };
     },
-    traces: async (runId, opts = {}) => new TraceStore(await db()).list(runId, opts.trialIndex === undefined ? {} : { trialIndex: opts.trialIndex }),
+    traces: async (runId, filter = {}) => new TraceStore(await db()).list(runId, filter),
     async setStatus(runId, status) {
       await new RunStore(await db()).setStatus(runId, status);
     },

@@ -47,9 +47,9 @@ describe('run archive', () => {
     await run.open('r');
     const all = await archive.traces();
     expect(all.ok && all.value.map((t) => t.messages[0]!.content)).toEqual(['bootstrap', 'trial 1', 'trial 2']);
-    const one = await archive.traces({ trial: 2 });
+    const one = await archive.traces({ trialIndex: 2 });
     expect(one.ok && one.value.map((t) => t.messages[0]!.content)).toEqual(['trial 2']);
-    const outside = await archive.traces({ trial: 'none' });
+    const outside = await archive.traces({ trialIndex: 'none' });
     expect(outside.ok && outside.value.map((t) => t.messages[0]!.content)).toEqual(['bootstrap']);
   });
 
@@ -91,7 +91,7 @@ describe('run archive', () => {
     // A replay exports its own bundle and shows its own traces, without storage.
     const again = await new RunArchive(run, broken(storage)).exportBundle();
     expect(again.ok && again.value).toEqual(parseBundle(text));
-    const traces = await new RunArchive(run, broken(storage)).traces({ trial: 1 });
+    const traces = await new RunArchive(run, broken(storage)).traces({ trialIndex: 1 });
     expect(traces.ok && traces.value).toHaveLength(1);
   });
 
