@@ -23,7 +23,7 @@ const MAX_BUNDLE_BYTES = 200 * 1024 * 1024;
 /** One LM call in a bundle: a trace row without its database keys. */
 export type BundleTrace = Omit<TraceRow, 'id' | 'runId'>;
 
-/** A run as a bundle carries it. `config` is redacted (no keys, no pasted data). */
+/** What a run holds about itself, its logs aside: a stored run's record, a bundle's run. In a bundle `config` is redacted (no keys, no pasted data). */
 export interface BundleRun {
   id: string;
   name?: string;

@@ -8,6 +8,7 @@ import type { UsageSnapshot } from '../../core/lm';
 import type { Plan, TrialRecord } from '../../core/optimize';
 import { summaryOf, type RunConfig, type RunEvent, type RunSummary, type RunStatus } from '../../core/runner';
 import type { RunUpdate } from '../../protocol/optimizer';
+import type { BundleRun } from '../bundle';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
 /** The phases the run view shows, in order. */
@@ -85,25 +86,13 @@ function mainPhase(name: string): MainPhase | undefined {
   return (MAIN_PHASES as readonly string[]).includes(name) ? (name as MainPhase) : undefined;
 }
 
-/** What a stored run or a bundle's run holds about itself (its logs aside). */
-export interface RunHeader {
-  id: string;
-  name?: string;
-  status: RunStatus;
-  createdAt: number;
-  config: RunConfig;
-  plan?: Plan;
-  result?: RunSummary;
-  error?: ErrorData;
-  usage?: UsageSnapshot;
-}
 
 /**
  * A stored (or bundled) run as a snapshot: its header, its events folded in order, and its
  * trials. The trial store wins over the trials folded from events when it holds more (a run's
  * trials are written even where its event log was trimmed).
  */
-export function storedSnapshot(run: RunHeader, events: readonly TimedEvent[], trials: TrialRecord[]): RunSnapshot {
+export function storedSnapshot(run: BundleRun, events: readonly TimedEvent[], trials: TrialRecord[]): RunSnapshot {
   const base = emptySnapshot(run.id, {
     status: run.status,
     createdAt: run.createdAt,

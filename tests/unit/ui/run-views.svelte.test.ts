@@ -99,17 +99,23 @@ describe('new_best from every optimizer with trials', () => {
   }, 60_000);
 });
 
+/** A run started on a fake client, with frames, timers and the clock under the test's control. */
+async function liveRun() {
+  const { storage } = await freshStorage();
+  const client = new FakeClient();
+  const frames = new ManualFrames();
+  const timers = new ManualTimers();
+  const clock = new WallClock(timers);
+  const run = new OpenRun({ client, storage, schedule: frames.schedule, timers, clock, newId: () => 'live' });
+  const views = new RunViews(run, clock);
+  void run.start(CONFIG);
+  await settle();
+  return { client, frames, timers, clock, run, views };
+}
+
 describe('view models of a live run', () => {
   it('keep their arrays through a progress tick and rebuild them when a trial ends', async () => {
-    const { storage } = await freshStorage();
-    const client = new FakeClient();
-    const frames = new ManualFrames();
-    const timers = new ManualTimers();
-    const clock = new WallClock(timers);
-    const run = new OpenRun({ client, storage, schedule: frames.schedule, timers, clock, newId: () => 'live' });
-    const views = new RunViews(run, clock);
-    void run.start(CONFIG);
-    await settle();
+    const { client, frames, timers, clock, run, views } = await liveRun();
     const events = searchEvents(4);
     client.emit('live', ...updates('live', events));
     frames.frame();
@@ -138,15 +144,7 @@ describe('view models of a live run', () => {
   });
 
   it('estimates the time left in the active phase from the ticking clock', async () => {
-    const { storage } = await freshStorage();
-    const client = new FakeClient();
-    const frames = new ManualFrames();
-    const timers = new ManualTimers();
-    const clock = new WallClock(timers);
-    const run = new OpenRun({ client, storage, schedule: frames.schedule, timers, clock, newId: () => 'live' });
-    const views = new RunViews(run, clock);
-    void run.start(CONFIG);
-    await settle();
+    const { client, frames, timers, clock, run, views } = await liveRun();
     expect(clock.ticking).toBe(true);
     client.emit('live', { kind: 'event', runId: 'live', seq: 0, event: { type: 'optimizer', event: { type: 'phase', phase: 'search', status: 'start' } } });
     frames.frame();
