@@ -22,8 +22,13 @@ export interface WebLLMModelOptions {
   createEngine?: () => LocalEngine;
   /** Longest time one generation may take before it is interrupted (default 180 s). */
   callTimeoutMs?: number;
-  /** Longest time loading may go without a progress event (default 120 s). */
+  /**
+   * Longest time loading may go without a progress event (default 120 s), counted from when the
+   * engine has started: this is the model server's budget.
+   */
   loadStallTimeoutMs?: number;
+  /** Longest time the engine may take to start (its worker downloads and compiles web-llm) and answer (default 120 s). */
+  engineStartTimeoutMs?: number;
   /** Reload the engine and retry once when the device is lost or the worker dies (default true). */
   autoReload?: boolean;
 }
@@ -41,7 +46,7 @@ export interface WebLLMLoadOptions {
 
 export type WebLLMState = 'unloaded' | 'loading' | 'ready' | 'failed';
 
-const DEFAULTS = { callTimeoutMs: 180_000, loadStallTimeoutMs: 120_000 };
+const DEFAULTS = { callTimeoutMs: 180_000, loadStallTimeoutMs: 120_000, engineStartTimeoutMs: 120_000 };
 
 export class WebLLMModel implements LanguageModel {
   readonly id: string;
@@ -97,14 +102,13 @@ export class WebLLMModel implements LanguageModel {
     const stall = this.options.loadStallTimeoutMs ?? DEFAULTS.loadStallTimeoutMs;
     const stalled = () => Date.now() - lastProgress >= stall;
     try {
-      await this.guard(
-        (async () => {
-          await engine.configure(config);
-          await engine.reload(this.modelId);
-        })(),
-        'load',
-        { timeoutMs: stall, isExpired: stalled, signal },
-      );
+      // The worker's start-up is the app's own, not the model server's: it has its own timeout,
+      // and the stall clock starts once the engine answers, right before the model is requested.
+      // (Counted together, a worker that took 2 s to start on a busy machine failed a 1.5 s stall
+      // before any request was sent, and the error blamed the model server.)
+      await this.guard(engine.configure(config), 'start', { timeoutMs: this.options.engineStartTimeoutMs ?? DEFAULTS.engineStartTimeoutMs, signal });
+      lastProgress = Date.now();
+      await this.guard(engine.reload(this.modelId), 'load', { timeoutMs: stall, isExpired: stalled, signal });
       this.currentState = 'ready';
       onProgress?.({ progress: 1, timeElapsed: (Date.now() - started) / 1000, text: `Loaded ${this.modelId}` });
     } catch (err) {
@@ -185,7 +189,7 @@ export class WebLLMModel implements LanguageModel {
    * Races an engine promise against a timeout, the abort signal and the worker's death.
    * `isExpired` lets the load timeout be a stall timeout (reset by progress events).
    */
-  private guard<T>(promise: Promise<T>, phase: 'load' | 'call', opts: { timeoutMs: number; isExpired?: () => boolean; signal?: AbortSignal | undefined; onStop?: () => void }): Promise<T> {
+  private guard<T>(promise: Promise<T>, phase: 'start' | 'load' | 'call', opts: { timeoutMs: number; isExpired?: () => boolean; signal?: AbortSignal | undefined; onStop?: () => void }): Promise<T> {
     const races: Promise<T>[] = [promise];
     if (this.died) races.push(this.died);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -198,8 +202,7 @@ export class WebLLMModel implements LanguageModel {
             return;
           }
           opts.onStop?.();
-          const what = phase === 'load' ? `Loading model "${this.modelId}" made no progress for ${opts.timeoutMs} ms` : `Model "${this.modelId}" did not answer within ${opts.timeoutMs} ms`;
-          const hint = phase === 'load' ? 'The model server may be down or very slow; check the network and load again.' : 'The GPU may be too slow for this model or prompt: lower max tokens, pick a smaller model, or raise the timeout.';
+          const { what, hint } = timeoutText(this.modelId, phase, opts.timeoutMs);
           reject(new PlaygroundError('MODEL_TIMEOUT', `${what}.`, { hint, details: { modelId: this.modelId, phase, timeoutMs: opts.timeoutMs } }));
         };
         timer = setTimeout(check, opts.isExpired ? Math.max(50, opts.timeoutMs / 10) : opts.timeoutMs);
@@ -246,5 +249,17 @@ export class WebLLMModel implements LanguageModel {
     this.died = undefined;
     this.deathReason = undefined;
     engine?.dispose();
+  }
+}
+
+/** What a timeout of `phase` says happened, and what to do. */
+function timeoutText(modelId: string, phase: 'start' | 'load' | 'call', timeoutMs: number): { what: string; hint: string } {
+  switch (phase) {
+    case 'start':
+      return { what: `The engine for model "${modelId}" did not start within ${timeoutMs} ms`, hint: 'Its worker (web-llm, several MB) may still be downloading or could not start: check the network and load again.' };
+    case 'load':
+      return { what: `Loading model "${modelId}" made no progress for ${timeoutMs} ms`, hint: 'The model server may be down or very slow; check the network and load again.' };
+    case 'call':
+      return { what: `Model "${modelId}" did not answer within ${timeoutMs} ms`, hint: 'The GPU may be too slow for this model or prompt: lower max tokens, pick a smaller model, or raise the timeout.' };
   }
 }

@@ -14,6 +14,8 @@ export class FakeEngine implements LocalEngine {
   disposed = false;
   /** What reload does: resolve after emitting progress, throw a string, or hang. */
   reloadBehaviour: 'ok' | 'hang' | { throws: string } = 'ok';
+  /** What configure (the engine's first answer, i.e. its start-up) does: answer at once, after a delay, or never. */
+  configureBehaviour: 'ok' | 'hang' | { delayMs: number } = 'ok';
   private progress: ((r: InitProgressReport) => void) | undefined;
   private deathListeners: ((reason: string) => void)[] = [];
   readonly chat = { completions: { create: (r: ChatCompletionRequestNonStreaming) => this.create(r) } };
@@ -22,6 +24,8 @@ export class FakeEngine implements LocalEngine {
 
   async configure(config: EngineConfig): Promise<void> {
     this.configs.push(config);
+    if (this.configureBehaviour === 'hang') return new Promise(() => undefined);
+    if (typeof this.configureBehaviour === 'object') await new Promise((r) => setTimeout(r, (this.configureBehaviour as { delayMs: number }).delayMs));
   }
   setInitProgressCallback(cb: ((r: InitProgressReport) => void) | undefined): void {
     this.progress = cb;

@@ -137,9 +137,31 @@ describe('WebLLMModel loading', () => {
     const engine = new FakeEngine();
     engine.reloadBehaviour = 'hang';
     const model = new WebLLMModel(MODEL, { createEngine: () => engine, loadStallTimeoutMs: 60 });
-    expect(await codeOf(model.load())).toBe('MODEL_TIMEOUT');
+    const err = await model.load().catch((e: unknown) => e);
+    expect((err as PlaygroundError).code).toBe('MODEL_TIMEOUT');
+    expect((err as PlaygroundError).details).toMatchObject({ phase: 'load' });
     expect(engine.disposed).toBe(true);
     expect(model.state).toBe('failed');
+  });
+
+  it('a slow engine start does not count against the load stall: the model is requested with the whole stall budget left', async () => {
+    const engine = new FakeEngine();
+    engine.configureBehaviour = { delayMs: 150 };
+    const model = new WebLLMModel(MODEL, { createEngine: () => engine, loadStallTimeoutMs: 60 });
+    await model.load();
+    expect(engine.reloads).toEqual([MODEL]);
+    expect(model.state).toBe('ready');
+  });
+
+  it('an engine that never starts times out with MODEL_TIMEOUT in the start phase, before any model request, and is ended', async () => {
+    const engine = new FakeEngine();
+    engine.configureBehaviour = 'hang';
+    const model = new WebLLMModel(MODEL, { createEngine: () => engine, loadStallTimeoutMs: 10, engineStartTimeoutMs: 60 });
+    const err = await model.load().catch((e: unknown) => e);
+    expect((err as PlaygroundError).code).toBe('MODEL_TIMEOUT');
+    expect((err as PlaygroundError).details).toMatchObject({ phase: 'start', timeoutMs: 60 });
+    expect(engine.reloads).toEqual([]);
+    expect(engine.disposed).toBe(true);
   });
 
   it.each([

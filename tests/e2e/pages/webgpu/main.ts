@@ -41,7 +41,10 @@ interface LoadResult {
   code?: string;
   message?: string;
   hint?: string;
+  details?: Record<string, unknown> | undefined;
   ms: number;
+  /** Time from the last progress event to the end of the load. */
+  sinceProgressMs: number;
   events: LoadProgress[];
 }
 
@@ -51,13 +54,19 @@ async function load(modelId: string, modelList: CustomModelRecord[], opts: { sta
   const model = new WebLLMModel(modelId, { loadStallTimeoutMs: opts.stallMs ?? 60_000, createEngine: () => (client = new WorkerEngineClient()) });
   if (opts.terminateAfterMs !== undefined) setTimeout(() => client?.dispose(), opts.terminateAfterMs);
   const t0 = performance.now();
+  let lastProgress = t0;
+  const onProgress = (p: LoadProgress) => {
+    lastProgress = performance.now();
+    events.push(p);
+    log(`${Math.round(p.progress * 100)}% ${p.text}`);
+  };
   try {
-    await model.load({ appConfig: { model_list: modelList }, onProgress: (p) => (events.push(p), log(`${Math.round(p.progress * 100)}% ${p.text}`)), gpu: await detectWebGPU() });
-    return { ok: true, ms: performance.now() - t0, events };
+    await model.load({ appConfig: { model_list: modelList }, onProgress, gpu: await detectWebGPU() });
+    return { ok: true, ms: performance.now() - t0, sinceProgressMs: performance.now() - lastProgress, events };
   } catch (err) {
     const e = err instanceof PlaygroundError ? err : new PlaygroundError('INTERNAL', String(err));
     log(`${e.code}: ${e.message} (${e.hint ?? ''})`);
-    return { ok: false, code: e.code, message: e.message, hint: e.hint, ms: performance.now() - t0, events };
+    return { ok: false, code: e.code, message: e.message, hint: e.hint, details: e.details, ms: performance.now() - t0, sinceProgressMs: performance.now() - lastProgress, events };
   } finally {
     await model.unload();
   }
