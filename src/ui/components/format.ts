@@ -22,3 +22,12 @@ export function formatDuration(seconds: number | undefined): string {
   if (m < 60) return `${m} min ${s % 60} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+// Made once: a browser's first toLocaleString builds its locale data, a 50-80 ms task on a
+// slow machine, which landed in the middle of a live run's first usage update.
+const COUNT = new Intl.NumberFormat('en-US');
+
+/** 12345 -> "12,345" (the one count format of the UI). */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}

@@ -3,7 +3,7 @@
  * the component only renders them (and tests can read them without a browser).
  */
 import type { RunUsage, StorageEstimateInfo } from '../../storage';
-import { formatBytes } from '../components/format';
+import { formatBytes, formatCount } from '../components/format';
 
 /** Which finished runs "Delete old runs" takes: by days since they finished, or all. */
 export type RunAge = '1d' | '7d' | '30d' | 'all';
@@ -113,7 +113,7 @@ function ageText(age: RunAge): string {
 }
 
 function countText(n: number, noun: string): string {
-  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function percent(x: number): string {
