@@ -112,6 +112,27 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await expect.poll(() => other.getByText(instruction).first().isVisible(), { timeout: 20_000 }).toBe(true);
     await screenshot(other, 'run-flow-shared-link');
     await fresh.close();
+
+    // Every LM call is filed where it was made: the inspector lists one phase, one trial, one example.
+    const filters = page.getByRole('form', { name: 'Filter LM calls' });
+    const calls = page.getByRole('list', { name: 'LM calls' }).getByRole('listitem');
+    const summaries = async () => calls.locator('summary').allTextContents();
+    await filters.getByRole('button', { name: 'Load LM calls' }).click();
+    await expect.poll(async () => (await summaries()).length).toBeGreaterThan(0);
+    await filters.getByLabel('Phase', { exact: true }).selectOption('propose');
+    await expect.poll(async () => (await summaries()).every((t) => t.includes('proposer · propose'))).toBe(true);
+    expect((await summaries()).length).toBeGreaterThan(0);
+    await filters.getByLabel('Phase', { exact: true }).selectOption('');
+    await filters.getByLabel('Trial', { exact: true }).selectOption('3');
+    await expect.poll(async () => (await summaries()).every((t) => t.includes('task · search · trial 3'))).toBe(true);
+    const example = (await calls.first().getByRole('button').textContent())!.trim();
+    await calls.first().getByRole('button', { name: example }).click();
+    await expect.poll(() => filters.getByLabel('Example', { exact: true }).inputValue()).toBe(example);
+    // One example's calls: its runs in every trial that drew it, and its final scoring.
+    await expect.poll(async () => (await summaries()).length).toBeGreaterThan(1);
+    expect((await summaries()).every((t) => t.includes(example))).toBe(true);
+    expect((await summaries()).some((t) => t.includes(' · evaluate') || t.includes(' · baseline'))).toBe(true);
+    await screenshot(page, 'run-view-trace-filters-1280');
     expect(own(errors)).toEqual([]);
     await context.close();
   });
