@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   // protocol's budget T (this enables its end-of-budget race); --no-budget withholds it.
   const T = readJson<{ T: number }>(anchor, 'results/random_ref.json').T;
   const withBudget = !process.argv.includes('--no-budget');
-  const options = { ...(withBudget && { budget: T }), ...(JSON.parse(arg('options') ?? '{}') as TpeOptions) };
+  const options = { ...(withBudget && { trialBudget: T }), ...(JSON.parse(arg('options') ?? '{}') as TpeOptions) };
   const h = await loadHarness(anchor);
   const problems = h.loadProblems(path.join(anchor, 'problems'));
 
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const resolved = new TpeSampler([{ name: 'x', choices: 2 }], options).options;
   const description = `TpeSampler(space, ${JSON.stringify(resolved)}) from src/core/optimize/tpe; `
     + 'suggest(history, new Rng(run_seed)) per ask, history = every told (params, value); maximize.'
-    + (options.budget !== undefined ? ` The sampler is told the trial budget T = ${options.budget} up front (as MIPROv2 knows num_trials).` : '');
+    + (options.trialBudget !== undefined ? ` The sampler is told the trial budget T = ${options.trialBudget} up front (as MIPROv2 knows num_trials).` : '');
   const cpu = os.cpus()[0]?.model ?? 'unknown';
   const seedsArg = arg('seeds');
   const seeds = seedsArg ? seedRange(seedsArg) : undefined;

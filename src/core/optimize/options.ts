@@ -33,6 +33,21 @@ const demoOptions = {
   metricThreshold: v.optional(v.number()),
 };
 
+/**
+ * A budget for a whole optimization: task and teacher LM calls made (sent or answered by the
+ * cache, so a resumed run or a warm cache takes the same path), or minutes, which the run
+ * turns into calls once, when it is planned, through the task model's latency and concurrency.
+ * The final scoring after the search is not part of it.
+ */
+const BudgetSchema = v.pipe(
+  v.strictObject({
+    taskCalls: v.optional(int(1)),
+    minutes: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0))),
+  }),
+  v.check((b) => (b.taskCalls === undefined) !== (b.minutes === undefined), 'must give exactly one of taskCalls or minutes, e.g. { "taskCalls": 200 }'),
+);
+export type Budget = v.InferOutput<typeof BudgetSchema>;
+
 const NoneSchema = v.strictObject({ kind: v.literal('none') });
 
 const LabeledFewShotSchema = v.strictObject({
@@ -91,9 +106,13 @@ const MiproFields = v.strictObject({
     v.strictObject({
       multivariate: v.optional(v.boolean(), true),
       nStartupTrials: v.optional(int(0), 10),
+      /** Optuna's TPE as DSPy runs it (no repeat merging, confirmation or end-of-budget race). */
+      optuna: v.optional(v.boolean(), false),
     }),
     {},
   ),
+  /** Fit the run into this many calls or minutes (replaces `auto` and `numTrials`). */
+  budget: v.optional(BudgetSchema),
   /**
    * Milliseconds per call for the plan's time estimate, when the host gives none (configs
    * written for the headless runner before it took `--latency-ms`).
@@ -112,10 +131,19 @@ export type MiproSettings = Omit<MiproFieldsOutput, 'auto' | 'numCandidates' | '
   maxLabeledDemos: number;
   multivariate: boolean;
   nStartupTrials: number;
+  optuna: boolean;
 };
 
 const MiproSchema = v.pipe(
   MiproFields,
+  v.forward(
+    v.partialCheck([['budget'], ['auto']], (o) => o.budget === undefined || o.auto === undefined, 'cannot be combined with auto: a budget decides the size of the run'),
+    ['budget'],
+  ),
+  v.forward(
+    v.partialCheck([['budget'], ['numTrials']], (o) => o.budget === undefined || o.numTrials === undefined, 'cannot be combined with numTrials: a budget decides the number of trials'),
+    ['budget'],
+  ),
   v.forward(
     v.partialCheck([['auto'], ['numCandidates']], (o) => !(o.auto === null && o.numCandidates === undefined), 'is required when auto is null'),
     ['numCandidates'],
@@ -177,7 +205,7 @@ function isKind<K extends OptimizerKind>(settings: OptimizerSettings, kind: K): 
  * The trial count needs the program, so it is resolved by {@link miproTrials}.
  */
 function resolveMipro(o: MiproFieldsOutput): MiproSettings {
-  const auto = o.auto === undefined ? (o.numCandidates === undefined ? 'light' : null) : o.auto;
+  const auto = o.auto === undefined ? (o.numCandidates === undefined && o.budget === undefined ? 'light' : null) : o.auto;
   const searchDemos = o.mode !== 'instructions_only';
   const { sampler, ...rest } = o;
   return {
@@ -191,6 +219,7 @@ function resolveMipro(o: MiproFieldsOutput): MiproSettings {
     valSize: o.valSize ?? (auto ? AUTO_SETTINGS[auto].valSize : undefined),
     multivariate: sampler.multivariate,
     nStartupTrials: sampler.nStartupTrials,
+    optuna: sampler.optuna,
   };
 }
 

@@ -29,7 +29,7 @@ describe('end-of-budget race', () => {
 
   it('re-evaluates the less-evaluated of leader and challenger once the budget is nearly spent', () => {
     // 24 trials done of 28: 4 left, within 20% (ceil 5.6 = 6) of the budget.
-    const s = new TpeSampler(space, { budget: 28 }).suggest(contested, new Rng(1), { explain: true });
+    const s = new TpeSampler(space, { trialBudget: 28 }).suggest(contested, new Rng(1), { explain: true });
     expect(s.explanation?.mode).toBe('race');
     expect(s.params).toEqual(cfg(0, 1));
     expect(s.explanation?.race?.leader).toMatchObject({ params: cfg(0, 0), count: 3 });
@@ -39,19 +39,19 @@ describe('end-of-budget race', () => {
   });
 
   it('does not race before the last raceFraction of the budget, nor without a budget', () => {
-    expect(new TpeSampler(space, { budget: 100 }).suggest(contested, new Rng(1), { explain: true }).explanation?.mode).toBe('tpe');
+    expect(new TpeSampler(space, { trialBudget: 100 }).suggest(contested, new Rng(1), { explain: true }).explanation?.mode).toBe('tpe');
     expect(new TpeSampler(space).suggest(contested, new Rng(1), { explain: true }).explanation?.mode).toBe('tpe');
-    expect(new TpeSampler(space, { budget: 28, raceFraction: 0 }).suggest(contested, new Rng(1), { explain: true }).explanation?.mode).toBe('tpe');
+    expect(new TpeSampler(space, { trialBudget: 28, raceFraction: 0 }).suggest(contested, new Rng(1), { explain: true }).explanation?.mode).toBe('tpe');
   });
 
   it('explores again once the leader is clearly ahead, but not on the last trial', () => {
     // Noiseless: every repeat reproduced its score, and the leader is far ahead.
     const decided: TpeTrial[] = [...filler(), { params: cfg(0, 0), value: 0.9 }, { params: cfg(0, 0), value: 0.9 },
       { params: cfg(1, 1), value: 0.5 }, { params: cfg(1, 1), value: 0.5 }];
-    const middle = new TpeSampler(space, { budget: 27 }).suggest(decided, new Rng(3), { explain: true });
+    const middle = new TpeSampler(space, { trialBudget: 27 }).suggest(decided, new Rng(3), { explain: true });
     expect(middle.explanation?.mode).toBe('tpe');
     expect(middle.explanation?.race?.margin).toBeGreaterThan(0);
-    const last = new TpeSampler(space, { budget: 25 }).suggest(decided, new Rng(3), { explain: true });
+    const last = new TpeSampler(space, { trialBudget: 25 }).suggest(decided, new Rng(3), { explain: true });
     expect(last.explanation?.mode).toBe('race');
     // Leader and challenger ([1, 1], the highest upper bound) have two evaluations each: the leader goes again.
     expect(last.explanation?.race?.challenger?.params).toEqual(cfg(1, 1));
@@ -59,7 +59,7 @@ describe('end-of-budget race', () => {
   });
 
   it('never races in Optuna-compatible mode, even when told the budget', () => {
-    const s = new TpeSampler(space, { ...OPTUNA_COMPATIBLE, budget: 28 }).suggest(contested, new Rng(1), { explain: true });
+    const s = new TpeSampler(space, { ...OPTUNA_COMPATIBLE, trialBudget: 28 }).suggest(contested, new Rng(1), { explain: true });
     expect(s.explanation?.mode).toBe('tpe');
     expect(s.explanation?.race).toBeUndefined();
   });
@@ -86,7 +86,7 @@ describe('end-of-budget race', () => {
     let withBudget = 0;
     let without = 0;
     for (let seed = 0; seed < 40; seed++) {
-      withBudget += run({ budget: 40 }, seed);
+      withBudget += run({ trialBudget: 40 }, seed);
       without += run({}, seed);
     }
     expect(withBudget / 40).toBeGreaterThan(without / 40 + 0.005);
@@ -119,7 +119,7 @@ describe('estimateNoise', () => {
 
 describe('MIPROv2 adapter', () => {
   it('counts the budget in search trials even when the history also holds the default program', () => {
-    const sampler = createTpeSampler({ seed: 1, multivariate: true, nStartupTrials: 10, budget: 20 });
+    const sampler = createTpeSampler({ seed: 1, multivariate: true, nStartupTrials: 10, trialBudget: 20 });
     const params = space.map((p) => ({ name: p.name, n: p.choices }));
     // The default program's score, then 18 search trials (the leader confirmed): the next one is
     // search trial 19 of 20, so two trials remain although the history is 19 long.

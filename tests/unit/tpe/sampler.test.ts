@@ -158,7 +158,7 @@ describe('TpeSampler validation', () => {
     ['priorWeight', { priorWeight: 0 }],
     ['gammaFraction', { gammaFraction: 0 }],
     ['confirmEvaluations', { confirmEvaluations: 0 }],
-    ['budget', { budget: 0 }],
+    ['trialBudget', { trialBudget: 0 }],
     ['raceFraction', { raceFraction: 1.5 }],
     ['raceBeta', { raceBeta: -1 }],
     ['noisePriorDf', { noisePriorDf: 0 }],

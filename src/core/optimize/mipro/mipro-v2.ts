@@ -37,7 +37,7 @@ export interface MiproCheckpoint {
 export async function miproV2(
   ctx: OptimizeContext,
   options: MiproSettings,
-  makeSampler: (settings: { seed: number; multivariate: boolean; nStartupTrials: number; budget: number }) => Sampler,
+  makeSampler: (settings: { seed: number; multivariate: boolean; nStartupTrials: number; optuna: boolean; trialBudget: number }) => Sampler,
   stored?: unknown,
 ): Promise<OptimizeResult> {
   const checkpoint = stored === undefined ? undefined : miproCheckpoint(stored);
@@ -80,7 +80,7 @@ export async function miproV2(
   const space = searchSpace(ctx, settings.searchDemos ? cp.demoSets : [], cp.instructions);
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${settings.numTrials} trials` });
   // The sampler knows the number of trials (MIPROv2 fixes it up front), so it can spend the last ones confirming the leader.
-  const sampler = makeSampler({ seed: ctx.seed, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, budget: settings.numTrials });
+  const sampler = makeSampler({ seed: ctx.seed, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, optuna: settings.optuna, trialBudget: settings.numTrials });
   const search = await runSearch(ctx, settings, space, valset, sampler, cp.search ?? emptySearchState(), (s) => {
     cp.search = s;
     save();

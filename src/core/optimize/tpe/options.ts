@@ -13,8 +13,8 @@ export const OPTUNA_COMPATIBLE: Readonly<TpeOptions> = Object.freeze({
   raceFraction: 0,
 });
 
-/** Every option set; `budget` stays optional (unknown budget = no race). */
-export type ResolvedOptions = Required<Omit<TpeOptions, 'budget'>> & Pick<TpeOptions, 'budget'>;
+/** Every option set; `trialBudget` stays optional (unknown budget = no race). */
+export type ResolvedOptions = Required<Omit<TpeOptions, 'trialBudget'>> & Pick<TpeOptions, 'trialBudget'>;
 
 const DEFAULTS: ResolvedOptions = {
   multivariate: true,
@@ -50,7 +50,7 @@ export function resolveOptions(options: TpeOptions): ResolvedOptions {
   intAtLeast('nEiCandidates', 1);
   intAtLeast('gammaMax', 1);
   intAtLeast('confirmEvaluations', 1);
-  if (o.budget !== undefined) intAtLeast('budget', 1);
+  if (o.trialBudget !== undefined) intAtLeast('trialBudget', 1);
   if (!(o.priorWeight > 0) || !Number.isFinite(o.priorWeight)) {
     invalid(`priorWeight must be > 0, but got ${o.priorWeight}`, 'Use a positive weight; 1.0 is Optuna\'s default.');
   }

@@ -38,8 +38,8 @@
  *    condition changes nothing on the benchmark; it lets a noiseless search return to its
  *    optimum once everything promising has been tried.
  *
- * 4. End-of-budget race (`budget`, `raceFraction = 0.2`, `raceBeta = 1`; racing.ts): MIPROv2
- *    knows its number of trials up front, so it tells the sampler (`budget`). In the last 20%
+ * 4. End-of-budget race (`trialBudget`, `raceFraction = 0.2`, `raceBeta = 1`; racing.ts): MIPROv2
+ *    knows its number of trials up front, so it tells the sampler (`trialBudget`). In the last 20%
  *    of the budget each trial re-evaluates the best-mean leader or its strongest challenger
  *    (highest upper confidence bound), the less-evaluated of the two (LUCB1), until the
  *    leader's lower bound clears every other upper bound; then TPE explores again, except on
@@ -130,9 +130,9 @@ export class TpeSampler {
    */
   private race(history: readonly TpeTrial[], observations: Observation[]): { evaluate?: Observation; view: TpeRaceExplanation } | undefined {
     const o = this.options;
-    if (o.budget === undefined || o.raceFraction === 0) return undefined;
-    const remaining = Math.max(1, o.budget - history.length);
-    if (remaining > Math.ceil(o.raceFraction * o.budget)) return undefined;
+    if (o.trialBudget === undefined || o.raceFraction === 0) return undefined;
+    const remaining = Math.max(1, o.trialBudget - history.length);
+    if (remaining > Math.ceil(o.raceFraction * o.trialBudget)) return undefined;
     // The race compares means, so it always merges repeats, whatever TPE's own observations do.
     const merged = o.aggregateRepeats ? observations : collectObservations(history, this.names, true);
     const sigma = Math.sqrt(estimateNoise(merged, o.noisePriorDf).variance);

@@ -42,9 +42,9 @@ export interface TpeOptions {
    * Total number of trials the search will run, when known up front (MIPROv2's `num_trials`).
    * Enables the end-of-budget race (`raceFraction`). Default undefined: no race.
    */
-  budget?: number;
+  trialBudget?: number;
   /**
-   * Fraction of `budget` (rounded up) spent at the end racing the best configurations: each
+   * Fraction of `trialBudget` (rounded up) spent at the end racing the best configurations: each
    * of those trials re-evaluates the leader or its strongest challenger until the leader's
    * lower confidence bound clears every other upper bound. 0 disables the race. Default 0.2.
    */
