@@ -18,7 +18,9 @@ import { FileCacheStore } from '../node/file-cache-store';
 
 const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--latency-ms 800] [--quiet]
 
-  --latency-ms  assumed milliseconds per LM call for the plan's time estimate (default: 800 ms)`;
+  --latency-ms  milliseconds per LM call, for the plan's time estimate and to turn a budget in
+                minutes into calls (default: 800 ms; with a budget in minutes and no flag, one
+                warm-up call to the task model measures it)`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -43,9 +45,9 @@ async function main(): Promise<number> {
   const configPath = resolve(values.config);
   const baseDir = dirname(configPath);
   const config = await readJson(configPath);
-  const latencyMs = Number(values['latency-ms'] ?? 800);
-  const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const latencyMs = values['latency-ms'] !== undefined ? Number(values['latency-ms']) : await measuredLatency(config, log);
+  const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
   const controller = new AbortController();
   // One abort listener per call in flight: high concurrency is not a leak.
   setMaxListeners(256, controller.signal);
@@ -75,6 +77,22 @@ async function main(): Promise<number> {
   } finally {
     await cache?.close();
   }
+}
+
+/**
+ * The task model's time per call: 800 ms assumed, unless the config's budget is in minutes,
+ * which then needs it measured: one small warm-up call, never cached, outside the run's usage.
+ */
+async function measuredLatency(config: unknown, log: (line: string) => void): Promise<number> {
+  const c = config as { optimizer?: { budget?: { minutes?: unknown } }; models?: { task?: ModelConfig } } | undefined;
+  const task = c?.models?.task;
+  if (c?.optimizer?.budget?.minutes === undefined || task?.provider !== 'openai-compatible') return 800;
+  const lm = createLM(task, log);
+  const started = performance.now();
+  await lm.call({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }], temperature: 0, maxTokens: 8 });
+  const ms = Math.max(1, Math.round(performance.now() - started));
+  log(`Measured the task model: ${ms} ms for one warm-up call (pass --latency-ms to set it).`);
+  return ms;
 }
 
 function createLM(cfg: ModelConfig, log: (line: string) => void): LanguageModel {

@@ -31,6 +31,8 @@ export interface BootstrapOptions {
   metricThreshold?: number | undefined;
   /** A custom teacher state (e.g. an already optimized program). Default: labeled few-shot. */
   teacherState?: ProgramState;
+  /** Stop after this many teacher runs (a call budget's share); default: no limit. */
+  maxTeacherRuns?: number;
 }
 
 export interface BootstrapResult {
@@ -56,9 +58,9 @@ export async function bootstrapFewShot(
   let errors = 0;
   let teacherRuns = 0;
 
-  for (let round = 0; round < maxRounds && bootstrapped.length < maxBoot; round++) {
+  for (let round = 0; round < maxRounds && bootstrapped.length < maxBoot && teacherRuns < (opts.maxTeacherRuns ?? Infinity); round++) {
     for (const example of trainset) {
-      if (bootstrapped.length >= maxBoot) break;
+      if (bootstrapped.length >= maxBoot || teacherRuns >= (opts.maxTeacherRuns ?? Infinity)) break;
       if (bootstrapped.includes(example.id)) continue;
       throwIfAborted(ctx.signal);
       teacherRuns++;

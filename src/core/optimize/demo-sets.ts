@@ -28,6 +28,8 @@ export interface DemoSetOptions {
   maxRounds: number;
   metricThreshold?: number | undefined;
   minNumSamples?: number;
+  /** Teacher runs allowed per bootstrapped set (a call budget's share); default: no limit. */
+  maxTeacherRuns?: number;
 }
 
 /** Builds `count` demo sets, emitting `demo_set` events as each is ready. */
@@ -43,7 +45,7 @@ export async function createDemoSets(ctx: OptimizeContext, opts: DemoSetOptions)
 }
 
 export async function createDemoSet(ctx: OptimizeContext, opts: DemoSetOptions, index: number): Promise<DemoSet> {
-  const base = { maxLabeledDemos: opts.maxLabeledDemos, maxRounds: opts.maxRounds, metricThreshold: opts.metricThreshold };
+  const base = { maxLabeledDemos: opts.maxLabeledDemos, maxRounds: opts.maxRounds, metricThreshold: opts.metricThreshold, ...(opts.maxTeacherRuns !== undefined && { maxTeacherRuns: opts.maxTeacherRuns }) };
   if (index === 0) return { kind: 'zero_shot', demos: demosOf(withDemos(ctx.program, ctx.state, () => [])) };
   if (index === 1 && opts.maxLabeledDemos > 0) {
     return { kind: 'labeled', demos: demosOf(labeledFewShot(ctx.program, ctx.state, ctx.trainset, opts.maxLabeledDemos, ctx.seed)) };

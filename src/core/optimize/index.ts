@@ -5,7 +5,8 @@
  */
 import { bootstrapFewShot } from './bootstrap';
 import { labeledFewShot } from './demos';
-import { createTpeSampler, miproRunSettings, miproV2, planMipro } from './mipro';
+import { budgetedShape, createTpeSampler, miproRunSettings, miproV2, planBudgeted, planMipro } from './mipro';
+export { minimumBudget } from './mipro';
 import { optimizerSettings, type OptimizerSettings } from './options';
 import { planRandomSearch, randomSearch } from './random-search';
 import type { OptimizeContext, OptimizeResult, Plan, PlanSizes } from './types';
@@ -31,6 +32,7 @@ export function planOptimizer(settings: OptimizerSettings, sizes: PlanSizes): Pl
     case 'bootstrap_random_search':
       return planRandomSearch(settings, sizes);
     case 'mipro_v2':
+      if (settings.budget?.taskCalls !== undefined) return planBudgeted(settings, budgetedShape(settings, settings.budget.taskCalls, sizes), sizes);
       return planMipro(miproRunSettings(settings, sizes.predictors), sizes);
   }
 }

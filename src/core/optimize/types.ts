@@ -96,6 +96,11 @@ export interface Plan {
   judgeCalls?: number;
   /** Estimated wall time given a latency per call and the concurrency (run plans only). */
   estimatedSeconds?: number;
+  /**
+   * A budgeted run's budget: task and teacher calls (the final scoring is apart), the minutes
+   * it came from, and the teacher runs bootstrapping is expected to make (for the estimate).
+   */
+  budget?: { calls: number; minutes?: number; teacherRunsExpected: number };
   notes: string[];
 }
 

@@ -139,7 +139,9 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
   let state = prep.state;
   let trials: TrialRecord[] = [];
   if (kind !== 'none') {
-    const { kind: _kind, seed, ...options } = prep.config.optimizer;
+    const { kind: _kind, seed, ...given } = prep.config.optimizer;
+    // A budget in minutes became calls when the run was planned: the optimizer gets those.
+    const options = plan.budget ? { ...given, budget: { taskCalls: plan.budget.calls } } : given;
     const result = await runOptimizer(kind, {
       program: prep.program,
       state: prep.state,

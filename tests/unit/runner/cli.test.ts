@@ -89,6 +89,39 @@ describe('npm run optimize', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('fits MIPROv2 into a budget in minutes: one warm-up call measures the model, the search stays within the calls it became', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptlab-budget-'));
+    const iris = join(dir, 'iris.jsonl');
+    writeFileSync(iris, fixtureData('iris/all.jsonl').text);
+    const config = {
+      program: { template: 'predict', signature: IRIS_SIGNATURE },
+      data: { path: iris, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
+      metric: { kind: 'exact_match', field: 'species' },
+      optimizer: { kind: 'mipro_v2', budget: { minutes: 2 } },
+      models: {
+        task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model', maxConcurrency: 1 },
+        proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model' },
+      },
+      seed: 0,
+    };
+    const { code, result: r, stderr } = await optimize(dir, config, ['--latency-ms', '1000']);
+    expect(code, stderr).toBe(0);
+    // Two minutes at one second a call, one call at a time.
+    expect(r.plan.budget).toEqual({ calls: 120, minutes: 2, teacherRunsExpected: expect.any(Number) });
+    const teacher = r.usage.teacher.calls + r.usage.teacher.cacheHits;
+    const search = r.trials.reduce((a: number, t: { n: number }) => a + t.n, 0);
+    expect(search + teacher).toBeLessThanOrEqual(120);
+    expect(search + teacher).toBeGreaterThan(110);
+    // The final scoring comes on top: val, test, and the baseline on test.
+    expect(r.usage.task.calls + r.usage.task.cacheHits).toBe(search + r.data.val + 2 * r.data.test);
+    expect(r.scores.test).toBeGreaterThan(r.details.baselineTest.mean);
+    expect(stderr).toContain('Budget: 120 task and teacher calls');
+
+    const measured = await optimize(mkdtempSync(join(tmpdir(), 'promptlab-budget-')), { ...config, data: { ...config.data } });
+    expect(measured.code, measured.stderr).toBe(0);
+    expect(measured.stderr).toMatch(/Measured the task model: \d+ ms for one warm-up call/);
+  });
+
   it('optimizes real Iris data with MIPROv2 light: beats the baseline on test, reports plan and trials', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptlab-iris-'));
     const iris = join(dir, 'iris.jsonl');

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryCacheStore } from '../../../src/core/lm';
+import { parseOptimizerConfig, runOptimizer, type MiproCheckpoint, type OptimizerEvent } from '../../../src/core/optimize';
+import { evaluate } from '../../../src/core/evaluate';
+import { planRun, type RunConfig } from '../../../src/core/runner';
+import { codeOf, thrown } from '../errors';
+import { makeWorld } from './harness';
+import { taskModel } from './world';
+
+const BUDGET = { budget: { taskCalls: 200 } };
+const made = (w: ReturnType<typeof makeWorld>) => {
+  const u = w.usage.snapshot();
+  return u.task.calls + u.task.cacheHits + u.teacher.calls + u.teacher.cacheHits;
+};
+
+describe('MIPROv2 with a call budget', () => {
+  it('finds the rule and the demos within 200 calls, and never spends more', async () => {
+    const w = makeWorld({ train: 120, val: 120 });
+    const r = await runOptimizer('mipro_v2', w.ctx, BUDGET);
+    expect(made(w)).toBeLessThanOrEqual(200);
+    // Bootstrapping leaves the rest to the search: the budget is spent, not left over.
+    expect(made(w)).toBeGreaterThan(190);
+    const test = await evaluate({ program: w.ctx.program, state: r.state, examples: w.test, metric: w.ctx.metric, ctx: { lm: taskModel() } });
+    expect(test.mean).toBe(1);
+    expect(r.plan!.budget!.calls).toBe(200);
+    expect(r.trials[0]!.params).toEqual(Object.fromEntries(Object.keys(r.trials[0]!.params).map((k) => [k, 0])));
+  });
+
+  it('counts cache hits, so a warm cache takes the same path as a cold one', async () => {
+    const cache = new MemoryCacheStore(100_000);
+    const cold = makeWorld({ train: 120, val: 120, cache });
+    const a = await runOptimizer('mipro_v2', cold.ctx, BUDGET);
+    const warm = makeWorld({ train: 120, val: 120, cache });
+    const b = await runOptimizer('mipro_v2', warm.ctx, BUDGET);
+    expect(warm.usage.snapshot().task.calls).toBe(0);
+    expect(b.trials.map((t) => [t.params, t.score, t.n])).toEqual(a.trials.map((t) => [t.params, t.score, t.n]));
+    expect(b.state).toEqual(a.state);
+  });
+
+  it('resumes inside the search to the same result, within the same budget', async () => {
+    const full = makeWorld({ train: 120, val: 120 });
+    const uninterrupted = await runOptimizer('mipro_v2', full.ctx, BUDGET);
+
+    const controller = new AbortController();
+    let checkpoint: MiproCheckpoint | undefined;
+    const first = makeWorld({ train: 120, val: 120, signal: controller.signal });
+    first.ctx.emit = (e: OptimizerEvent) => {
+      if (e.type === 'checkpoint') checkpoint = e.checkpoint as MiproCheckpoint;
+      if (e.type === 'trial_end' && e.trial.index === 12) controller.abort();
+    };
+    await expect(runOptimizer('mipro_v2', first.ctx, BUDGET)).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(checkpoint!.budgeted!.trials.length).toBeGreaterThanOrEqual(12);
+    expect(checkpoint!.budget!.used).toBeGreaterThan(0);
+
+    const second = makeWorld({ train: 120, val: 120 });
+    const resumed = await runOptimizer('mipro_v2', second.ctx, BUDGET, checkpoint);
+    expect(resumed.state).toEqual(uninterrupted.state);
+    expect(resumed.trials.map((t) => [t.params, t.score])).toEqual(uninterrupted.trials.map((t) => [t.params, t.score]));
+    // The resumed half made exactly the calls the interrupted one had not.
+    expect(checkpoint!.budget!.used + made(second)).toBe(made(full));
+  });
+
+  it('searches duplicate proposals once', async () => {
+    const w = makeWorld({ train: 120, val: 120 });
+    const events: OptimizerEvent[] = [];
+    w.ctx.emit = (e) => events.push(e);
+    await runOptimizer('mipro_v2', w.ctx, BUDGET);
+    // The scripted proposer writes the same rule twice: candidates 1 and 2 are twins.
+    const proposals = events.flatMap((e) => (e.type === 'instruction_proposed' ? [e.instruction] : []));
+    expect(new Set(proposals).size).toBeLessThan(proposals.length);
+    const tried = new Set(events.flatMap((e) => (e.type === 'trial_start' ? [e.params['generate.instruction']] : [])));
+    expect(tried.has(2)).toBe(false);
+  });
+
+  it('is a config error with auto or numTrials, and names the smallest workable budget', async () => {
+    const both = parseOptimizerConfig({ kind: 'mipro_v2', auto: 'light', budget: { taskCalls: 200 } });
+    expect(both.ok ? [] : both.problems.map((p) => p.split(':')[0])).toEqual(['budget']);
+    expect(parseOptimizerConfig({ kind: 'mipro_v2', numTrials: 5, budget: { minutes: 5 } }).ok).toBe(false);
+    expect(parseOptimizerConfig({ kind: 'mipro_v2', budget: { taskCalls: 10, minutes: 5 } }).ok).toBe(false);
+    const w = makeWorld({ train: 120, val: 120 });
+    const tiny = await runOptimizer('mipro_v2', w.ctx, { budget: { taskCalls: 10 } }).catch((e: unknown) => e);
+    expect(tiny).toMatchObject({ code: 'OPTIMIZER_INVALID', details: { budget: 10, minimum: 30 } });
+    expect(made(w)).toBe(0);
+  });
+});
+
+describe('the plan of a budgeted run', () => {
+  const config = (optimizer: RunConfig['optimizer'], local = false): RunConfig => ({
+    program: { template: 'chain_of_thought', signature: 'word -> label' },
+    data: { text: 'word,label\na,b', split: { train: 0.5, val: 0.5 } },
+    metric: { kind: 'exact_match', field: 'label' },
+    optimizer,
+    models: { task: local ? { provider: 'webllm', model: 'm' } : { provider: 'openai-compatible', baseURL: 'http://127.0.0.1:1/v1', model: 'm', maxConcurrency: 8 } },
+  });
+  const sizes = { train: 120, val: 120, test: 100 };
+
+  it('turns minutes into calls through the latency and the calls that can run at once', () => {
+    const local = planRun(config({ kind: 'mipro_v2', budget: { minutes: 5 } }, true), sizes, { task: 1500 });
+    expect(local.budget).toMatchObject({ calls: 200, minutes: 5 });
+    const api = planRun(config({ kind: 'mipro_v2', budget: { minutes: 5 } }), sizes, { task: 800 });
+    // Five examples of a chunk run at once against the API.
+    expect(api.budget!.calls).toBe(Math.floor((5 * 60_000) / 800) * 5);
+    expect(codeOf(() => planRun(config({ kind: 'mipro_v2', budget: { minutes: 5 } }), sizes))).toBe('CONFIG_INVALID');
+  });
+
+  it('keeps the final scoring apart from the budget, and estimates the budget at its minutes', () => {
+    const plan = planRun(config({ kind: 'mipro_v2', budget: { minutes: 5 } }, true), sizes, { task: 1500 });
+    expect(plan.taskProgramRuns.final).toBe(120 + 2 * 100);
+    expect(plan.notes.join(' ')).toMatch(/outside the budget/);
+    // 5 minutes of search and bootstrap, then the final scoring, proposals on top.
+    const finalSeconds = ((120 + 200) * 1500) / 1000;
+    expect(plan.estimatedSeconds! - finalSeconds).toBeGreaterThan(5 * 60 * 0.95);
+    expect(plan.estimatedSeconds! - finalSeconds).toBeLessThan(5 * 60 * 1.1);
+    expect(thrown(() => planRun(config({ kind: 'mipro_v2', budget: { taskCalls: 12 } }), sizes)).details).toMatchObject({ minimum: 30 });
+  });
+});
