@@ -57,7 +57,7 @@ export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency
  * model's latency and the calls the search can run at once. Throws `CONFIG_INVALID` when
  * there is no latency to convert with.
  */
-export function withCallBudget(settings: OptimizerSettings, config: RunConfig, latency: PlanLatency): OptimizerSettings {
+function withCallBudget(settings: OptimizerSettings, config: RunConfig, latency: PlanLatency): OptimizerSettings {
   if (settings.kind !== 'mipro_v2' || settings.budget?.minutes === undefined) return settings;
   const ms = effectiveLatency(settings, latency).task;
   if (ms === undefined || !(ms > 0)) {
