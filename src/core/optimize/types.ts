@@ -98,9 +98,11 @@ export interface Plan {
   estimatedSeconds?: number;
   /**
    * A budgeted run's budget: task and teacher calls (the final scoring is apart), the minutes
-   * it came from, and the teacher runs bootstrapping is expected to make (for the estimate).
+   * it came from, and for the estimate: the teacher runs bootstrapping is expected to make, the
+   * validation examples one search evaluation takes, and the share of the search's calls the
+   * model is expected to answer (the run's own cache answers the rest; absent: all).
    */
-  budget?: { calls: number; minutes?: number; teacherRunsExpected: number };
+  budget?: { calls: number; minutes?: number; teacherRunsExpected: number; chunk?: number; sentShare?: number };
   notes: string[];
 }
 

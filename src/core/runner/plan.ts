@@ -9,7 +9,7 @@
  */
 import { DEFAULT_MAX_CONCURRENCY } from '../lm';
 import { PlaygroundError } from '../errors';
-import { minimumBudget, optimizerSettings, planOptimizer, type OptimizerSettings, type Plan } from '../optimize';
+import { minimumBudget, optimizerSettings, planOptimizer, type OptimizerSettings, type Plan, type PlanSizes } from '../optimize';
 import { resolveProgram } from '../program/resolve';
 import { programFromConfig, type ModelConfig, type RunConfig } from './config';
 
@@ -29,12 +29,13 @@ export interface PlanLatency {
 
 /** The plan of `config` on data of `sizes`. Throws `OPTIMIZER_INVALID` / `PROGRAM_INVALID` for a bad config. */
 export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency = {}): Plan {
-  const settings = withCallBudget(optimizerSettings(config.optimizer), config, latency);
   const predictors = resolveProgram(programFromConfig(config.program).spec).predictorIds.length;
+  const given = optimizerSettings(config.optimizer);
+  const shape: Shape = { concurrency: taskConcurrency(config), predictors, val: sizes.val, test: sizes.test, optimized: given.kind !== 'none' };
+  const settings = withCallBudget(given, { train: sizes.train, val: sizes.val, predictors }, shape, effectiveLatency(given, latency));
   const base = planOptimizer(settings, { train: sizes.train, val: sizes.val, predictors });
-  const optimized = settings.kind !== 'none';
   // The chosen program on val and test; the baseline on test too, unless it is the chosen one.
-  const final = sizes.val + sizes.test * (optimized ? 2 : 1);
+  const final = sizes.val + sizes.test * (shape.optimized ? 2 : 1);
   const runs = base.taskProgramRuns;
   const plan: Plan = {
     ...base,
@@ -45,32 +46,44 @@ export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency
     judgeCalls: config.metric.kind === 'llm_judge' ? runs.total + final + base.teacherProgramRunsMax : 0,
     notes: [...base.notes, `Then ${final} program runs score the result on validation${sizes.test ? ' and test (with the baseline)' : ''}${settings.kind === 'mipro_v2' && settings.budget ? ', outside the budget' : ''}.`],
   };
-  const minutes = config.optimizer.kind === 'mipro_v2' ? config.optimizer.budget?.minutes : undefined;
+  const minutes = given.kind === 'mipro_v2' ? given.budget?.minutes : undefined;
   if (plan.budget && minutes !== undefined) plan.budget = { ...plan.budget, minutes };
-  const estimate = estimatedSeconds(plan, effectiveLatency(settings, latency), { concurrency: taskConcurrency(config), predictors, val: sizes.val, test: sizes.test, optimized });
-  if (estimate !== undefined) plan.estimatedSeconds = estimate;
+  const ms = effectiveLatency(given, latency);
+  if (ms.task !== undefined) plan.estimatedSeconds = Math.round((optimizerMs(plan, ms, shape) + finalMs(ms, shape)) / 1000);
   return plan;
 }
 
 /**
- * The optimizer's settings with a budget in minutes turned into calls, once, from the task
- * model's latency and the calls the search can run at once. Throws `CONFIG_INVALID` when
- * there is no latency to convert with.
+ * The optimizer's settings with a budget in minutes turned into calls, once: the most calls
+ * whose estimated optimization time (`optimizerMs`, the final scoring apart) fits the minutes,
+ * from the task model's latency and the calls the search can run at once. So the plan's
+ * estimate of a minutes budget is those minutes, plus the final scoring it shows apart. Never
+ * less than the smallest workable budget. Throws `CONFIG_INVALID` when there is no latency to
+ * convert with.
  */
-function withCallBudget(settings: OptimizerSettings, config: RunConfig, latency: PlanLatency): OptimizerSettings {
+function withCallBudget(settings: OptimizerSettings, sizes: PlanSizes, shape: Shape, latency: PlanLatency): OptimizerSettings {
   if (settings.kind !== 'mipro_v2' || settings.budget?.minutes === undefined) return settings;
-  const ms = effectiveLatency(settings, latency).task;
+  const ms = latency.task;
   if (ms === undefined || !(ms > 0)) {
     throw new PlaygroundError('CONFIG_INVALID', `A budget of ${settings.budget.minutes} minutes needs the task model's time per call to become a number of calls.`, {
       hint: 'Test the connection (or load the local model) first, pass --latency-ms to the runner, or give budget.taskCalls.',
     });
   }
-  const predictors = resolveProgram(programFromConfig(config.program).spec).predictorIds.length;
-  // A budgeted search scores 5 examples at a time; a program run is its predictors' calls in a row.
-  const parallel = Math.min(taskConcurrency(config), 5);
-  const calls = Math.floor(((settings.budget.minutes * 60_000) / ms) * parallel);
-  const minimum = minimumBudget(settings, predictors);
-  return { ...settings, budget: { taskCalls: Math.max(minimum, calls) } };
+  const limit = settings.budget.minutes * 60_000;
+  const withCalls = (taskCalls: number): OptimizerSettings => ({ ...settings, budget: { taskCalls } });
+  const fits = (calls: number) => optimizerMs(planOptimizer(withCalls(calls), sizes), latency, shape) <= limit;
+  // The estimate grows with the calls: the largest that fits, by bisection.
+  let lo = minimumBudget(settings, sizes.predictors);
+  if (!fits(lo)) return withCalls(lo);
+  let hi = lo;
+  while (fits(hi * 2)) hi *= 2;
+  hi *= 2;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return withCalls(lo);
 }
 
 /** The host's latency, unless the config brings its own (headless runner configs' `latencyMs`). */
@@ -88,29 +101,35 @@ interface Shape {
 }
 
 /**
- * Wall time, counted in waves: an evaluation of k examples runs them `concurrency` at a time,
- * each program run its predictors' calls in a row; the teacher bootstraps one example at a
- * time, and proposer calls are sequential. Judge calls run alongside the task calls they score.
+ * The optimizer's wall time, counted in waves: an evaluation of k examples runs them
+ * `concurrency` at a time, each program run its predictors' calls in a row; the teacher
+ * bootstraps one example at a time, and proposer calls are sequential. Judge calls run
+ * alongside the task calls they score. A budget is spent whole (what bootstrapping leaves goes
+ * to more search), less the share of its calls the run's own cache is expected to answer.
  */
-function estimatedSeconds(plan: Plan, latency: PlanLatency, shape: Shape): number | undefined {
-  if (latency.task === undefined) return undefined;
-  const { concurrency: k, predictors: p } = shape;
+function optimizerMs(plan: Plan, latency: PlanLatency, { concurrency: k, predictors: p }: Shape): number {
+  const task = latency.task ?? 0;
   const waves = (evaluations: number, examples: number) => (evaluations > 0 && examples > 0 ? evaluations * Math.ceil(examples / evaluations / k) : 0);
   const runs = plan.taskProgramRuns;
-  const search = waves(plan.trials, runs.search);
-  const full = waves(plan.fullEvaluations, runs.fullEvaluations);
-  const final = Math.ceil(shape.val / k) + (shape.optimized ? 2 : 1) * Math.ceil(shape.test / k);
   const teacherRuns = plan.budget?.teacherRunsExpected ?? plan.teacherProgramRunsMax;
-  // A budget is spent whole: what bootstrapping leaves goes to more search.
-  const budgetSearch = plan.budget ? Math.max(0, plan.budget.calls - teacherRuns * p) / p : 0;
-  const searchWaves = plan.budget ? Math.ceil(budgetSearch / Math.min(k, 5)) : search;
-  const ms =
-    (searchWaves + full + final) * p * latency.task +
-    teacherRuns * p * latency.task +
-    plan.proposerCalls * (latency.proposer ?? latency.task) +
-    ((plan.judgeCalls ?? 0) / k) * (latency.judge ?? latency.proposer ?? latency.task);
-  return Math.round(ms / 1000);
+  let searchWaves = waves(plan.trials, runs.search);
+  if (plan.budget) {
+    const searchRuns = Math.max(0, plan.budget.calls - teacherRuns * p) / p;
+    searchWaves = (searchRuns * (plan.budget.sentShare ?? 1)) / Math.min(k, plan.budget.chunk ?? 5);
+  }
+  return (
+    (searchWaves + waves(plan.fullEvaluations, runs.fullEvaluations)) * p * task +
+    teacherRuns * p * task +
+    plan.proposerCalls * (latency.proposer ?? task) +
+    ((plan.judgeCalls ?? 0) / k) * (latency.judge ?? latency.proposer ?? task)
+  );
 }
+
+/** The final scoring: the chosen program on validation and test, the baseline on test. */
+function finalMs(latency: PlanLatency, { concurrency: k, predictors: p, val, test, optimized }: Shape): number {
+  return (Math.ceil(val / k) + (optimized ? 2 : 1) * Math.ceil(test / k)) * p * (latency.task ?? 0);
+}
+
 /** Task calls in flight at once: the config's `concurrency`, capped by what the task model allows. */
 function taskConcurrency(config: RunConfig): number {
   const model = modelConcurrency(config.models.task);

@@ -94,13 +94,36 @@ describe('the plan of a budgeted run', () => {
   });
   const sizes = { train: 120, val: 120, test: 100 };
 
-  it('turns minutes into calls through the latency and the calls that can run at once', () => {
+  it('turns minutes into the most calls whose estimated optimization time fits them', () => {
     const local = planRun(config({ kind: 'mipro_v2', budget: { minutes: 5 } }, true), sizes, { task: 1500 });
-    expect(local.budget).toMatchObject({ calls: 200, minutes: 5 });
+    // One call at a time: 200 calls of 1.5 s are 5 minutes, and the proposer's calls take their share.
+    expect(local.budget).toMatchObject({ calls: 200 - local.proposerCalls, minutes: 5 });
     const api = planRun(config({ kind: 'mipro_v2', budget: { minutes: 5 } }), sizes, { task: 800 });
-    // Five examples of a chunk run at once against the API.
-    expect(api.budget!.calls).toBe(Math.floor((5 * 60_000) / 800) * 5);
+    // Five examples of a chunk run at once against the API; bootstrapping and proposals do not.
+    expect(api.budget!.calls).toBeGreaterThan(4 * Math.floor((5 * 60_000) / 800));
+    expect(api.budget!.calls).toBeLessThan(5 * Math.floor((5 * 60_000) / 800));
+    const longer = planRun(config({ kind: 'mipro_v2', budget: { taskCalls: api.budget!.calls + 10 } }), sizes, { task: 800 });
+    expect(longer.estimatedSeconds).toBeGreaterThan(api.estimatedSeconds!);
     expect(codeOf(() => planRun(config({ kind: 'mipro_v2', budget: { minutes: 5 } }), sizes))).toBe('CONFIG_INVALID');
+  });
+
+  it('expects the run\'s own cache to answer part of a multi-step program\'s search', () => {
+    const spec = {
+      version: 1 as const,
+      name: 'hint_then_label',
+      inputs: [{ name: 'word' }],
+      steps: [
+        { id: 'hint', kind: 'predict' as const, signature: 'word -> hint' },
+        { id: 'classify', kind: 'predict' as const, signature: 'word, hint -> label' },
+      ],
+      outputs: { label: 'classify.label' },
+    };
+    const twoSteps = (taskCalls: number): RunConfig => ({ ...config({ kind: 'mipro_v2', budget: { taskCalls } }, true), program: { spec } });
+    const one = planRun(config({ kind: 'mipro_v2', budget: { taskCalls: 600 } }, true), sizes, { task: 1000 });
+    const two = planRun(twoSteps(600), sizes, { task: 1000 });
+    expect(one.budget!.sentShare).toBe(1);
+    expect(two.budget!.sentShare).toBeCloseTo(0.8);
+    expect(two.estimatedSeconds!).toBeLessThan(one.estimatedSeconds! * 2);
   });
 
   it('keeps the final scoring apart from the budget, and estimates the budget at its minutes', () => {

@@ -21,6 +21,20 @@ const CHUNK = 5;
 const BOOTSTRAP_SHARE = 0.15;
 /** Evaluations the smallest workable search makes (a few to try, one to confirm). */
 const MIN_TRIALS = 5;
+/**
+ * Share of an upstream step's calls that the run's own cache answers: configurations that give
+ * a predictor the same instruction and demo set send it the same prompt on the same example.
+ * Measured on bench:budget's two-predictor landscapes (the first step's calls: 0.31-0.50 per
+ * run, mean 0.40); a step p steps deep is assumed to repeat with 0.4^p (not measured).
+ */
+const UPSTREAM_REUSE = 0.4;
+
+/** Expected share of a budgeted search's calls the model answers itself, for a program of `predictors` steps in a row. */
+function sentShare(predictors: number): number {
+  let sent = 0;
+  for (let step = 1; step <= predictors; step++) sent += step < predictors ? 1 - UPSTREAM_REUSE ** step : 1;
+  return sent / Math.max(1, predictors);
+}
 
 /** What a budget buys, for a program with `predictors` predictor steps. */
 export interface BudgetedShape {
@@ -101,7 +115,12 @@ export function planBudgeted(s: MiproSettings, shape: BudgetedShape, sizes: Plan
     teacherProgramRunsMax: (shape.demoSets - 2) * shape.teacherRunsPerSet,
     proposerCalls: proposerCalls(sizes.predictors, shape.instructionCandidates, sizes.train, s.dataAware),
     // A teacher with labeled demos passes most examples: a set is usually done in about maxBootstrappedDemos + 1 runs.
-    budget: { calls: shape.calls, teacherRunsExpected: (shape.demoSets - 2) * Math.min(shape.teacherRunsPerSet, s.maxBootstrappedDemos + 1) },
+    budget: {
+      calls: shape.calls,
+      teacherRunsExpected: (shape.demoSets - 2) * Math.min(shape.teacherRunsPerSet, s.maxBootstrappedDemos + 1),
+      chunk: shape.chunk,
+      sentShare: sentShare(sizes.predictors),
+    },
     notes: [
       `Budget: ${shape.calls} task and teacher calls (the final scoring comes on top).`,
       `Bootstrapping: ${shape.demoSets - 2} demo set${shape.demoSets - 2 === 1 ? '' : 's'} of up to ${shape.teacherRunsPerSet} teacher runs each (at most ${shape.teacherCallsMax} calls), plus zero-shot and labeled-only.`,
