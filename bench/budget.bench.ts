@@ -9,7 +9,7 @@
  * Arms, per landscape and seed (seeds 0..N-1, default 10; a seed picks the train/val split and
  * is the optimizer's seed):
  * - reference: `{ auto: 'light', sampler: { optuna: true } }`, DSPy's defaults;
- * - budgeted: `{ budget: { taskCalls: round(0.4 x the reference's mean task calls) } }`.
+ * - budgeted: `{ budget: { taskCalls: floor(0.4 x the reference's mean task calls) } }`.
  * Task calls are task + teacher calls made (sent or answered by the cache); proposer calls are
  * reported apart. `--arms budgeted` alone takes the reference from `--reference FILE` (an
  * earlier `--out` of this benchmark with the same seeds).
@@ -95,7 +95,7 @@ async function runLandscape(a: Args, scorer: TestScorer): Promise<LandscapeResul
   result.reference = a.arms.includes('reference') ? await runArm(scorer, a.seeds, REFERENCE, knownBest) : a.reference?.landscapes[name]?.reference;
   if (a.arms.includes('budgeted')) {
     if (!isSummary(result.reference)) fail(`The budgeted arm on ${name} needs the reference's task calls, but the reference file has none for it.`);
-    result.budgetTaskCalls = Math.round(BUDGET_SHARE * result.reference.taskCalls.mean);
+    result.budgetTaskCalls = Math.floor(BUDGET_SHARE * result.reference.taskCalls.mean);
     result.budgeted = await runArm(scorer, a.seeds, budgeted(result.budgetTaskCalls), knownBest);
   }
   return result;
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const a = parseArgs();
   const started = performance.now();
   if (a.reference && !a.arms.includes('reference') && a.reference.seeds.join() !== a.seeds.join()) {
-    console.error(`warning: the reference file ran seeds ${a.reference.seeds.join(',')}, this run ${a.seeds.join(',')}`);
+    fail(`The reference file ran seeds ${a.reference.seeds.join(',')}, this run ${a.seeds.join(',')}: pass --seeds ${a.reference.seeds.length} (pooled figures compare the same seeds).`);
   }
   const scorers = new Map<LandscapeName, TestScorer>();
   const landscapes: Record<string, LandscapeResult> = {};

@@ -35,7 +35,7 @@ export type ArmResult = ArmSummary | Unavailable;
 
 export interface LandscapeResult {
   knownBest: number;
-  /** The budgeted arm's taskCalls: round(0.4 x the reference's mean task calls). */
+  /** The budgeted arm's taskCalls: floor(0.4 x the reference's mean task calls). */
   budgetTaskCalls: number | null;
   reference?: ArmResult;
   budgeted?: ArmResult;

@@ -7,6 +7,8 @@
  * - Evaluations are small chunks (5 examples) of one shared, seeded order of the validation
  *   set, so configurations are compared on the same examples and none is run twice on one.
  * - Bootstrapping takes at most 15% of the budget; every bootstrapped set stops at its share.
+ *   One predictor: three bootstrapped sets besides zero-shot and labeled-only; more predictors:
+ *   one, as the space multiplies with each.
  * - There are no separate full evaluations: a configuration's evidence grows chunk by chunk
  *   (the TPE's confirmation and end-of-budget race re-evaluate the leader and its challenger).
  */
@@ -22,18 +24,20 @@ const BOOTSTRAP_SHARE = 0.15;
 /** Evaluations the smallest workable search makes (a few to try, one to confirm). */
 const MIN_TRIALS = 5;
 /**
- * Share of an upstream step's calls that the run's own cache answers: configurations that give
- * a predictor the same instruction and demo set send it the same prompt on the same example.
- * Measured on bench:budget's two-predictor landscapes (the first step's calls: 0.31-0.50 per
- * run, mean 0.40); a step p steps deep is assumed to repeat with 0.4^p (not measured).
+ * Share of a multi-step program's search calls the model is expected to answer itself; the
+ * run's own cache answers the rest. Configurations that give a step the same instruction and
+ * demo set send it the same prompt on the same example, and a later step sees the same input
+ * whenever the steps before it answered alike (a label-like hint often does). Measured on
+ * bench:budget's two two-predictor landscapes, 10 seeds: 0.67 (0.59-0.72) and 0.58
+ * (0.54-0.63) of the search's calls sent at a 982-call budget, 0.73 and 0.65 at 500. Programs
+ * of three or more steps are assumed alike (not measured). One step: every call is new, as a
+ * configuration is never run twice on an example. The run view re-estimates from the calls it
+ * sees.
  */
-const UPSTREAM_REUSE = 0.4;
+const MULTI_STEP_SENT_SHARE = 0.65;
 
-/** Expected share of a budgeted search's calls the model answers itself, for a program of `predictors` steps in a row. */
 function sentShare(predictors: number): number {
-  let sent = 0;
-  for (let step = 1; step <= predictors; step++) sent += step < predictors ? 1 - UPSTREAM_REUSE ** step : 1;
-  return sent / Math.max(1, predictors);
+  return predictors > 1 ? MULTI_STEP_SENT_SHARE : 1;
 }
 
 /** What a budget buys, for a program with `predictors` predictor steps. */
@@ -76,8 +80,10 @@ export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes)
   }
   const searchDemos = s.mode !== 'instructions_only';
   const searchInstructions = s.mode !== 'demos_only';
-  // Zero-shot and labeled sets cost nothing; a bootstrapped set costs teacher runs.
-  const wanted = searchDemos ? (p === 1 ? 4 : 3) : 3;
+  // Zero-shot and labeled sets cost nothing; a bootstrapped set costs teacher runs. One
+  // predictor: three bootstrapped sets (demos_only needs a set that shows three labels; two
+  // sets missed it on one seed in ten). Two or more: one each, as the space multiplies.
+  const wanted = searchDemos ? (p === 1 ? 5 : 3) : 3;
   const share = Math.floor(BOOTSTRAP_SHARE * calls);
   const perSet = s.maxBootstrappedDemos + 1;
   const bootstrapped = s.maxBootstrappedDemos > 0 && sizes.train > 0 ? Math.max(1, Math.min(wanted - 2, Math.floor(share / (perSet * p)))) : 0;
@@ -96,9 +102,28 @@ export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes)
     teacherCallsMax,
     chunk: CHUNK,
     trials,
-    startupTrials: Math.min(arms, Math.max(3, Math.round(trials / 4))),
+    startupTrials: startupTrials(arms, trials, searchInstructions ? instructionCandidates ** p : 1),
     minimum,
   };
+}
+
+/**
+ * Design trials before TPE models the results: a quarter of the search (at least 3), and
+ * enough to try every combination of instructions (plus the default) when that fits in half
+ * of it; never more than there are configurations.
+ */
+function startupTrials(arms: number, trials: number, instructionCombos: number): number {
+  return Math.min(arms, Math.max(3, Math.round(trials / 4), Math.min(instructionCombos + 1, Math.floor(trials / 2))));
+}
+
+/** The most instruction combinations the design walks one by one (beyond: a cycle per predictor). */
+export const MAX_DESIGN_COMBOS = 256;
+
+/** What the design trials cover (as budgeted-search.ts walks them). */
+function designNote(shape: BudgetedShape, predictors: number): string {
+  const combos = shape.instructionCandidates ** predictors;
+  const all = combos <= MAX_DESIGN_COMBOS && combos - 1 < shape.startupTrials;
+  return `${shape.startupTrials} design trials try ${all && predictors > 1 ? 'every combination of instructions' : 'every instruction'}${shape.searchDemos ? ' and demo set' : ''} before TPE models the results`;
 }
 
 /** The plan of a budgeted run: every count within the budget, and what was chosen and why. */
@@ -124,7 +149,7 @@ export function planBudgeted(s: MiproSettings, shape: BudgetedShape, sizes: Plan
     notes: [
       `Budget: ${shape.calls} task and teacher calls (the final scoring comes on top).`,
       `Bootstrapping: ${shape.demoSets - 2} demo set${shape.demoSets - 2 === 1 ? '' : 's'} of up to ${shape.teacherRunsPerSet} teacher runs each (at most ${shape.teacherCallsMax} calls), plus zero-shot and labeled-only.`,
-      `Search: at least ${shape.trials} evaluations of ${shape.chunk} validation examples over ${arms} configuration${arms === 1 ? '' : 's'} (${shape.instructionCandidates} instruction${shape.instructionCandidates === 1 ? '' : 's'} x ${shape.searchDemos ? shape.demoSets : 1} demo set${shape.demoSets === 1 ? '' : 's'} per predictor); every configuration is scored on the same examples, the leader is re-checked chunk by chunk, and the best mean wins.`,
+      `Search: at least ${shape.trials} evaluations of ${shape.chunk} validation examples over ${arms} configuration${arms === 1 ? '' : 's'} (${shape.instructionCandidates} instruction${shape.instructionCandidates === 1 ? '' : 's'} x ${shape.searchDemos ? shape.demoSets : 1} demo set${shape.demoSets === 1 ? '' : 's'} per predictor); every configuration is scored on the same examples, ${designNote(shape, sizes.predictors)}, the leader is re-checked chunk by chunk, and the winner is the best mean less one standard error.`,
       `The default program is scored on the first chunk, not on a separate full evaluation; identical proposals are searched once.`,
     ],
   };

@@ -3,13 +3,53 @@
  * and a demo set per predictor) on its next chunk of a shared, seeded order of the validation
  * set: a configuration's evidence grows chunk by chunk, no example is run twice for one
  * configuration, and every configuration is compared on the same examples. The first trial is
- * the default program. A spread-out design (each choice of each parameter in turn) comes
+ * the default program. A design (every combination of instructions, demo sets cycled) comes
  * before TPE, which then proposes new configurations, confirms a leader before trusting it,
  * and spends the end of the budget racing the leader against its strongest challenger. The
- * winner is the best mean over at least two chunks.
+ * winner ranks first by its mean less one standard error, over at least two chunks.
  *
  * The search stops when the budget cannot pay for one more program run; it never overspends.
  * Like the reference search, it is plain data at every trial boundary and resumes exactly.
+ *
+ * Variants measured on `npm run bench:budget` (8 landscapes x seeds 0-9, budget = 40% of the
+ * reference's task calls; scoreDelta = mean over landscapes of budgeted - reference test score;
+ * the fixed-budget targets are both_needed at 200 calls and two_predictor_and at 500). Each
+ * row changes the first one; kept: the last two rows together.
+ *
+ *   variant                                          scoreDelta  notes
+ *   chunk 5, 4 demo sets (1 step), bootstrap <= 15%,   -0.0038   demos_only -0.037 (1 seed
+ *     per-parameter design for 1/4 of the trials,               missed three labels), noisy
+ *     TPE confirm 2 + race 0.2, duplicates searched             -0.028; every target met
+ *     once, winner by plain mean
+ *   chunks of 3                                        -0.0041   estimate +26% (2-step local)
+ *   chunks of 10                                       -0.0023   two_predictor_and@500: 2 of
+ *                                                                10 seeds miss a rule
+ *   duplicates searched apart                          -0.0038   and@500: 1 seed misses
+ *   random startup instead of the design               -0.0051
+ *   Optuna's 10 random startup trials                  -0.0167   fails; and@500: 2 miss
+ *   no startup (TPE from trial 1)                      -0.0173   fails; and@500: 5 miss
+ *   design for 1/8 of the trials                       -0.0040
+ *   no end-of-budget race                              -0.0091   worse_proposal -0.022
+ *   race over 40% of the trials                        -0.0051   noisy worse by > 2 sem
+ *   confirm a leader once / three times                -0.0027 / -0.0024
+ *   bootstrap <= 10% / <= 25% of the budget            -0.0127 / -0.0098  (10%: fails)
+ *   default program on the whole validation set first  -0.0484   fails (the 100-call habit)
+ *   drop a configuration once its mean + z se is       -0.0038 (z=2) / -0.0057 (z=1, noisy
+ *     below the leader's mean - z se (racing)                    worse by > 2 sem)
+ *   the leader gets a chunk every 5th trial            -0.0047   (growing validation sample)
+ *   3 demo sets (1 step)                               -0.0114   fails; both_needed@200 misses
+ *   5 demo sets (1 step)                               +0.0002   demos_only 0, noisy -0.039
+ *   6 demo sets (1 step), winner by mean - 1 se        +0.0014
+ *   winner by mean - 1 se                              -0.0031
+ *   5 demo sets + winner by mean - 1 se (z=1 or 2)     +0.0038   kept; noisy -0.010
+ *   + 4 demo sets for 2-step programs                  +0.0038   estimate +41%
+ *   + the design walks every instruction combination   +0.0024   kept: and@500 found both
+ *                                                                rules on 20 of 20 seeds
+ *                                                                (18 of 20 without it)
+ *
+ * Reusing per-example results across configurations that share a step's instruction and demo
+ * set happens through the run's LM cache: those calls count against the budget (so a warm
+ * cache takes the same path) but cost no time; two-step searches send 58-67% of their calls.
  */
 import type { Example } from '../../data/types';
 import { throwIfAborted } from '../../errors';
@@ -19,7 +59,7 @@ import { configKey, groupByConfig } from '../config-groups';
 import { scoreCandidate } from '../score';
 import type { TpeExplanation } from '../tpe';
 import type { OptimizeContext, TrialRecord } from '../types';
-import type { BudgetedShape } from './budgeted-plan';
+import { MAX_DESIGN_COMBOS, type BudgetedShape } from './budgeted-plan';
 import type { Sampler } from './sampler';
 import { stateFor, type SearchSpace } from './search';
 
@@ -75,25 +115,51 @@ export async function runBudgetedSearch(
 function nextParams(ctx: OptimizeContext, { shape, space, sampler }: BudgetedSearch, state: BudgetedSearchState): ReturnType<Sampler['suggest']> {
   const t = state.trials.length;
   if (t === 0) return { params: Object.fromEntries(space.params.map((q) => [q.name, 0])) };
-  if (t < shape.startupTrials) return { params: designParams(space, t, ctx.seed) };
+  if (t < shape.startupTrials) return { params: designParams(space, t, ctx.seed, shape.startupTrials) };
   const history = state.trials.map((tr) => ({ params: tr.params, value: tr.score }));
   return sampler.suggest(space.params, history, t + 1);
 }
 
 /**
- * Trial `t` of the design: parameter `p` takes the `t`-th choice of its own seeded cycle, so
- * every choice of every parameter is tried early, in a different combination each time.
+ * Trial `t` of the design. The instructions go through every combination of their choices (the
+ * default's all-zero one was trial 0) in a seeded order, so an instruction that only pays with
+ * another predictor's (two_predictor_and) meets it early; when there are more combinations than
+ * design trials, each instruction parameter takes the `t`-th choice of its own seeded cycle
+ * instead, so every choice is tried. Demo-set parameters always cycle that way, in a different
+ * combination each time.
  */
-function designParams(space: SearchSpace, t: number, seed: number): Record<string, number> {
+function designParams(space: SearchSpace, t: number, seed: number, trials: number): Record<string, number> {
+  const instructions = space.params.filter((q) => q.name.endsWith('.instruction'));
+  const combos = instructionCombos(instructions.map((q) => q.n), seed);
+  const useCombos = combos.length > 0 && combos.length < trials;
+  const combo = useCombos ? combos[(t - 1) % combos.length]! : [];
   return Object.fromEntries(
     space.params.map((q) => {
-      const cycle = new Rng(`budgeted-design:${seed}:${q.name}`).shuffle(Array.from({ length: q.n }, (_, i) => i));
+      const i = instructions.indexOf(q);
+      if (useCombos && i >= 0) return [q.name, combo[i]!];
+      const cycle = new Rng(`budgeted-design:${seed}:${q.name}`).shuffle(Array.from({ length: q.n }, (_, c) => c));
       // Choice 0 (the default) was trial 0; the cycle starts after it.
       const rest = cycle.filter((c) => c !== 0);
       const pick = rest.length === 0 ? 0 : rest[(t - 1) % rest.length]!;
       return [q.name, pick];
     }),
   );
+}
+
+/** Every combination of instruction choices but the default's, in a seeded order; none when there are too many to list. */
+function instructionCombos(sizes: number[], seed: number): number[][] {
+  const total = sizes.reduce((a, n) => a * n, 1);
+  if (total > MAX_DESIGN_COMBOS) return [];
+  const all: number[][] = [];
+  for (let k = 1; k < total; k++) {
+    let rest = k;
+    all.push(sizes.map((n) => {
+      const c = rest % n;
+      rest = Math.floor(rest / n);
+      return c;
+    }));
+  }
+  return new Rng(`budgeted-design:${seed}:instructions`).shuffle(all);
 }
 
 /** The configuration's next examples in the shared order, within what the budget can pay. */
@@ -128,16 +194,24 @@ function evaluated(state: BudgetedSearchState, key: string): number {
   return state.trials.reduce((n, t) => (configKey(t.params) === key ? n + t.n : n), 0);
 }
 
+/** How many standard errors below its mean a configuration's standing is taken. */
+const STANDING_Z = 1;
+
 /**
- * Configurations by their mean over every example they were scored on, best first: those
- * scored on two chunks or more ahead of single-chunk ones (a single lucky chunk does not win);
- * ties keep the configuration tried first.
+ * Configurations by a lower bound on their mean over every example they were scored on, best
+ * first: mean - 1 standard error, with the variance bounded by mean x (1 - mean) (the most a
+ * score in [0, 1] with that mean can have; at least 0.01, so a perfect small sample still has
+ * width). So a configuration must keep its score over more examples to stay ahead of one
+ * measured on many (bench:budget's noisy landscape: -0.028 with the plain mean, -0.010 with
+ * this bound). Those scored on two chunks or more rank ahead of single-chunk ones; ties keep
+ * the configuration tried first. The winner's reported score is its plain mean.
  */
 function standings(trials: readonly TrialRecord[]) {
   const groups = groupByConfig(trials, (t) => t.score).map((g) => {
     const n = g.items.reduce((a, t) => a + t.n, 0);
     const mean = n > 0 ? g.items.reduce((a, t) => a + t.score * t.n, 0) / n : 0;
-    return { key: g.key, params: g.params, n, mean, chunks: g.items.length, first: g.first };
+    const bound = mean - STANDING_Z * Math.sqrt(Math.max(mean * (1 - mean), 0.01) / Math.max(1, n));
+    return { key: g.key, params: g.params, n, mean, bound, chunks: g.items.length, first: g.first };
   });
-  return groups.sort((a, b) => Number(b.chunks >= 2) - Number(a.chunks >= 2) || b.mean - a.mean || a.first - b.first);
+  return groups.sort((a, b) => Number(b.chunks >= 2) - Number(a.chunks >= 2) || b.bound - a.bound || a.first - b.first);
 }
