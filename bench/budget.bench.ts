@@ -26,7 +26,7 @@ import { arg } from './args';
 import { LANDSCAPE_NAMES, landscape, type LandscapeName } from './budget/landscapes';
 import { renderReport } from './budget/report';
 import { TestScorer, WITHIN, runSeed, type SeedRun } from './budget/run-arm';
-import { estimateTarget, everySeed, isSummary, overallTargets, pool, summarize, type ArmResult, type BenchResult, type LandscapeResult, type Target } from './budget/stats';
+import { estimateTarget, everySeed, isSummary, withinBudgetTarget, overallTargets, pool, summarize, type ArmResult, type BenchResult, type LandscapeResult, type Target } from './budget/stats';
 
 const ARMS = ['reference', 'budgeted'] as const;
 type Arm = (typeof ARMS)[number];
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     console.error(`${name}: done (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   const pooled = pool(landscapes);
-  const targets = [...(await fixedBudgetTargets(a, scorers, landscapes)), ...overallTargets(pooled), estimateTarget(landscapes)];
+  const targets = [...(await fixedBudgetTargets(a, scorers, landscapes)), ...overallTargets(pooled), estimateTarget(landscapes), withinBudgetTarget(landscapes)];
   const elapsed_s = Math.round((performance.now() - started) / 100) / 10;
   const result: BenchResult = { protocol: 'budget-v1', seeds: a.seeds, arms: a.arms, landscapes, pooled, targets, elapsed_s };
   fs.mkdirSync(path.dirname(path.resolve(a.out)), { recursive: true });

@@ -157,3 +157,20 @@ export function estimateTarget(landscapes: Record<string, LandscapeResult>): Tar
 function signedPercent(x: number): string {
   return `${x >= 0 ? '+' : ''}${(100 * x).toFixed(0)}%`;
 }
+
+/** No budgeted run made more task and teacher calls than its budget. */
+export function withinBudgetTarget(landscapes: Record<string, LandscapeResult>): Target {
+  const name = 'no budgeted run spends more than its budget';
+  const over: string[] = [];
+  let runs = 0;
+  for (const [landscape, l] of Object.entries(landscapes)) {
+    if (!isSummary(l.budgeted)) continue;
+    const budget = (l.budgeted.options['budget'] as { taskCalls: number }).taskCalls;
+    for (const r of l.budgeted.runs) {
+      runs++;
+      if (r.taskCalls > budget) over.push(`${landscape} seed ${r.seed}: ${r.taskCalls} > ${budget}`);
+    }
+  }
+  if (runs === 0) return { name, status: 'n/a', detail: 'needs the budgeted arm' };
+  return { name, status: over.length ? 'FAIL' : 'PASS', detail: over.length ? over.join(', ') : `${runs} runs` };
+}
