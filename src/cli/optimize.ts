@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
-import { OpenAICompatibleLM, type LanguageModel } from '../core/lm';
+import { OpenAICompatibleLM, probeLatency, type LanguageModel } from '../core/lm';
 import type { OptimizerEvent, Plan } from '../core/optimize';
 import { executeRun, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
@@ -87,10 +87,7 @@ async function measuredLatency(config: unknown, log: (line: string) => void): Pr
   const c = config as { optimizer?: { budget?: { minutes?: unknown } }; models?: { task?: ModelConfig } } | undefined;
   const task = c?.models?.task;
   if (c?.optimizer?.budget?.minutes === undefined || task?.provider !== 'openai-compatible') return 800;
-  const lm = createLM(task, log);
-  const started = performance.now();
-  await lm.call({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }], temperature: 0, maxTokens: 8 });
-  const ms = Math.max(1, Math.round(performance.now() - started));
+  const { latencyMs: ms } = await probeLatency(createLM(task, log));
   log(`Measured the task model: ${ms} ms for one warm-up call (pass --latency-ms to set it).`);
   return ms;
 }

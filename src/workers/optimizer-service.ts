@@ -9,6 +9,7 @@
  */
 import { parseDataset } from '../core/data';
 import { toErrorData } from '../core/errors';
+import { probeLatency } from '../core/lm';
 import { planRun, prepareRun, type ModelConfig } from '../core/runner';
 import type { PromptLabDB } from '../storage';
 import type { OptimizerWorkerApi, Outcome, PlanRequest } from '../protocol/optimizer';
@@ -34,12 +35,10 @@ async function plan({ config, latencyMs }: PlanRequest) {
   return { ...planRun(prep.config, sizes, latencyMs), ...sizes };
 }
 
-/** One tiny request, to check URL, key and CORS. */
+/** One tiny request, to check URL, key and CORS; its time is the model's measured latency. */
 async function testConnection(model: ModelConfig) {
-  const lm = createModel(model, undefined);
-  const started = performance.now();
-  const res = await lm.call({ messages: [{ role: 'user', content: 'Reply with the single word: ok' }], temperature: 0, maxTokens: 8 }, { signal: AbortSignal.timeout(20_000) });
-  return { model: res.model, latencyMs: Math.round(performance.now() - started), reply: (res.completions[0] ?? '').slice(0, 200) };
+  const probe = await probeLatency(createModel(model, undefined), { signal: AbortSignal.timeout(20_000) });
+  return { ...probe, reply: probe.reply.slice(0, 200) };
 }
 
 /** The worker never throws across the boundary: failures come back as typed error data. */
