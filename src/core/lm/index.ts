@@ -9,4 +9,4 @@ export { cacheKey, copyResponse, MemoryCacheStore } from './cache';
 export { createAccountedLM } from './accounted-lm';
 export { OpenAICompatibleLM, DEFAULT_MAX_CONCURRENCY, type OpenAICompatibleOptions } from './openai-client';
 export { ScriptedLM, type ScriptedLMOptions } from './scripted-lm';
-export { probeLatency, type Probe } from './probe';
+export { probeLatency } from './probe';

@@ -12,7 +12,7 @@ import { planRandomSearch, randomSearch } from './random-search';
 import type { OptimizeContext, OptimizeResult, Plan, PlanSizes } from './types';
 
 export type * from './types';
-export { OPTIMIZER_KINDS, MIPRO_AUTO, parseOptimizerConfig, optimizerSettings, defaultSettings } from './options';
+export { OPTIMIZER_KINDS, parseOptimizerConfig, optimizerSettings, defaultSettings } from './options';
 export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto } from './options';
 export type { TpeExplanation } from './tpe';
 export { groupByConfig } from './config-groups';

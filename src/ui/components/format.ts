@@ -23,6 +23,11 @@ export function formatDuration(seconds: number | undefined): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** A time per LM call: 850 -> "850 ms", 1500 -> "1.5 s" (sub-second precision matters here, unlike for durations). */
+export function formatLatency(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 // Made once: a browser's first toLocaleString builds its locale data, a 50-80 ms task on a
 // slow machine, which landed in the middle of a live run's first usage update.
 const COUNT = new Intl.NumberFormat('en-US');

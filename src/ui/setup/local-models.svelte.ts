@@ -5,13 +5,15 @@
  * with it the web-llm worker) only when the user checks the cache or loads a model.
  */
 import type { ErrorData } from '../../core/errors';
-import type { RunConfig } from '../../core/runner';
+import type { LanguageModel } from '../../core/lm';
+import type { ModelConfig, RunConfig } from '../../core/runner';
 import type { ModelInfo } from '../../runtime/model-catalog';
 import type { WebGPUStatus } from '../../runtime/webgpu';
-import type { WebLLMModel } from '../../runtime/webllm-lm';
+import type { WebLLMLoadOptions } from '../../runtime/webllm-lm';
 import type { WorkerEngineClient } from '../../runtime/webllm-worker-client';
 import type { LocalModelBridge } from '../../protocol/optimizer';
 import { createLocalModelBridge } from '../../runtime/local-model-bridge';
+import { probeLatency } from '../../core/lm';
 import { toErrorData } from '../../core/errors';
 
 /** A catalog entry as the picker shows it. */
@@ -23,6 +25,17 @@ export interface LocalModelOption {
 
 export type LocalStatus = 'unloaded' | 'loading' | 'ready' | 'failed';
 
+/** A loaded local model as this state uses it (a WebLLMModel in the app). */
+export type LoadedModel = LanguageModel & { unload(): Promise<void> };
+
+/** What the local model state depends on; both default to the app's. */
+export interface LocalModelDeps {
+  /** Downloads (if needed) and loads a model; default: WebLLMModel.load (imported on demand). */
+  open?: (modelId: string, options: WebLLMLoadOptions) => Promise<LoadedModel>;
+  /** Told the time of the warm-up call each loaded model answers (the plan's latency). */
+  onLatency?: (model: ModelConfig, ms: number) => void;
+}
+
 export class LocalModelState {
   gpu = $state.raw<WebGPUStatus | undefined>(undefined);
   options = $state.raw<LocalModelOption[]>([]);
@@ -33,9 +46,13 @@ export class LocalModelState {
   progress = $state(0);
   progressText = $state('');
   error = $state.raw<ErrorData | undefined>(undefined);
+  /** Milliseconds the loaded model took for its warm-up call. */
+  warmUpMs = $state<number | undefined>(undefined);
 
-  private model: WebLLMModel | undefined;
+  private model: LoadedModel | undefined;
   private host: WorkerEngineClient | undefined;
+
+  constructor(private readonly deps: LocalModelDeps = {}) {}
 
   setGpu(gpu: WebGPUStatus): void {
     this.gpu = gpu;
@@ -86,8 +103,8 @@ export class LocalModelState {
     }
   }
 
-  /** Downloads (if needed) and loads a model, reporting progress. */
-  async load(modelId: string): Promise<WebLLMModel | undefined> {
+  /** Downloads (if needed) and loads a model, reporting progress, then times one warm-up call. */
+  async load(modelId: string): Promise<LoadedModel | undefined> {
     if (this.model && this.loadedId === modelId && this.status === 'ready') return this.model;
     await this.unload();
     this.status = 'loading';
@@ -95,24 +112,39 @@ export class LocalModelState {
     this.progress = 0;
     this.progressText = '';
     try {
-      const { WebLLMModel } = await import('../../runtime/webllm-lm');
-      const loadOpts = {
-        onProgress: (p: { progress: number; text: string }) => {
+      const loadOpts: WebLLMLoadOptions = {
+        onProgress: (p) => {
           this.progress = p.progress;
           this.progressText = p.text;
         },
         ...(this.gpu && { gpu: this.gpu }),
       };
-      this.model = await WebLLMModel.load(modelId, loadOpts);
+      this.model = await (this.deps.open ?? openWebLLM)(modelId, loadOpts);
+      this.cached = new Set([...this.cached, modelId]);
+      await this.warmUp(this.model, modelId);
       this.loadedId = modelId;
       this.status = 'ready';
-      this.cached = new Set([...this.cached, modelId]);
       return this.model;
     } catch (err) {
+      const error = toErrorData(err);
+      // A model that loaded but failed its warm-up call still holds GPU memory: free it.
+      await this.unload();
       this.status = 'failed';
-      this.error = toErrorData(err);
+      this.error = error;
       return undefined;
     }
+  }
+
+  /**
+   * One short call right after loading: its time is the model's measured time per call, which
+   * the plan turns a budget in minutes into calls with. A model that cannot answer it fails
+   * its load: a run on it would fail at its first call.
+   */
+  private async warmUp(model: LoadedModel, modelId: string): Promise<void> {
+    this.progressText = 'Timing one short warm-up call';
+    const { latencyMs } = await probeLatency(model);
+    this.warmUpMs = latencyMs;
+    this.deps.onLatency?.({ provider: 'webllm', model: modelId }, latencyMs);
   }
 
   async unload(): Promise<void> {
@@ -120,6 +152,7 @@ export class LocalModelState {
     this.model = undefined;
     this.loadedId = '';
     this.status = 'unloaded';
+    this.warmUpMs = undefined;
     await m?.unload().catch(() => undefined);
   }
 
@@ -131,4 +164,10 @@ export class LocalModelState {
     if (!model) return undefined;
     return createLocalModelBridge(model);
   }
+}
+
+/** The app's loader: web-llm's engine in its worker (this module's chunk loads on first use). */
+async function openWebLLM(modelId: string, options: WebLLMLoadOptions): Promise<LoadedModel> {
+  const { WebLLMModel } = await import('../../runtime/webllm-lm');
+  return WebLLMModel.load(modelId, options);
 }

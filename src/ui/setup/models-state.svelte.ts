@@ -7,6 +7,7 @@ import type { LMRole } from '../../core/lm';
 import type { ModelConfig } from '../../core/runner';
 import { toErrorData } from '../../core/errors';
 import { presetById } from './endpoints';
+import { latencyKey, type MeasuredLatency } from './latency';
 
 export const ROLES: readonly LMRole[] = ['task', 'proposer', 'teacher', 'judge'];
 
@@ -50,6 +51,8 @@ export class ModelsState {
   localModel = $state('');
   roles = $state<Record<LMRole, RoleSource>>({ task: 'api-1', proposer: '', teacher: '', judge: '' });
   tests = $state<Record<string, TestResult | 'testing'>>({});
+  /** Milliseconds per call measured this session, by model (see latency.ts); never saved. */
+  latency = $state<MeasuredLatency>({});
 
   readonly usesLocal = $derived(ROLES.some((r) => this.sourceOf(r) === 'local'));
 
@@ -107,9 +110,15 @@ export class ModelsState {
     try {
       const r = await tester.testConnection(cfg);
       this.tests[ep.id] = { ok: true, ...r };
+      this.recordLatency(cfg, r.latencyMs);
     } catch (err) {
       this.tests[ep.id] = { ok: false, error: toErrorData(err) };
     }
+  }
+
+  /** Keeps a measured time per call of `model` (Test connection, a local model's warm-up call). */
+  recordLatency(model: ModelConfig, ms: number): void {
+    this.latency = { ...this.latency, [latencyKey(model)]: ms };
   }
 
   snapshot(): ModelsSnapshot {

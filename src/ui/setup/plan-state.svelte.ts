@@ -1,18 +1,20 @@
 /**
  * The plan of the current config (trials, calls, estimated time), computed with the core's
- * `planRun`, the same function the worker uses for a run's own plan. The split sizes need the
- * data parsed and mapped, which the worker does; they are kept per data setup, so a change of
- * optimizer options re-plans at once, without a round trip. Requests are debounced and stale
+ * `planRun`, the same function the worker uses for a run's own plan, and with the latency the
+ * run will be given (see latency.ts). The split sizes need the data parsed and mapped, which
+ * the worker does; they are kept per data setup, so a change of optimizer options or of a
+ * measured latency re-plans at once, without a round trip. Requests are debounced and stale
  * answers dropped by id.
+ *
+ * For MIPROv2 it also plans every budget choice (light / medium / heavy / minutes) on the same
+ * sizes and latency, for the comparison the setup shows before a run starts.
  */
 import type { ErrorData } from '../../core/errors';
 import type { Plan } from '../../core/optimize';
 import { planRun, type PlanLatency, type RunConfig, type RunSizes } from '../../core/runner';
 import type { PlanRequest } from '../../protocol/optimizer';
 import { toErrorData } from '../../core/errors';
-
-/** Assumed milliseconds per call for the time estimate. */
-const LATENCY_MS = { local: 1500, api: 800 } as const;
+import { planComparison, type PlanRow } from './budget-choices';
 
 export type PlanResult = Plan & RunSizes;
 
@@ -22,6 +24,8 @@ export interface Planner {
 
 export class PlanState {
   plan = $state.raw<PlanResult | undefined>(undefined);
+  /** Every MIPROv2 budget choice planned on the same data (empty for other optimizers, or before the sizes are known). */
+  comparison = $state.raw<PlanRow[]>([]);
   error = $state.raw<ErrorData | undefined>(undefined);
   loading = $state(false);
   private request = 0;
@@ -29,23 +33,28 @@ export class PlanState {
   /** Split sizes of the last data setup the worker measured. */
   private sizes: { key: string; sizes: RunSizes } | undefined;
 
-  /** Re-plans `config`: at once when its data setup was measured, else after a short pause (typing changes it often). */
-  refresh(planner: Planner, config: RunConfig | undefined, delayMs = 300): void {
+  /**
+   * Re-plans `config` with `latency` (milliseconds per call, per role): at once when its data
+   * setup was measured, else after a short pause (typing changes it often).
+   */
+  refresh(planner: Planner, config: RunConfig | undefined, latency: PlanLatency, delayMs = 300): void {
     clearTimeout(this.timer);
     const id = ++this.request;
     if (!config) {
       this.plan = undefined;
+      this.comparison = [];
       this.loading = false;
       return;
     }
-    if (this.sizes?.key === sizesKey(config) && this.planLocally(config, this.sizes.sizes)) return;
+    if (this.sizes?.key === sizesKey(config) && this.planLocally(config, this.sizes.sizes, latency)) return;
     this.loading = true;
-    this.timer = setTimeout(() => void this.run(planner, config, id), delayMs);
+    this.timer = setTimeout(() => void this.run(planner, config, latency, id), delayMs);
   }
 
-  private planLocally(config: RunConfig, sizes: RunSizes): boolean {
+  private planLocally(config: RunConfig, sizes: RunSizes, latency: PlanLatency): boolean {
     try {
-      this.plan = { ...planRun(config, sizes, latencyOf(config)), ...sizes };
+      this.plan = { ...planRun(config, sizes, latency), ...sizes };
+      this.comparison = planComparison(config, sizes, latency);
       this.error = undefined;
       this.loading = false;
       return true;
@@ -55,16 +64,19 @@ export class PlanState {
     }
   }
 
-  private async run(planner: Planner, config: RunConfig, id: number): Promise<void> {
+  private async run(planner: Planner, config: RunConfig, latency: PlanLatency, id: number): Promise<void> {
     try {
-      const plan = await planner.plan({ config, latencyMs: latencyOf(config) });
+      const plan = await planner.plan({ config, latencyMs: latency });
       if (id !== this.request) return;
-      this.sizes = { key: sizesKey(config), sizes: { train: plan.train, val: plan.val, test: plan.test } };
+      const sizes = { train: plan.train, val: plan.val, test: plan.test };
+      this.sizes = { key: sizesKey(config), sizes };
       this.plan = plan;
+      this.comparison = planComparison(config, sizes, latency);
       this.error = undefined;
     } catch (err) {
       if (id !== this.request) return;
       this.plan = undefined;
+      this.comparison = [];
       this.error = toErrorData(err);
     } finally {
       if (id === this.request) this.loading = false;
@@ -79,9 +91,4 @@ export class PlanState {
 /** What the split sizes depend on: the data, the program's fields and the metric's field. */
 function sizesKey(config: RunConfig): string {
   return JSON.stringify([config.data, config.program, config.metric.field, config.seed]);
-}
-
-function latencyOf(config: RunConfig): PlanLatency {
-  const latency = (role: 'task' | 'proposer' | 'judge') => ((config.models[role] ?? config.models.task).provider === 'webllm' ? LATENCY_MS.local : LATENCY_MS.api);
-  return { task: latency('task'), proposer: latency('proposer'), judge: latency('judge') };
 }

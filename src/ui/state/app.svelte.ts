@@ -31,7 +31,8 @@ export class AppState {
   teaching = $state(false);
   readonly workspace = new WorkspaceState();
   readonly share = new ShareState();
-  readonly local = new LocalModelState();
+  /** The local model; its warm-up call is the measured latency the plan uses for it. */
+  readonly local = new LocalModelState({ onLatency: (model, ms) => this.workspace.models.recordLatency(model, ms) });
   runs = $state.raw<RunsState | undefined>(undefined);
   gpu = $state.raw<WebGPUStatus | undefined>(undefined);
   storage = $state.raw<StorageEstimateInfo | undefined>(undefined);

@@ -5,9 +5,11 @@
  */
 import type { MetricKind, MetricSpec } from '../../core/metric';
 import { defaultSettings, type MiproAuto, type OptimizerConfig, type OptimizerKind } from '../../core/optimize';
-import { validateRunConfig, type DataConfig, type RunConfig } from '../../core/runner';
+import { validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
 import type { SettingsStore } from '../../storage/settings-store';
+import { budgetChoiceOf, draftOf, withBudgetChoice, type BudgetChoice, type BudgetMinutes } from '../setup/budget-choices';
 import { DataState, type DataSnapshot } from '../setup/data-state.svelte';
+import { planLatency, roleLatency, type RoleLatency } from '../setup/latency';
 import { ModelsState, type ModelsSnapshot } from '../setup/models-state.svelte';
 import { ProgramDraft, type ProgramSnapshot } from '../setup/program-draft.svelte';
 
@@ -44,6 +46,11 @@ export interface MetricDraft {
 export interface OptimizerDraft {
   kind: OptimizerKind;
   auto: MiproAuto;
+  /**
+   * MIPROv2's budget in minutes, which replaces `auto`; `null`: `auto` sizes the run.
+   * Workspaces saved before budgets have no such field and load with `null`.
+   */
+  minutes: BudgetMinutes | null;
   seed: number;
   maxBootstrappedDemos: number;
   maxLabeledDemos: number;
@@ -67,6 +74,7 @@ function defaultDraft(): OptimizerDraft {
   return {
     kind: 'mipro_v2',
     auto: mipro.auto ?? 'light',
+    minutes: null,
     seed: 0,
     maxBootstrappedDemos: mipro.maxBootstrappedDemos,
     maxLabeledDemos: mipro.maxLabeledDemos,
@@ -85,6 +93,12 @@ export class WorkspaceState {
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
   readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
   readonly problems: string[] = $derived.by(() => this.validate());
+  /** MIPROv2's budget as one menu choice (light / medium / heavy / minutes). */
+  readonly budgetChoice: BudgetChoice = $derived(budgetChoiceOf(this.optimizer));
+  /** Milliseconds per call the plan and the run use: measured this session, else assumed (see latency.ts). */
+  readonly latency: PlanLatency | undefined = $derived(this.config ? planLatency(this.config, this.models.latency) : undefined);
+  /** The task model's time per call, and whether it was measured. */
+  readonly taskLatency: RoleLatency | undefined = $derived(this.config ? roleLatency(this.config, 'task', this.models.latency) : undefined);
 
   /** The run config, or undefined when the program or data are not usable yet. */
   toRunConfig(): RunConfig | undefined {
@@ -127,7 +141,7 @@ export class WorkspaceState {
       case 'none':
         return { kind: 'none' };
       case 'mipro_v2':
-        return { kind: 'mipro_v2', auto: o.auto, seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, minibatchSize: o.minibatchSize };
+        return withBudgetChoice({ kind: 'mipro_v2', seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, minibatchSize: o.minibatchSize }, budgetChoiceOf(o));
       case 'labeled_few_shot':
         return { kind: 'labeled_few_shot', seed: o.seed, k: o.maxLabeledDemos };
       case 'bootstrap_few_shot':
@@ -135,6 +149,13 @@ export class WorkspaceState {
       case 'bootstrap_random_search':
         return { kind: 'bootstrap_random_search', seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, numCandidatePrograms: o.numCandidatePrograms };
     }
+  }
+
+  /** Sizes MIPROv2 by `choice`: an auto size, or minutes (the auto size is kept for going back). */
+  chooseBudget(choice: BudgetChoice): void {
+    const { auto, minutes } = draftOf(choice, this.optimizer.auto);
+    this.optimizer.auto = auto;
+    this.optimizer.minutes = minutes;
   }
 
   /** Every problem with the workspace as readable lines (empty when it can run). */
