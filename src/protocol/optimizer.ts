@@ -31,6 +31,11 @@ export interface StartRunRequest {
   title?: string;
   /** The tab driving the run (it holds its Web Lock, so a closed tab shows the run as interrupted). */
   tabId?: string;
+  /**
+   * Milliseconds per call the setup planned with (measured or assumed): the run's plan, and a
+   * budget in minutes, use the same figures. Stored with the run; a resume uses the stored ones.
+   */
+  latencyMs?: PlanLatency;
 }
 
 export interface PlanRequest {

@@ -10,7 +10,7 @@ import type { ErrorData } from '../core/errors';
 import { PlaygroundError } from '../core/errors';
 import type { UsageSnapshot } from '../core/lm';
 import type { Plan } from '../core/optimize';
-import { summaryOf, type RunConfig, type RunResult, type RunStatus } from '../core/runner';
+import { summaryOf, type PlanLatency, type RunConfig, type RunResult, type RunStatus } from '../core/runner';
 import { newId, quiet, writeTx } from './db';
 import { runRange } from './run-logs';
 import type { PromptLabDB, PromptLabSchema, RunRecord } from './schema';
@@ -26,6 +26,8 @@ export interface NewRun {
   status?: RunStatus;
   plan?: Plan;
   ownerTab?: string;
+  /** Milliseconds per call the run is planned with (kept for its resume). */
+  latency?: PlanLatency;
 }
 
 /** Fields a running or finished run may change. */

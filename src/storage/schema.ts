@@ -17,7 +17,7 @@ import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ErrorData } from '../core/errors';
 import type { CallPhase, ChatMessage, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm';
 import type { OptimizerEvent, Plan, TrialRecord } from '../core/optimize';
-import type { RunConfig, RunEvent, RunStatus, RunSummary } from '../core/runner';
+import type { PlanLatency, RunConfig, RunEvent, RunStatus, RunSummary } from '../core/runner';
 
 /** Default database name (tests inject their own). */
 export const DB_NAME = 'promptlab';
@@ -42,6 +42,12 @@ export interface RunRecord {
   updatedAt: number;
   /** The tab driving the run (see `tabs.ts`); others watch read-only. */
   ownerTab?: string;
+  /**
+   * Milliseconds per call the run was planned with, so a resume turns a budget in minutes into
+   * the same calls whatever is measured then. Absent in runs stored before it (an optional
+   * field: no migration; such runs resume with the page's latency, as they always did).
+   */
+  latency?: PlanLatency;
 }
 
 /** A trial of a run. Primary key: [runId, index]. */

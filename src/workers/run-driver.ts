@@ -34,10 +34,13 @@ export class RunDriver {
         listener({ kind: 'status', runId, status: 'running' });
         const rec = await RunRecorder.open(store, runId);
         recorder = rec;
+        // A resumed run keeps the latency it was planned with: a budget in minutes becomes the same calls.
+        const latency = existing?.latency ?? req.latencyMs;
         const result = await executeRun(req.config, {
           createLM: (cfg) => createModel(cfg, localModel),
           cache: store.cache,
           signal: me.controller.signal,
+          ...(latency && { latency }),
           ...(existing?.checkpoint !== undefined && { checkpoint: existing.checkpoint }),
           ...(existing?.usage && { usage: existing.usage }),
           onEvent: (event) => {
@@ -116,7 +119,7 @@ async function beginRun(runs: RunStore, req: StartRunRequest): Promise<RunRecord
   if (existing && !req.resume) throw new PlaygroundError('RUN_LOCKED', `Run ${req.runId} already exists.`, { hint: 'Resume it or start a new run.' });
   const owner = req.tabId ? { ownerTab: req.tabId } : {};
   if (existing) await runs.update(req.runId, { status: 'running', error: undefined as never, ...owner });
-  else await runs.create({ id: req.runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner });
+  else await runs.create({ id: req.runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner, ...(req.latencyMs && { latency: req.latencyMs }) });
   return existing;
 }
 

@@ -149,7 +149,8 @@ export class AppState {
     const config = this.workspace.config;
     if (!config || this.workspace.problems.length > 0) return;
     const runs = this.runs ?? (await this.loadRuns());
-    const started = runs.open.start(config, title);
+    // The latency the plan was made with, so the run's budget in calls is the one shown.
+    const started = runs.open.start(config, title, this.workspace.latency);
     // Switch views in the next frame, not in the click's task: the click only hands the run
     // to the worker, and the restyle of the page happens on its own (no long task).
     requestAnimationFrame(() => (this.view = 'run'));

@@ -8,7 +8,7 @@
  * asks the app for the full config through `restoreConfig` (or takes it as `resume(config)`).
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../../core/errors';
-import { redactConfig, summaryOf, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
+import { redactConfig, summaryOf, type PlanLatency, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
 import { newId } from '../../storage';
 import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
@@ -128,15 +128,19 @@ export class OpenRun {
     this.queue.clear();
   }
 
-  /** Starts a run of `config` (with keys, in memory only) and streams it into `current`. */
-  async start(config: RunConfig, title?: string): Promise<Outcome<RunResult>> {
+  /**
+   * Starts a run of `config` (with keys, in memory only) and streams it into `current`.
+   * `latency` is what the setup planned with: the run turns a budget in minutes into calls
+   * with the same figures, so its budget is the one the user saw.
+   */
+  async start(config: RunConfig, title?: string, latency?: PlanLatency): Promise<Outcome<RunResult>> {
     const id = (this.deps.newId ?? newId)();
     this.lastConfig.set(id, config);
     this.ticket++;
     this.bundle = undefined;
     this.watching = false;
     this.current = emptySnapshot(id, { status: 'running', config: redactConfig(config), ...(title !== undefined && { name: title }) });
-    return this.drive({ runId: id, config, ...(title !== undefined && { title }) });
+    return this.drive({ runId: id, config, ...(title !== undefined && { title }), ...(latency && { latencyMs: latency }) });
   }
 
   /** Stops the open run at its next step, keeping its checkpoint. */

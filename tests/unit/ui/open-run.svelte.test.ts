@@ -113,6 +113,14 @@ describe('open run: controls', () => {
     expect(run.current!.error).toBeUndefined();
   });
 
+  it('hands the worker the latency the setup planned with, so a budget in minutes becomes the calls shown', async () => {
+    const { client, run } = await setup();
+    void run.start(CONFIG, 'timed', { task: 1200, proposer: 800 });
+    void run.start(CONFIG, 'untimed');
+    await settle();
+    expect(client.started.map((r) => r.latencyMs)).toEqual([{ task: 1200, proposer: 800 }, undefined]);
+  });
+
   it('records a run that fails in the worker as failed with its typed error', async () => {
     const { client, run } = await setup();
     const started = run.start(CONFIG);

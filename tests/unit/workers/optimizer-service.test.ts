@@ -95,6 +95,38 @@ describe('optimizer service', () => {
     expect(result.usage.task.calls + result.usage.task.cacheHits).toBe(reference.usage.task.calls + reference.usage.task.cacheHits);
   });
 
+  it('turns minutes into calls with the page\'s latency, keeps it with the run, and a resume without one plans the same budget', async () => {
+    const service = createOptimizerService(() => openPromptLabDB('svc-minutes'));
+    // Half a minute at 1 s a call, 4 at a time (an endpoint's default): 120 task and teacher calls.
+    const minutes: RunConfig = { ...config(server.url), optimizer: { kind: 'mipro_v2', budget: { minutes: 0.5 } } };
+    const latencyMs = { task: 1000, proposer: 1000, judge: 1000 };
+    let paused = false;
+    const first = await service.start({ runId: 'r3', config: minutes, latencyMs }, (u) => {
+      if (!paused && u.kind === 'event' && u.event.type === 'optimizer' && u.event.event.type === 'trial_end' && u.event.event.trial.index === 3) {
+        paused = true;
+        void service.pause('r3');
+      }
+    });
+    expect(first).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    const db = await openPromptLabDB('svc-minutes');
+    const stored = (await new RunStore(db).get('r3'))!;
+    db.close();
+    expect(stored.latency).toEqual(latencyMs);
+    expect(stored.plan?.budget).toMatchObject({ calls: 120, minutes: 0.5 });
+
+    // After a reload the page may know no latency: the stored one converts the minutes again.
+    const plans: number[] = [];
+    const second = await service.start({ runId: 'r3', config: minutes, resume: true }, (u) => {
+      if (u.kind === 'event' && u.event.type === 'plan') plans.push(u.event.plan.budget!.calls);
+    });
+    expect(second.ok).toBe(true);
+    expect(plans).toEqual([120]);
+    const result = (second as { value: RunResult }).value;
+    // The optimizer's task calls are its trials'; the teacher's are all bootstrapping.
+    const searched = result.trials.reduce((n, t) => n + t.calls.sent + t.calls.cacheHits, 0);
+    expect(searched + result.usage.teacher.calls + result.usage.teacher.cacheHits).toBeLessThanOrEqual(120);
+  });
+
   it('rejects a second start of the same run, and a resume of an unknown run, with typed errors', async () => {
     const service = createOptimizerService(() => openPromptLabDB('svc-errors'));
     await expect(service.start({ runId: 'nope', config: config(server.url), resume: true }, () => {})).resolves.toMatchObject({ ok: false, error: { code: 'RUN_NOT_FOUND' } });
