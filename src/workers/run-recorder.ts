@@ -79,9 +79,13 @@ export class RunRecorder {
   }
 }
 
-/** Checkpoints live on the run record; the event log keeps only that one was taken. */
+/**
+ * Checkpoints live on the run record; the event log keeps that one was taken, and the usage
+ * then (a few numbers): a reopened run shows the calls its optimizer had used of a budget,
+ * which the record's final usage, the final scoring included, cannot tell.
+ */
 function stripCheckpoint(event: RunEvent): RunEvent {
-  if (event.type === 'optimizer' && event.event.type === 'checkpoint') return { type: 'optimizer', event: { type: 'checkpoint', checkpoint: null } };
+  if (event.type === 'optimizer' && event.event.type === 'checkpoint') return { type: 'optimizer', event: { type: 'checkpoint', checkpoint: null }, ...(event.usage && { usage: event.usage }) };
   return event;
 }
 

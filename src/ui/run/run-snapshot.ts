@@ -9,6 +9,7 @@ import type { Plan, TrialRecord } from '../../core/optimize';
 import { summaryOf, type RunConfig, type RunEvent, type RunSummary, type RunStatus } from '../../core/runner';
 import type { RunUpdate } from '../../protocol/optimizer';
 import type { BundleRun } from '../bundle';
+import { budgetCallsUsed, type BudgetSource, type CallsAt } from './budget-progress';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
 /** The phases the run view shows, in order. */
@@ -47,6 +48,13 @@ export interface RunSnapshot {
   story: RunEvent[];
   trials: TrialRecord[];
   usage?: UsageSnapshot;
+  /**
+   * Usage as the optimizer last reported it (its checkpoints) and when: a budget's calls used.
+   * Unlike `usage`, it never includes the final scoring, which comes after the optimizer.
+   */
+  optimizerUsage?: { usage: UsageSnapshot; at: number };
+  /** Calls used when the run (re)started and when its search started: where a budget's pace is measured from. */
+  paceFrom?: CallsAt;
   result?: RunSummary;
   error?: ErrorData;
   phases: Record<MainPhase, PhaseState>;
@@ -102,15 +110,21 @@ export function storedSnapshot(run: BundleRun, events: readonly TimedEvent[], tr
     ...(run.result && { result: run.result }),
     ...(run.error && { error: run.error }),
     ...(run.usage && { usage: run.usage }),
+    // A run that did not finish keeps its last checkpoint's usage: the optimizer's own.
+    ...(run.usage && run.status !== 'completed' && { optimizerUsage: { usage: run.usage, at: run.createdAt } }),
   });
   const folded = applyEvents(base, events);
   const best = trials.length >= folded.trials.length ? trials : folded.trials;
   return { ...folded, trials: best, ...(run.result && { usage: run.result.usage }) };
 }
 
-/** Folds worker updates into a snapshot. `now` stamps events for the ETA. */
+/**
+ * Folds worker updates into a snapshot, in order. `now` stamps events for the ETA. Events
+ * fold in runs between the other updates (a usage report after a phase's start must not
+ * count as made before it).
+ */
 export function applyUpdates(snap: RunSnapshot, updates: readonly RunUpdate[], now: number): RunSnapshot {
-  const timed: TimedEvent[] = [];
+  let timed: TimedEvent[] = [];
   let next = snap;
   for (const u of updates) {
     if (u.runId !== snap.id) continue;
@@ -118,10 +132,15 @@ export function applyUpdates(snap: RunSnapshot, updates: readonly RunUpdate[], n
       if (u.seq <= next.lastSeq) continue;
       timed.push({ event: u.event, at: now, seq: u.seq });
       next = { ...next, lastSeq: u.seq };
-    } else if (u.kind === 'status') {
+      continue;
+    }
+    if (timed.length) next = applyEvents(next, timed);
+    timed = [];
+    if (u.kind === 'status') {
       next = { ...next, status: u.status, ...(u.error ? { error: u.error } : u.status === 'running' ? { error: undefined } : {}) };
     } else if (u.kind === 'usage') {
-      next = { ...next, usage: u.usage };
+      // Usage updates come from the optimizer's checkpoints (see the worker's run driver).
+      next = { ...next, usage: u.usage, optimizerUsage: { usage: u.usage, at: now } };
     } else if (u.kind === 'result') {
       next = { ...next, result: summaryOf(u.result), usage: u.result.usage, plan: next.plan ?? u.result.plan };
     }
@@ -129,69 +148,89 @@ export function applyUpdates(snap: RunSnapshot, updates: readonly RunUpdate[], n
   return timed.length ? applyEvents(next, timed) : next;
 }
 
+/** What folding events changes, besides the story. */
+type Fold = Pick<RunSnapshot, 'phases' | 'trials' | 'plan' | 'step' | 'usage' | 'optimizerUsage' | 'paceFrom' | 'lastSeq'>;
+
 /** Folds events (in order) into a snapshot. */
 function applyEvents(snap: RunSnapshot, events: readonly TimedEvent[]): RunSnapshot {
   if (events.length === 0) return snap;
-  const phases = { ...snap.phases };
-  let trials = snap.trials;
-  let plan = snap.plan;
-  let step = snap.step;
-  let usage = snap.usage;
-  let lastSeq = snap.lastSeq;
-  const touch = (p: MainPhase, patch: Partial<PhaseState>): void => {
-    phases[p] = { ...phases[p], ...patch };
-  };
-  for (const { event, at, seq } of events) {
-    if (seq !== undefined && seq > lastSeq) lastSeq = seq;
-    const e = event.type === 'optimizer' ? event.event : event;
-    switch (e.type) {
-      case 'plan':
-        plan = e.plan;
-        break;
-      case 'usage':
-        usage = e.usage;
-        break;
-      case 'phase': {
-        const p = mainPhase(e.phase);
-        if (!p) break;
-        if (e.status === 'start') {
-          for (const q of MAIN_PHASES) if (q !== p && phases[q].status === 'active') touch(q, { status: 'done', endedAt: at });
-          touch(p, { status: 'active', ...(phases[p].startedAt === undefined && { startedAt: at }), ...(e.detail !== undefined && { detail: e.detail }) });
-          if (p === 'evaluate' && e.phase !== 'evaluate') touch(p, { done: 0, total: 0, startedAt: at, progressAt: at, detail: e.phase });
-        } else {
-          touch(p, { status: 'done', endedAt: at });
-          step = undefined;
-        }
-        break;
-      }
-      case 'progress': {
-        const p = mainPhase(e.phase);
-        if (p) touch(p, { done: e.done, total: e.total, progressAt: at, ...(phases[p].status === 'pending' && { status: 'active', startedAt: at }) });
-        else step = { label: e.phase, done: e.done, total: e.total };
-        break;
-      }
-      case 'trial_end': {
-        const i = trials.findIndex((t) => t.index === e.trial.index);
-        trials = i < 0 ? [...trials, e.trial].sort((a, b) => a.index - b.index) : trials.map((t, j) => (j === i ? e.trial : t));
-        break;
-      }
-      default:
-        break;
-    }
-  }
+  const { phases, trials, plan, step, usage, optimizerUsage, paceFrom, lastSeq } = snap;
+  const fold: Fold = { phases: { ...phases }, trials, plan, step, usage, optimizerUsage, paceFrom, lastSeq };
+  for (const timed of events) foldEvent(fold, timed);
   return {
     ...snap,
-    phases,
-    trials,
-    lastSeq,
+    ...definedOnly(fold),
     // Per-example progress (most of a run's events) is folded into `phases` and `step` and
     // not kept here: copying a growing array of it every frame fed the garbage collector.
     // The full log is in IndexedDB.
     ...storyAndEvents(snap, events),
-    ...(plan && { plan }),
-    ...(usage && { usage }),
-    step,
+    step: fold.step,
   };
+}
+
+function foldEvent(fold: Fold, { event, at, seq }: TimedEvent): void {
+  if (seq !== undefined && seq > fold.lastSeq) fold.lastSeq = seq;
+  // A stored checkpoint keeps the usage it was taken with (live, it comes as a usage update).
+  if (event.type === 'optimizer' && event.usage) fold.optimizerUsage = { usage: event.usage, at };
+  const e = event.type === 'optimizer' ? event.event : event;
+  switch (e.type) {
+    case 'plan':
+      fold.plan = e.plan;
+      // The run starts (or resumes) here: a budget's pace is measured from now.
+      fold.paceFrom = callsAt(fold, at);
+      break;
+    case 'usage':
+      fold.usage = e.usage;
+      fold.optimizerUsage = { usage: e.usage, at };
+      break;
+    case 'phase':
+      foldPhase(fold, e, at);
+      break;
+    case 'progress': {
+      const p = mainPhase(e.phase);
+      if (p) touch(fold, p, { done: e.done, total: e.total, progressAt: at, ...(fold.phases[p].status === 'pending' && { status: 'active', startedAt: at }) });
+      else fold.step = { label: e.phase, done: e.done, total: e.total };
+      break;
+    }
+    case 'trial_end': {
+      const trials = fold.trials;
+      const i = trials.findIndex((t) => t.index === e.trial.index);
+      fold.trials = i < 0 ? [...trials, e.trial].sort((a, b) => a.index - b.index) : trials.map((t, j) => (j === i ? e.trial : t));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function foldPhase(fold: Fold, e: { phase: string; status: 'start' | 'end'; detail?: string }, at: number): void {
+  const p = mainPhase(e.phase);
+  if (!p) return;
+  if (e.status === 'end') {
+    touch(fold, p, { status: 'done', endedAt: at });
+    fold.step = undefined;
+    return;
+  }
+  for (const q of MAIN_PHASES) if (q !== p && fold.phases[q].status === 'active') touch(fold, q, { status: 'done', endedAt: at });
+  touch(fold, p, { status: 'active', ...(fold.phases[p].startedAt === undefined && { startedAt: at }), ...(e.detail !== undefined && { detail: e.detail }) });
+  if (p === 'evaluate' && e.phase !== 'evaluate') touch(fold, p, { done: 0, total: 0, startedAt: at, progressAt: at, detail: e.phase });
+  // The search spends most of a budget, at its own pace (bootstrapping runs one call at a time,
+  // proposing makes no budget calls): from here on, the pace is the search's.
+  if (p === 'search') fold.paceFrom = callsAt(fold, at);
+}
+
+function touch(fold: Fold, p: MainPhase, patch: Partial<PhaseState>): void {
+  fold.phases[p] = { ...fold.phases[p], ...patch };
+}
+
+/** Budget calls used at `at`, as the optimizer last reported them. */
+function callsAt(fold: Fold, at: number): CallsAt {
+  return { at, used: fold.optimizerUsage ? budgetCallsUsed(fold.optimizerUsage.usage) : 0 };
+}
+
+/** The fold without its absent fields (a snapshot's optional fields are left out, never `undefined`). */
+function definedOnly(fold: Fold): Partial<Fold> {
+  return Object.fromEntries(Object.entries(fold).filter(([, v]) => v !== undefined)) as Partial<Fold>;
 }
 
 function storyAndEvents(snap: RunSnapshot, events: readonly TimedEvent[]): Pick<RunSnapshot, 'story' | 'events'> {
@@ -208,6 +247,18 @@ export function phaseEta(phase: PhaseState, now: number): number | undefined {
   const elapsed = (phase.progressAt ?? now) - phase.startedAt;
   if (elapsed <= 0) return undefined;
   return Math.round(((elapsed / phase.done) * (phase.total - phase.done)) / 1000);
+}
+
+/** What a budget's view is computed from: the optimizer is over once the search ended or the final scoring began. */
+export function budgetSource(snap: RunSnapshot): BudgetSource {
+  const over = !!snap.result || snap.phases.search.status === 'done' || snap.phases.evaluate.status !== 'pending';
+  return {
+    running: snap.status === 'running',
+    over,
+    ...(snap.plan && { plan: snap.plan }),
+    ...(snap.optimizerUsage && { optimizerUsage: snap.optimizerUsage }),
+    ...(snap.paceFrom && { paceFrom: snap.paceFrom }),
+  };
 }
 
 /** The active phase (or the last started one). */

@@ -288,9 +288,11 @@ export function planLine(plan: Plan | undefined, usage: UsageSnapshot | undefine
   return `${shape} · task calls: ≤ ${plan.taskCalls} planned${used}`;
 }
 
-/** "mipro_v2 light" from a run config's optimizer section. */
+/** "mipro_v2 light", "mipro_v2 10 min" or "mipro_v2 300 calls" from a run config's optimizer section. */
 export function optimizerLabel(optimizer: { kind: string } & Record<string, unknown>): string {
-  return [optimizer.kind, typeof optimizer.auto === 'string' ? optimizer.auto : ''].filter(Boolean).join(' ');
+  const budget = (optimizer.budget ?? {}) as { minutes?: unknown; taskCalls?: unknown };
+  const size = typeof optimizer.auto === 'string' ? optimizer.auto : typeof budget.minutes === 'number' ? `${budget.minutes} min` : typeof budget.taskCalls === 'number' ? `${budget.taskCalls} calls` : '';
+  return [optimizer.kind, size].filter(Boolean).join(' ');
 }
 
 /** What a share link of a finished run records next to the program (never keys or endpoints). */

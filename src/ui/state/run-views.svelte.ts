@@ -5,7 +5,8 @@
  * so these return the same arrays and the lists built from them do not re-render.
  */
 import type { RunSnapshot } from '../run/run-snapshot';
-import { activePhase, phaseEta } from '../run/run-snapshot';
+import { activePhase, budgetSource, phaseEta } from '../run/run-snapshot';
+import { budgetView } from '../run/budget-progress';
 import { bestHistory, datasetSummary, demoSets, proposals, resultDiff, trialRows, usageRows } from '../run/view-models';
 import { bootstrapRows, minibatchClouds, tpeSteps } from '../teach/teach-model';
 
@@ -52,6 +53,9 @@ export class RunViews {
   readonly eta = $derived(
     this.snapshot && this.phase && this.snapshot.status === 'running' ? phaseEta(this.snapshot.phases[this.phase], this.now) : undefined,
   );
+
+  /** A budgeted run's calls used of its budget, and the time left in it at the pace so far. */
+  readonly budget = $derived(this.snapshot ? budgetView(budgetSource(this.snapshot), this.now) : undefined);
 
   /** `run` holds the open run; `clock` ticks while a run is live (for the ETA). */
   constructor(private readonly run: RunViewSources, private readonly clock: { readonly now: number }) {}

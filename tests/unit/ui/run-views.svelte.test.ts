@@ -5,7 +5,8 @@
  * and a progress tick does not rebuild the lists.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TrialRecord } from '../../../src/core/optimize/types';
+import { emptyUsage } from '../../../src/core/lm';
+import type { Plan, TrialRecord } from '../../../src/core/optimize/types';
 import { runOptimizer } from '../../../src/core/optimize';
 import type { RunEvent } from '../../../src/core/runner';
 import type { RunBundle } from '../../../src/ui/bundle';
@@ -158,5 +159,21 @@ describe('view models of a live run', () => {
     await settle();
     expect(clock.ticking).toBe(false);
     expect(views.eta).toBeUndefined();
+  });
+
+  it('shows a budgeted run\'s calls used of its budget, and the time left counting down with the clock', async () => {
+    const { client, frames, timers, views } = await liveRun();
+    const plan: Plan = { optimizer: 'mipro_v2', trials: 20, fullEvaluations: 0, taskProgramRuns: { search: 100, fullEvaluations: 0, total: 100 }, taskCalls: 100, teacherProgramRunsMax: 0, proposerCalls: 3, budget: { calls: 100, minutes: 5, teacherRunsExpected: 0 }, notes: [] };
+    const used = (task: number) => ({ ...emptyUsage(), task: { ...emptyUsage().task, calls: task } });
+    client.emit('live', { kind: 'event', runId: 'live', seq: 0, event: { type: 'plan', plan } }, { kind: 'event', runId: 'live', seq: 1, event: { type: 'optimizer', event: { type: 'phase', phase: 'search', status: 'start' } } });
+    frames.frame();
+    expect(views.budget).toEqual({ total: 100, minutes: 5, over: false });
+    timers.advance(20_000);
+    client.emit('live', { kind: 'usage', runId: 'live', usage: used(20) });
+    frames.frame();
+    // 20 calls in 20 s: 80 left at 1 s each.
+    expect(views.budget).toMatchObject({ used: 20, secondsLeft: 80 });
+    timers.advance(5_000);
+    expect(views.budget?.secondsLeft).toBe(75);
   });
 });

@@ -3,7 +3,7 @@ import type { TrialRecord } from '../../../src/core/optimize/types';
 import { buildFromTemplate } from '../../../src/core/program';
 import type { RunUpdate } from '../../../src/protocol/optimizer';
 import { applyUpdates, emptySnapshot, phaseEta } from '../../../src/ui/run/run-snapshot';
-import { bestHistory, chartModel, paramLabel, planLine, programDiff, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
+import { bestHistory, chartModel, optimizerLabel, paramLabel, planLine, programDiff, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
 
 function trial(index: number, kind: TrialRecord['kind'], score: number, params = { 'generate.instruction': index % 3, 'generate.demos': index % 2 }): TrialRecord {
   return { index, kind, params, score, n: kind === 'minibatch' ? 35 : 100, calls: { sent: 10, cacheHits: 2 }, errors: 0, durationMs: 5 };
@@ -107,6 +107,13 @@ describe('usage and diff', () => {
     expect(planLine(undefined, undefined)).toBeUndefined();
     expect(planLine(plan, undefined)).toBe('10 search trials, 3 full evaluations · task calls: ≤ 710 planned');
     expect(planLine(plan, { task: { ...zero, calls: 629, cacheHits: 12 }, proposer: zero, teacher: zero, judge: zero })).toBe('10 search trials, 3 full evaluations · task calls: ≤ 710 planned, 629 sent, 12 from the cache');
+  });
+
+  it('names a run\'s optimizer with its size: an auto size, or its budget', () => {
+    expect(optimizerLabel({ kind: 'mipro_v2', auto: 'light' })).toBe('mipro_v2 light');
+    expect(optimizerLabel({ kind: 'mipro_v2', budget: { minutes: 10 } })).toBe('mipro_v2 10 min');
+    expect(optimizerLabel({ kind: 'mipro_v2', budget: { taskCalls: 300 } })).toBe('mipro_v2 300 calls');
+    expect(optimizerLabel({ kind: 'bootstrap_few_shot' })).toBe('bootstrap_few_shot');
   });
 
   it('diffs instructions word by word and reports demos added', () => {

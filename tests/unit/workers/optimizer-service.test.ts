@@ -124,7 +124,14 @@ describe('optimizer service', () => {
     const result = (second as { value: RunResult }).value;
     // The optimizer's task calls are its trials'; the teacher's are all bootstrapping.
     const searched = result.trials.reduce((n, t) => n + t.calls.sent + t.calls.cacheHits, 0);
-    expect(searched + result.usage.teacher.calls + result.usage.teacher.cacheHits).toBeLessThanOrEqual(120);
+    const optimizerCalls = searched + result.usage.teacher.calls + result.usage.teacher.cacheHits;
+    expect(optimizerCalls).toBeLessThanOrEqual(120);
+    // The log keeps each checkpoint's usage: the last one is what the optimizer used of its budget.
+    const log = await openPromptLabDB('svc-minutes');
+    const reports = (await new EventLog(log).list('r3')).flatMap((r) => (r.event.type === 'optimizer' && r.event.event.type === 'checkpoint' && r.event.usage ? [r.event.usage] : []));
+    log.close();
+    const last = reports.at(-1)!;
+    expect(last.task.calls + last.task.cacheHits + last.teacher.calls + last.teacher.cacheHits).toBe(optimizerCalls);
   });
 
   it('rejects a second start of the same run, and a resume of an unknown run, with typed errors', async () => {
