@@ -8,10 +8,10 @@ const IRIS = fixtureData('iris/all.jsonl').text;
 /** Console errors of the app itself. */
 export const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));
 
-/** Fills the setup for an Iris chain-of-thought MIPROv2-light run against the scripted server at `url`. */
-export async function setUp(page: Page, url: string): Promise<void> {
+/** Fills the setup for an Iris chain-of-thought MIPROv2-light run against the scripted server at `url` (all of Iris, or `data`'s JSONL rows). */
+export async function setUp(page: Page, url: string, data = IRIS): Promise<void> {
   await page.goto(inject('appUrl'));
-  await page.getByLabel('Paste dataset').fill(IRIS);
+  await page.getByLabel('Paste dataset').fill(data);
   await page.getByRole('button', { name: 'Parse' }).click();
   await page.getByRole('tablist', { name: 'Template' }).getByRole('tab', { name: 'Chain of thought' }).click();
   await page.getByLabel('Signature').fill('sepal_length, sepal_width, petal_length, petal_width -> species');
