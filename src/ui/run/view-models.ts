@@ -9,6 +9,7 @@ import type { Demo, ProgramSpec, ProgramState } from '../../core/program';
 import { initialState, resolveProgram } from '../../core/program';
 import type { RunEvent, RunSummary } from '../../core/runner';
 import type { ShareMeta } from '../../core/share';
+import { formatCount } from '../components/format';
 
 /** Optimizer events out of a run's event list. */
 export function optimizerEvents(events: readonly RunEvent[]) {
@@ -284,8 +285,8 @@ export function planLine(plan: Plan | undefined, usage: UsageSnapshot | undefine
   if (!plan) return undefined;
   const shape = `${plan.trials} search trial${plan.trials === 1 ? '' : 's'}, ${plan.fullEvaluations} full evaluation${plan.fullEvaluations === 1 ? '' : 's'}`;
   const task = usage?.task;
-  const used = task ? `, ${task.calls} sent, ${task.cacheHits} from the cache` : '';
-  return `${shape} · task calls: ≤ ${plan.taskCalls} planned${used}`;
+  const used = task ? `, ${formatCount(task.calls)} sent, ${formatCount(task.cacheHits)} from the cache` : '';
+  return `${shape} · task calls: ≤ ${formatCount(plan.taskCalls)} planned${used}`;
 }
 
 /** "mipro_v2 light", "mipro_v2 10 min" or "mipro_v2 300 calls" from a run config's optimizer section. */
