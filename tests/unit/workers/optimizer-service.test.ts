@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunConfig, RunResult } from '../../../src/core/runner';
+import { planRun, type RunConfig, type RunResult } from '../../../src/core/runner';
 import { EventLog, openPromptLabDB, RunStore, TraceStore, TrialStore } from '../../../src/storage';
 import type { RunUpdate } from '../../../src/protocol/optimizer';
 import { createOptimizerService } from '../../../src/workers/optimizer-service';
@@ -97,9 +97,10 @@ describe('optimizer service', () => {
 
   it('turns minutes into calls with the page\'s latency, keeps it with the run, and a resume without one plans the same budget', async () => {
     const service = createOptimizerService(() => openPromptLabDB('svc-minutes'));
-    // Half a minute at 1 s a call, 4 at a time (an endpoint's default): 120 task and teacher calls.
     const minutes: RunConfig = { ...config(server.url), optimizer: { kind: 'mipro_v2', budget: { minutes: 0.5 } } };
     const latencyMs = { task: 1000, proposer: 1000, judge: 1000 };
+    // What the setup showed for half a minute at 1 s a call (Iris splits into 30 / 60 / 60).
+    const budget = planRun(minutes, { train: 30, val: 60, test: 60 }, latencyMs).budget!.calls;
     let paused = false;
     const first = await service.start({ runId: 'r3', config: minutes, latencyMs }, (u) => {
       if (!paused && u.kind === 'event' && u.event.type === 'optimizer' && u.event.event.type === 'trial_end' && u.event.event.trial.index === 3) {
@@ -112,7 +113,7 @@ describe('optimizer service', () => {
     const stored = (await new RunStore(db).get('r3'))!;
     db.close();
     expect(stored.latency).toEqual(latencyMs);
-    expect(stored.plan?.budget).toMatchObject({ calls: 120, minutes: 0.5 });
+    expect(stored.plan?.budget).toMatchObject({ calls: budget, minutes: 0.5 });
 
     // After a reload the page may know no latency: the stored one converts the minutes again.
     const plans: number[] = [];
@@ -120,12 +121,12 @@ describe('optimizer service', () => {
       if (u.kind === 'event' && u.event.type === 'plan') plans.push(u.event.plan.budget!.calls);
     });
     expect(second.ok).toBe(true);
-    expect(plans).toEqual([120]);
+    expect(plans).toEqual([budget]);
     const result = (second as { value: RunResult }).value;
     // The optimizer's task calls are its trials'; the teacher's are all bootstrapping.
     const searched = result.trials.reduce((n, t) => n + t.calls.sent + t.calls.cacheHits, 0);
     const optimizerCalls = searched + result.usage.teacher.calls + result.usage.teacher.cacheHits;
-    expect(optimizerCalls).toBeLessThanOrEqual(120);
+    expect(optimizerCalls).toBeLessThanOrEqual(budget);
     // The log keeps each checkpoint's usage: the last one is what the optimizer used of its budget.
     const log = await openPromptLabDB('svc-minutes');
     const reports = (await new EventLog(log).list('r3')).flatMap((r) => (r.event.type === 'optimizer' && r.event.event.type === 'checkpoint' && r.event.usage ? [r.event.usage] : []));
