@@ -100,9 +100,10 @@ export interface Plan {
    * A budgeted run's budget: task and teacher calls (the final scoring is apart), the minutes
    * it came from, and for the estimate: the teacher runs bootstrapping is expected to make, the
    * validation examples one search evaluation takes, and the share of the search's calls the
-   * model is expected to answer (the run's own cache answers the rest; absent: all).
+   * model is expected to answer (the run's own cache answers the rest; absent: all), and the
+   * program runs the search space holds (every configuration on every validation example).
    */
-  budget?: { calls: number; minutes?: number; teacherRunsExpected: number; chunk?: number; sentShare?: number };
+  budget?: { calls: number; minutes?: number; teacherRunsExpected: number; chunk?: number; sentShare?: number; searchRunsMax?: number };
   notes: string[];
 }
 

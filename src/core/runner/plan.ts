@@ -32,7 +32,7 @@ export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency
   const predictors = resolveProgram(programFromConfig(config.program).spec).predictorIds.length;
   const given = optimizerSettings(config.optimizer);
   const shape: Shape = { concurrency: taskConcurrency(config), predictors, val: sizes.val, test: sizes.test, optimized: given.kind !== 'none' };
-  const settings = withCallBudget(given, { train: sizes.train, val: sizes.val, predictors }, shape, effectiveLatency(given, latency));
+  const { settings, unusedMinutes } = withCallBudget(given, { train: sizes.train, val: sizes.val, predictors }, shape, effectiveLatency(given, latency));
   const base = planOptimizer(settings, { train: sizes.train, val: sizes.val, predictors });
   // The chosen program on val and test; the baseline on test too, unless it is the chosen one.
   const final = sizes.val + sizes.test * (shape.optimized ? 2 : 1);
@@ -48,6 +48,7 @@ export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency
   };
   const minutes = given.kind === 'mipro_v2' ? given.budget?.minutes : undefined;
   if (plan.budget && minutes !== undefined) plan.budget = { ...plan.budget, minutes };
+  if (unusedMinutes) plan.notes.push(`${minutes} minutes are more than this search can use: every configuration on every validation example takes less, so the budget stops there. More validation rows would let it use the time.`);
   const ms = effectiveLatency(given, latency);
   if (ms.task !== undefined) plan.estimatedSeconds = Math.round((optimizerMs(plan, ms, shape) + finalMs(ms, shape)) / 1000);
   return plan;
@@ -61,8 +62,8 @@ export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency
  * less than the smallest workable budget. Throws `CONFIG_INVALID` when there is no latency to
  * convert with.
  */
-function withCallBudget(settings: OptimizerSettings, sizes: PlanSizes, shape: Shape, latency: PlanLatency): OptimizerSettings {
-  if (settings.kind !== 'mipro_v2' || settings.budget?.minutes === undefined) return settings;
+function withCallBudget(settings: OptimizerSettings, sizes: PlanSizes, shape: Shape, latency: PlanLatency): { settings: OptimizerSettings; unusedMinutes?: boolean } {
+  if (settings.kind !== 'mipro_v2' || settings.budget?.minutes === undefined) return { settings };
   const ms = latency.task;
   if (ms === undefined || !(ms > 0)) {
     throw new PlaygroundError('CONFIG_INVALID', `A budget of ${settings.budget.minutes} minutes needs the task model's time per call to become a number of calls.`, {
@@ -72,18 +73,27 @@ function withCallBudget(settings: OptimizerSettings, sizes: PlanSizes, shape: Sh
   const limit = settings.budget.minutes * 60_000;
   const withCalls = (taskCalls: number): OptimizerSettings => ({ ...settings, budget: { taskCalls } });
   const fits = (calls: number) => optimizerMs(planOptimizer(withCalls(calls), sizes), latency, shape) <= limit;
-  // The estimate grows with the calls: the largest that fits, by bisection.
-  let lo = minimumBudget(settings, sizes.predictors);
-  if (!fits(lo)) return withCalls(lo);
-  let hi = lo;
-  while (fits(hi * 2)) hi *= 2;
-  hi *= 2;
+  const lo = minimumBudget(settings, sizes.predictors);
+  const cap = usableCalls(planOptimizer(withCalls(Number.MAX_SAFE_INTEGER), sizes), sizes.predictors);
+  if (!fits(lo)) return { settings: withCalls(lo) };
+  // Past what the search space holds more calls change nothing: the budget stops there.
+  if (cap > lo && fits(cap)) return { settings: withCalls(cap), unusedMinutes: true };
+  return { settings: withCalls(largestFitting(lo, Math.max(lo, cap), fits)) };
+}
+
+/** The largest calls in [lo, hi) that `fits`, given that `lo` fits and the estimate grows with the calls (bisection). */
+function largestFitting(lo: number, hi: number, fits: (calls: number) => boolean): number {
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (fits(mid)) lo = mid;
     else hi = mid;
   }
-  return withCalls(lo);
+  return lo;
+}
+
+/** The most calls a budgeted plan's run can make: its teacher's at most, and every configuration on every validation example. */
+function usableCalls(plan: Plan, predictors: number): number {
+  return plan.teacherProgramRunsMax * predictors + (plan.budget?.searchRunsMax ?? Infinity) * predictors;
 }
 
 /** The host's latency, unless the config brings its own (headless runner configs' `latencyMs`). */
@@ -114,7 +124,7 @@ function optimizerMs(plan: Plan, latency: PlanLatency, { concurrency: k, predict
   const teacherRuns = plan.budget?.teacherRunsExpected ?? plan.teacherProgramRunsMax;
   let searchWaves = waves(plan.trials, runs.search);
   if (plan.budget) {
-    const searchRuns = Math.max(0, plan.budget.calls - teacherRuns * p) / p;
+    const searchRuns = Math.min(Math.max(0, plan.budget.calls - teacherRuns * p) / p, plan.budget.searchRunsMax ?? Infinity);
     searchWaves = (searchRuns * (plan.budget.sentShare ?? 1)) / Math.min(k, plan.budget.chunk ?? 5);
   }
   return (

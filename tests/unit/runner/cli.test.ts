@@ -107,7 +107,7 @@ describe('npm run optimize', () => {
     const { code, result: r, stderr } = await optimize(dir, config, ['--latency-ms', '1000']);
     expect(code, stderr).toBe(0);
     // Two minutes at one second a call, one call at a time, less the proposer's calls.
-    expect(r.plan.budget).toEqual({ calls: 120 - r.plan.proposerCalls, minutes: 2, teacherRunsExpected: expect.any(Number), chunk: 5, sentShare: 1 });
+    expect(r.plan.budget).toEqual({ calls: 120 - r.plan.proposerCalls, minutes: 2, teacherRunsExpected: expect.any(Number), chunk: 5, sentShare: 1, searchRunsMax: expect.any(Number) });
     const teacher = r.usage.teacher.calls + r.usage.teacher.cacheHits;
     const search = r.trials.reduce((a: number, t: { n: number }) => a + t.n, 0);
     expect(search + teacher).toBeLessThanOrEqual(r.plan.budget.calls);

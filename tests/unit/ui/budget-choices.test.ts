@@ -20,6 +20,8 @@ const CONFIG: RunConfig = {
   seed: 0,
 };
 const SIZES = { train: 30, val: 60, test: 60 };
+/** Enough validation rows that no budget here reaches every configuration on every row. */
+const LARGE = { train: 30, val: 600, test: 60 };
 
 describe('budget choices', () => {
   it('a minutes choice replaces auto with budget.minutes; an auto choice restores auto', () => {
@@ -42,10 +44,10 @@ describe('budget choices', () => {
 
   it('plans every choice on the same sizes and latency, each row the plan of that config', () => {
     const latency = { task: 800, proposer: 800, judge: 800 };
-    const rows = planComparison(CONFIG, SIZES, latency);
+    const rows = planComparison(CONFIG, LARGE, latency);
     expect(rows.map((r) => r.label)).toEqual(['Light', 'Medium', 'Heavy', '5 min', '10 min', '30 min']);
     for (const row of rows) {
-      const plan = planRun({ ...CONFIG, optimizer: withBudgetChoice(CONFIG.optimizer, row.choice) }, SIZES, latency);
+      const plan = planRun({ ...CONFIG, optimizer: withBudgetChoice(CONFIG.optimizer, row.choice) }, LARGE, latency);
       expect(row.plan).toEqual(plan);
       expect(row.calls).toBe(taskAndTeacherCalls(plan));
       expect(row.plan!.estimatedSeconds).toBeGreaterThan(0);
@@ -60,9 +62,20 @@ describe('budget choices', () => {
     expect(planComparison({ ...CONFIG, optimizer: { kind: 'none' } }, SIZES, latency)).toEqual([]);
   });
 
+  it('minutes the search cannot use buy no calls past every configuration on every validation row, and the plan says so', () => {
+    const rows = planComparison(CONFIG, SIZES, { task: 800, proposer: 800, judge: 800 });
+    const [five, ten, thirty] = rows.slice(3).map((r) => r.plan!);
+    // 60 validation rows: the 5-minute budget already covers the whole space.
+    expect(ten!.budget!.calls).toBe(five!.budget!.calls);
+    expect(thirty!.budget!.calls).toBe(five!.budget!.calls);
+    expect(five!.budget!.calls).toBe(five!.teacherCalls! + five!.budget!.searchRunsMax!);
+    expect(thirty!.estimatedSeconds).toBeLessThan(5 * 60);
+    expect(thirty!.notes.join(' ')).toMatch(/more than this search can use/);
+  });
+
   it('a slower task model buys fewer calls in the same minutes', () => {
-    const fast = planComparison(CONFIG, SIZES, { task: 400 }).find((r) => r.choice === '10min')!;
-    const slow = planComparison(CONFIG, SIZES, { task: 1600 }).find((r) => r.choice === '10min')!;
+    const fast = planComparison(CONFIG, LARGE, { task: 400 }).find((r) => r.choice === '10min')!;
+    const slow = planComparison(CONFIG, LARGE, { task: 1600 }).find((r) => r.choice === '10min')!;
     expect(slow.plan!.budget!.calls).toBeLessThan(fast.plan!.budget!.calls / 3);
   });
 });

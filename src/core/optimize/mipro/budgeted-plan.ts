@@ -55,8 +55,10 @@ export interface BudgetedShape {
   teacherCallsMax: number;
   /** Validation examples per evaluation. */
   chunk: number;
-  /** Evaluations the search affords when bootstrapping spends its whole share (more when it spends less). */
+  /** Evaluations the search affords when bootstrapping spends its whole share (more when it spends less), at most what the space holds. */
   trials: number;
+  /** Program runs the search space holds: every configuration on every validation example. */
+  searchRunsMax: number;
   /** Evaluations of a spread-out design before TPE models the results. */
   startupTrials: number;
   /** The smallest workable budget for this program. */
@@ -87,12 +89,15 @@ export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes)
   const share = Math.floor(BOOTSTRAP_SHARE * calls);
   const perSet = s.maxBootstrappedDemos + 1;
   const bootstrapped = s.maxBootstrappedDemos > 0 && sizes.train > 0 ? Math.max(1, Math.min(wanted - 2, Math.floor(share / (perSet * p)))) : 0;
-  const teacherRunsPerSet = bootstrapped ? Math.max(perSet, Math.floor(share / (bootstrapped * p))) : 0;
+  // A set's teacher visits each training example at most once a round.
+  const teacherRunsPerSet = bootstrapped ? Math.min(sizes.train * s.maxRounds, Math.max(perSet, Math.floor(share / (bootstrapped * p)))) : 0;
   const teacherCallsMax = bootstrapped * teacherRunsPerSet * p;
-  const trials = Math.max(MIN_TRIALS, Math.floor((calls - teacherCallsMax) / (CHUNK * p)));
   const instructionCandidates = searchInstructions ? Math.max(1, Math.floor(s.numCandidates / (searchDemos ? 2 : 1))) : 1;
   const demoSets = 2 + bootstrapped;
   const arms = (instructionCandidates * (searchDemos ? demoSets : 1)) ** p;
+  const searchRunsMax = arms * sizes.val;
+  const affordable = Math.max(MIN_TRIALS, Math.floor((calls - teacherCallsMax) / (CHUNK * p)));
+  const trials = Math.max(1, Math.min(affordable, arms * Math.ceil(sizes.val / CHUNK)));
   return {
     calls,
     demoSets,
@@ -102,6 +107,7 @@ export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes)
     teacherCallsMax,
     chunk: CHUNK,
     trials,
+    searchRunsMax,
     startupTrials: startupTrials(arms, trials, searchInstructions ? instructionCandidates ** p : 1),
     minimum,
   };
@@ -128,15 +134,17 @@ function designNote(shape: BudgetedShape, predictors: number): string {
 
 /** The plan of a budgeted run: every count within the budget, and what was chosen and why. */
 export function planBudgeted(s: MiproSettings, shape: BudgetedShape, sizes: PlanSizes): Plan {
-  const search = shape.trials * shape.chunk;
-  const arms = (shape.instructionCandidates * (shape.searchDemos ? shape.demoSets : 1)) ** sizes.predictors;
+  const p = sizes.predictors;
+  const search = Math.min(shape.trials * shape.chunk, shape.searchRunsMax);
+  const arms = (shape.instructionCandidates * (shape.searchDemos ? shape.demoSets : 1)) ** p;
+  const usable = shape.teacherCallsMax + shape.searchRunsMax * p;
   return {
     optimizer: 'mipro_v2',
     trials: shape.trials,
     fullEvaluations: 0,
     taskProgramRuns: { search, fullEvaluations: 0, total: search },
     // Task and teacher calls share the budget: the search takes what bootstrapping leaves.
-    taskCalls: Math.min(shape.calls, Math.floor(shape.calls / sizes.predictors) * sizes.predictors),
+    taskCalls: Math.min(shape.calls, Math.floor(shape.calls / p) * p, shape.searchRunsMax * p),
     teacherProgramRunsMax: (shape.demoSets - 2) * shape.teacherRunsPerSet,
     proposerCalls: proposerCalls(sizes.predictors, shape.instructionCandidates, sizes.train, s.dataAware),
     // A teacher with labeled demos passes most examples: a set is usually done in about maxBootstrappedDemos + 1 runs.
@@ -144,13 +152,17 @@ export function planBudgeted(s: MiproSettings, shape: BudgetedShape, sizes: Plan
       calls: shape.calls,
       teacherRunsExpected: (shape.demoSets - 2) * Math.min(shape.teacherRunsPerSet, s.maxBootstrappedDemos + 1),
       chunk: shape.chunk,
-      sentShare: sentShare(sizes.predictors),
+      sentShare: sentShare(p),
+      searchRunsMax: shape.searchRunsMax,
     },
     notes: [
       `Budget: ${shape.calls} task and teacher calls (the final scoring comes on top).`,
       `Bootstrapping: ${shape.demoSets - 2} demo set${shape.demoSets - 2 === 1 ? '' : 's'} of up to ${shape.teacherRunsPerSet} teacher runs each (at most ${shape.teacherCallsMax} calls), plus zero-shot and labeled-only.`,
-      `Search: at least ${shape.trials} evaluations of ${shape.chunk} validation examples over ${arms} configuration${arms === 1 ? '' : 's'} (${shape.instructionCandidates} instruction${shape.instructionCandidates === 1 ? '' : 's'} x ${shape.searchDemos ? shape.demoSets : 1} demo set${shape.demoSets === 1 ? '' : 's'} per predictor); every configuration is scored on the same examples, ${designNote(shape, sizes.predictors)}, the leader is re-checked chunk by chunk, and the winner is the best mean less one standard error.`,
+      `Search: ${shape.trials * shape.chunk >= shape.searchRunsMax ? `at most ${shape.trials} evaluations (every configuration on every example)` : `at least ${shape.trials} evaluations`} of ${shape.chunk} validation examples over ${arms} configuration${arms === 1 ? '' : 's'} (${shape.instructionCandidates} instruction${shape.instructionCandidates === 1 ? '' : 's'} x ${shape.searchDemos ? shape.demoSets : 1} demo set${shape.demoSets === 1 ? '' : 's'} per predictor); every configuration is scored on the same examples, ${designNote(shape, sizes.predictors)}, the leader is re-checked chunk by chunk, and the winner is the best mean less one standard error.`,
       `The default program is scored on the first chunk, not on a separate full evaluation; identical proposals are searched once.`,
+      ...(shape.calls > usable
+        ? [`The budget is more than this search can use: ${arms} configurations x ${sizes.val} validation examples are ${shape.searchRunsMax} program runs, so the run stops after at most ${usable} calls. More validation rows would let it use the rest.`]
+        : []),
     ],
   };
 }
