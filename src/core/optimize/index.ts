@@ -15,7 +15,7 @@ export type * from './types';
 export { OPTIMIZER_KINDS, parseOptimizerConfig, optimizerSettings, defaultSettings } from './options';
 export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto } from './options';
 export type { TpeExplanation } from './tpe';
-export { groupByConfig } from './config-groups';
+export { configKey, groupByConfig } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
 export { bootstrapFewShot } from './bootstrap';
 export { labeledFewShot } from './demos';

@@ -4,7 +4,7 @@
  */
 import type { LMRole, UsageSnapshot } from '../../core/lm';
 import { LM_ROLES } from '../../core/lm';
-import type { DemoSetKind, Plan, ProposerContext, TrialKind, TrialRecord } from '../../core/optimize';
+import { configKey, type DemoSetKind, type Plan, type ProposerContext, type TrialKind, type TrialRecord } from '../../core/optimize';
 import type { Demo, ProgramSpec, ProgramState } from '../../core/program';
 import { initialState, resolveProgram } from '../../core/program';
 import type { RunEvent, RunSummary } from '../../core/runner';
@@ -51,10 +51,14 @@ export interface TrialRow {
 const KIND_LABEL: Record<TrialKind, string> = { default: 'baseline (full)', minibatch: 'minibatch', full: 'full eval', candidate: 'candidate' };
 
 /**
- * Rows of the trial table. `bestTrial` is flagged: the trial of the optimizer's last `new_best`
- * event (see {@link bestHistory}), never recomputed here.
+ * Rows of the trial table. The best is flagged as the optimizer's last `new_best` event says
+ * (see {@link bestHistory}), never recomputed here: the last trial of its configuration up to
+ * the event's trial (the event's own trial for full evaluations; for a budgeted search, whose
+ * leader can change on another configuration's trial, the leader's latest chunk).
  */
-export function trialRows(trials: readonly TrialRecord[], bestTrial?: number): TrialRow[] {
+export function trialRows(trials: readonly TrialRecord[], best?: Pick<NewBest, 'trial' | 'params'>): TrialRow[] {
+  const bestKey = best && configKey(best.params);
+  const bestTrial = best && [...trials].reverse().find((t) => t.index <= best.trial && configKey(t.params) === bestKey)?.index;
   return trials.map((t) => ({
     index: t.index,
     kind: t.kind,

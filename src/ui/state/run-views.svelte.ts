@@ -36,7 +36,7 @@ export class RunViews {
   readonly bestHistory = $derived(this.memo.bestHistory(this.story));
   /** The best full evaluation so far, as the optimizer announced it. */
   readonly best = $derived(this.bestHistory.at(-1));
-  readonly trialRows = $derived(this.memo.trialRows(this.trials, this.best?.trial));
+  readonly trialRows = $derived(this.memo.trialRows(this.trials, this.best));
   readonly proposals = $derived(this.memo.proposals(this.story));
   readonly demoSets = $derived(this.memo.demoSets(this.story));
   readonly datasetSummary = $derived(this.memo.datasetSummary(this.story));

@@ -26,6 +26,21 @@ describe('MIPROv2 with a call budget', () => {
     expect(r.trials[0]!.params).toEqual(Object.fromEntries(Object.keys(r.trials[0]!.params).map((k) => [k, 0])));
   });
 
+  it('on a small validation set goes on to untried configurations, and stops where every one has seen every example', async () => {
+    const w = makeWorld({ train: 120, val: 10 });
+    const r = await runOptimizer('mipro_v2', w.ctx, { budget: { taskCalls: 2000 } });
+    const configs = new Set(r.trials.map((t) => JSON.stringify(t.params)));
+    const runs = r.trials.reduce((a, t) => a + t.n, 0);
+    // Every configuration it scored saw all ten examples: it ran out of space, not of budget.
+    expect(runs).toBe(configs.size * 10);
+    expect(runs).toBeLessThanOrEqual(r.plan!.budget!.searchRunsMax!);
+    // Every distinct configuration of this world (two distinct instructions x five demo sets);
+    // it used to stop once the five it had tried had seen every example.
+    expect(configs.size).toBe(10);
+    expect(made(w)).toBeLessThan(2000);
+    expect(r.plan!.notes.join(' ')).toMatch(/more than this search can use/);
+  });
+
   it('counts cache hits, so a warm cache takes the same path as a cold one', async () => {
     const cache = new MemoryCacheStore(100_000);
     const cold = makeWorld({ train: 120, val: 120, cache });

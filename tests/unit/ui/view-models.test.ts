@@ -51,10 +51,14 @@ describe('trial table', () => {
   it('labels parameters as instruction/demo-set numbers and flags the best full evaluation', () => {
     const trials = [trial(0, 'default', 0.4), trial(1, 'minibatch', 0.99), trial(2, 'full', 0.7)];
     const announced = bestHistory([0, 2].map((i) => ({ type: 'optimizer', event: { type: 'new_best', trial: i, score: trials[i]!.score, params: trials[i]!.params } })));
-    const rows = trialRows(trials, announced.at(-1)?.trial);
+    const rows = trialRows(trials, announced.at(-1));
     expect(rows.map((r) => r.isBest)).toEqual([false, false, true]);
     expect(rows[1]!.params).toBe('I1 · D1');
     expect(rows[2]!.score).toBe('70.0%');
+    // A budgeted search's leader can change on another configuration's trial: its latest chunk is flagged.
+    const chunks = [trial(0, 'minibatch', 0.6), trial(1, 'minibatch', 0.4), trial(2, 'minibatch', 0.8)];
+    const leader = { trial: 1, params: chunks[0]!.params };
+    expect(trialRows(chunks, leader).map((r) => r.isBest)).toEqual([true, false, false]);
     expect(paramLabel({ 'hop1.instruction': 2, 'hop1.demos': 0, 'answer.instruction': 1, 'answer.demos': 3 })).toBe('hop1 I2 D0 · answer I1 D3');
   });
 });

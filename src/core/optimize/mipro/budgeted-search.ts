@@ -102,7 +102,7 @@ export async function runBudgetedSearch(
     if (affordable < 1) break;
     const next = nextParams(ctx, search, state);
     const params = search.canonical(next.params);
-    const examples = nextChunk(state, order, params, shape.chunk, affordable) ?? fallbackChunk(state, order, shape.chunk, affordable);
+    const examples = nextChunk(state, order, params, shape.chunk, affordable) ?? fallbackChunk(ctx, search, state, affordable);
     if (!examples) break;
     await runTrial(ctx, space, state, examples.params, examples.examples, examples.params === params ? next.explanation : undefined);
     ctx.emit?.({ type: 'progress', phase: 'search', done: state.trials.length, total: Math.max(state.trialBudget, state.trials.length) });
@@ -151,15 +151,18 @@ function instructionCombos(sizes: number[], seed: number): number[][] {
   const total = sizes.reduce((a, n) => a * n, 1);
   if (total > MAX_DESIGN_COMBOS) return [];
   const all: number[][] = [];
-  for (let k = 1; k < total; k++) {
-    let rest = k;
-    all.push(sizes.map((n) => {
-      const c = rest % n;
-      rest = Math.floor(rest / n);
-      return c;
-    }));
-  }
+  for (let k = 1; k < total; k++) all.push(combination(k, sizes));
   return new Rng(`budgeted-design:${seed}:instructions`).shuffle(all);
+}
+
+/** The `k`-th combination of choices, `sizes[i]` choices for position i (k written in mixed radix). */
+function combination(k: number, sizes: readonly number[]): number[] {
+  let rest = k;
+  return sizes.map((n) => {
+    const c = rest % n;
+    rest = Math.floor(rest / n);
+    return c;
+  });
 }
 
 /** The configuration's next examples in the shared order, within what the budget can pay. */
@@ -169,11 +172,41 @@ function nextChunk(state: BudgetedSearchState, order: readonly Example[], params
   return examples.length > 0 ? { params, examples } : undefined;
 }
 
-/** When the proposed configuration has seen every example: the best-mean one that has not. */
-function fallbackChunk(state: BudgetedSearchState, order: readonly Example[], chunk: number, affordable: number) {
-  const ranked = standings(state.trials).filter((g) => g.n < order.length);
-  const pick = ranked[0];
-  return pick ? nextChunk(state, order, pick.params, chunk, affordable) : undefined;
+/**
+ * When the proposed configuration has seen every example: the best-ranked one that has not;
+ * when every configuration tried so far has, one not tried yet (on a small validation set the
+ * search would otherwise end with budget and configurations left).
+ */
+function fallbackChunk(ctx: OptimizeContext, { shape, space, order, canonical }: BudgetedSearch, state: BudgetedSearchState, affordable: number) {
+  const ranked = standings(state.trials).find((g) => g.n < order.length);
+  const params = ranked?.params ?? untried(space, state, canonical, ctx.seed);
+  return params ? nextChunk(state, order, params, shape.chunk, affordable) : undefined;
+}
+
+/** The most configurations listed one by one to find an untried one; beyond, seeded draws. */
+const MAX_LISTED = 4096;
+
+/** A seeded pick among the configurations (duplicates folded) no trial has scored; undefined when there is none. */
+function untried(space: SearchSpace, state: BudgetedSearchState, canonical: BudgetedSearch['canonical'], seed: number): Record<string, number> | undefined {
+  const tried = new Set(state.trials.map((t) => configKey(t.params)));
+  const rng = new Rng(`budgeted-untried:${seed}:${state.trials.length}`);
+  const total = space.params.reduce((a, q) => a * q.n, 1);
+  const fresh = (params: Record<string, number>) => !tried.has(configKey(params));
+  if (total > MAX_LISTED) {
+    for (let attempt = 0; attempt < 256; attempt++) {
+      const params = canonical(Object.fromEntries(space.params.map((q) => [q.name, rng.int(q.n)])));
+      if (fresh(params)) return params;
+    }
+    return undefined;
+  }
+  const all: Record<string, number>[] = [];
+  const sizes = space.params.map((q) => q.n);
+  for (let k = 0; k < total; k++) {
+    const choices = combination(k, sizes);
+    const params = canonical(Object.fromEntries(space.params.map((q, i) => [q.name, choices[i]!])));
+    if (fresh(params)) all.push(params);
+  }
+  return all.length ? rng.pick(all) : undefined;
 }
 
 async function runTrial(ctx: OptimizeContext, space: SearchSpace, state: BudgetedSearchState, params: Record<string, number>, examples: readonly Example[], explanation?: TpeExplanation): Promise<void> {
