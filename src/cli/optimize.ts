@@ -11,9 +11,9 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
-import { OpenAICompatibleLM, probeLatency, type LanguageModel } from '../core/lm';
+import { OpenAICompatibleLM, probeLatency, type LanguageModel, type UsageSnapshot } from '../core/lm';
 import type { OptimizerEvent, Plan } from '../core/optimize';
-import { executeRun, type ModelConfig, type RunEvent } from '../core/runner';
+import { budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
 
 const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--latency-ms 800] [--quiet]
@@ -117,9 +117,13 @@ function createLM(cfg: ModelConfig, log: (line: string) => void): LanguageModel 
 function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
   // Progress lines at most every 5 s per phase: enough to see a long evaluation move.
   let lastAt = 0;
+  let pace: ((usage: UsageSnapshot) => void) | undefined;
   return (e) => {
     if (e.type === 'data') log(`Data: ${e.rows} rows (${e.dropped} dropped) -> train ${e.train}, val ${e.val}, test ${e.test}`);
-    else if (e.type === 'plan') printPlan(e.plan, log);
+    else if (e.type === 'plan') {
+      printPlan(e.plan, log);
+      if (e.plan.budget) pace = pacePrinter(e.plan.budget.calls, log);
+    } else if (e.type === 'optimizer' && e.usage && pace) pace(e.usage);
     else if (e.type === 'phase' && e.status === 'start') {
       lastAt = Date.now();
       log(`${e.phase}${e.detail ? `: ${e.detail}` : ''} ...`);
@@ -128,6 +132,24 @@ function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
       log(`  ${e.phase}: ${e.done}/${e.total}`);
     } else if (e.type === 'score') log(`  ${e.which} ${e.split}: ${fmt(e.mean)} (n=${e.n})`);
     else if (e.type === 'optimizer') printOptimizerEvent(e.event, log);
+  };
+}
+
+/**
+ * A budgeted run's calls used and time left at the pace measured so far (from the first
+ * report), every 10 s at most, from the usage its checkpoints report.
+ */
+function pacePrinter(total: number, log: (line: string) => void): (usage: UsageSnapshot) => void {
+  let from: CallsAt | undefined;
+  let lastAt = 0;
+  return (usage) => {
+    const now = Date.now();
+    const last = { at: now, used: budgetCallsUsed(usage) };
+    from ??= last;
+    if (now - lastAt < 10_000) return;
+    lastAt = now;
+    const left = budgetSecondsLeft(total, last, from, now);
+    log(`  budget: ${last.used} of ${total} calls used${left === undefined ? '' : `, about ${left} s left at the pace so far`}`);
   };
 }
 

@@ -5,18 +5,14 @@
  * the plan, with a short probe's latency; the pace of real calls is what says how long the
  * rest will take.
  *
- * Calls used are counted as the budget counts them (core `CallBudget`): every task and teacher
- * call made, sent or answered by the cache, as the optimizer's checkpoints report usage. The
- * final scoring after the search is outside the budget, and so is outside this count.
+ * Calls used are counted as the budget counts them (core `budgetCallsUsed`, shared with the
+ * headless runner): every task and teacher call made, sent or answered by the cache, as the
+ * optimizer's checkpoints report usage. The final scoring after the search is outside the
+ * budget, and so is outside this count.
  */
 import type { UsageSnapshot } from '../../core/lm';
 import type { Plan } from '../../core/optimize';
-
-/** Calls used at a moment (ms since the epoch). */
-export interface CallsAt {
-  at: number;
-  used: number;
-}
+import { budgetCallsUsed, budgetSecondsLeft, type CallsAt } from '../../core/runner';
 
 /** What the run view shows of a budget. */
 export interface BudgetView {
@@ -53,23 +49,4 @@ export function budgetView(source: BudgetSource, now: number): BudgetView | unde
   if (!source.running || source.over || !report || used === undefined) return view;
   const secondsLeft = budgetSecondsLeft(budget.calls, { at: report.at, used }, source.paceFrom, now);
   return secondsLeft === undefined ? view : { ...view, secondsLeft };
-}
-
-/** Task and teacher calls made, sent or answered by the cache: what a budget counts. */
-export function budgetCallsUsed(usage: UsageSnapshot): number {
-  return usage.task.calls + usage.task.cacheHits + usage.teacher.calls + usage.teacher.cacheHits;
-}
-
-/**
- * Seconds left: the calls left times the wall time per call measured from `from` to the last
- * report `last`, less the time since that report (so the estimate counts down between
- * reports). Undefined until a call was made after `from`.
- */
-export function budgetSecondsLeft(total: number, last: CallsAt, from: CallsAt | undefined, now: number): number | undefined {
-  if (!from) return undefined;
-  const calls = last.used - from.used;
-  const elapsed = last.at - from.at;
-  if (calls <= 0 || elapsed <= 0) return undefined;
-  const left = (Math.max(0, total - last.used) * elapsed) / calls - Math.max(0, now - last.at);
-  return Math.max(0, Math.round(left / 1000));
 }

@@ -9,7 +9,8 @@ import type { Plan, TrialRecord } from '../../core/optimize';
 import { summaryOf, type RunConfig, type RunEvent, type RunSummary, type RunStatus } from '../../core/runner';
 import type { RunUpdate } from '../../protocol/optimizer';
 import type { BundleRun } from '../bundle';
-import { budgetCallsUsed, type BudgetSource, type CallsAt } from './budget-progress';
+import { budgetCallsUsed, type CallsAt } from '../../core/runner';
+import type { BudgetSource } from './budget-progress';
 
 /** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
 /** The phases the run view shows, in order. */

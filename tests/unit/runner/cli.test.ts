@@ -116,6 +116,8 @@ describe('npm run optimize', () => {
     expect(r.usage.task.calls + r.usage.task.cacheHits).toBe(search + r.data.val + 2 * r.data.test);
     expect(r.scores.test).toBeGreaterThan(r.details.baselineTest.mean);
     expect(stderr).toContain(`Budget: ${r.plan.budget.calls} task and teacher calls`);
+    // The calls used of the budget, from the first checkpoint on (the pace is measured as it goes).
+    expect(stderr).toMatch(new RegExp(`budget: \\d+ of ${r.plan.budget.calls} calls used`));
 
     const measured = await optimize(mkdtempSync(join(tmpdir(), 'promptlab-budget-')), { ...config, data: { ...config.data } });
     expect(measured.code, measured.stderr).toBe(0);

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { emptyUsage, type UsageSnapshot } from '../../../src/core/lm';
 import type { Plan } from '../../../src/core/optimize';
-import type { RunEvent, RunResult } from '../../../src/core/runner';
+import { budgetCallsUsed, budgetSecondsLeft, type RunEvent, type RunResult } from '../../../src/core/runner';
 import type { RunUpdate } from '../../../src/protocol/optimizer';
-import { budgetCallsUsed, budgetSecondsLeft, budgetView } from '../../../src/ui/run/budget-progress';
+import { budgetView } from '../../../src/ui/run/budget-progress';
 import { applyUpdates, budgetSource, emptySnapshot, storedSnapshot, type RunSnapshot } from '../../../src/ui/run/run-snapshot';
 
 /** Usage with `task` and `teacher` calls (half sent, half from the cache) and some proposer calls. */
