@@ -35,7 +35,8 @@ import type { Example } from '../../src/core/data/types';
 import type { LMRequest, ScriptedLM } from '../../src/core/lm';
 import type { Demo, ProgramSpec, ProgramState } from '../../src/core/program';
 import { demoLabels, type Prompt } from './prompt';
-import { byHalf, draw, oneStep, proposerModel, taskModel, twoSteps, words, type WriteInstruction } from './world';
+import { pseudoWords as words } from '../../tests/fixtures/pseudo-words';
+import { byHalf, draw, oneStep, proposerModel, taskModel, twoSteps, type WriteInstruction } from './world';
 
 export const LANDSCAPE_NAMES = [
   'instruction_only', 'demos_only', 'both_needed', 'two_predictor_first',

@@ -1,29 +1,13 @@
 /**
  * The parts the budget benchmark's landscapes are built from (after tests/unit/optimize/world.ts):
- * seeded pseudo-words with labels, one- and two-step programs, and scripted task and proposer
+ * labels and draws, one- and two-step programs, and scripted task and proposer
  * models. Everything is decided by seeded generators and FNV hashes, never by Math.random, so
  * a landscape gives the same answers on every run.
  */
-import type { Example } from '../../src/core/data/types';
 import { ScriptedLM, type LMRequest } from '../../src/core/lm';
 import { buildFromTemplate, type ProgramSpec } from '../../src/core/program';
-import { Rng, hashString32 } from '../../src/core/util/random';
+import { hashString32 } from '../../src/core/util/random';
 import { answer, blocks, readPrompt, type Prompt } from './prompt';
-
-/** `n` distinct six-letter pseudo-words labeled by `truth`, from `seed`. */
-export function words(n: number, seed: string, truth: (word: string) => string): Example[] {
-  const rng = new Rng(seed);
-  const seen = new Set<string>();
-  const out: Example[] = [];
-  while (out.length < n) {
-    let w = '';
-    for (let i = 0; i < 6; i++) w += String.fromCharCode(97 + rng.int(26));
-    if (seen.has(w)) continue;
-    seen.add(w);
-    out.push({ id: `w${out.length}`, inputs: { word: w }, labels: { label: truth(w) } });
-  }
-  return out;
-}
 
 /** Two labels: "alpha" when the first letter is a-m, else "beta". */
 export function byHalf(word: string): string {

@@ -14,7 +14,8 @@
 import type { Example } from '../../../src/core/data/types';
 import { ScriptedLM } from '../../../src/core/lm';
 import type { LMRequest } from '../../../src/core/lm/types';
-import { Rng, hashString32 } from '../../../src/core/util/random';
+import { hashString32 } from '../../../src/core/util/random';
+import { pseudoWords } from '../../fixtures/pseudo-words';
 
 export const RULE = 'Label the word "alpha" when its first letter is between a and m, otherwise "beta".';
 const VAGUE = 'Classify the word thoughtfully.';
@@ -25,17 +26,7 @@ function truth(word: string): 'alpha' | 'beta' {
 
 /** `n` distinct pseudo-words with their labels, seeded. */
 export function words(n: number, seed = 7): Example[] {
-  const rng = new Rng(seed);
-  const seen = new Set<string>();
-  const out: Example[] = [];
-  while (out.length < n) {
-    let w = '';
-    for (let i = 0; i < 6; i++) w += String.fromCharCode(97 + rng.int(26));
-    if (seen.has(w)) continue;
-    seen.add(w);
-    out.push({ id: `w${out.length}`, inputs: { word: w }, labels: { label: truth(w) } });
-  }
-  return out;
+  return pseudoWords(n, seed, truth);
 }
 
 function lastUser(req: LMRequest): string {

@@ -50,6 +50,25 @@ describe('npm run optimize', () => {
     await server?.close();
   });
 
+  /** A fresh folder with all of Iris and a config optimizing it with `optimizer` against the scripted server. */
+  function irisRun(prefix: string, optimizer: Record<string, unknown>, task: { maxConcurrency?: number } = {}) {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    const iris = join(dir, 'iris.jsonl');
+    writeFileSync(iris, fixtureData('iris/all.jsonl').text);
+    const config = {
+      program: { template: 'predict', signature: IRIS_SIGNATURE },
+      data: { path: iris, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
+      metric: { kind: 'exact_match', field: 'species' },
+      optimizer,
+      models: {
+        task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model', ...task },
+        proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model' },
+      },
+      seed: 0,
+    };
+    return { dir, config };
+  }
+
   it("runs the issue's example config, caches on disk, and a rerun sends no request", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptlab-cli-'));
     const rows = ['apple', 'banana', 'cherry', 'quince', 'tomato', 'zucchini', 'mango', 'walnut', 'date', 'pear'].map((w) => ({ word: w, label: w[0]! <= 'm' ? 'alpha' : 'beta' }));
@@ -90,20 +109,7 @@ describe('npm run optimize', () => {
   });
 
   it('fits MIPROv2 into a budget in minutes: one warm-up call measures the model, the search stays within the calls it became', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promptlab-budget-'));
-    const iris = join(dir, 'iris.jsonl');
-    writeFileSync(iris, fixtureData('iris/all.jsonl').text);
-    const config = {
-      program: { template: 'predict', signature: IRIS_SIGNATURE },
-      data: { path: iris, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
-      metric: { kind: 'exact_match', field: 'species' },
-      optimizer: { kind: 'mipro_v2', budget: { minutes: 2 } },
-      models: {
-        task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model', maxConcurrency: 1 },
-        proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model' },
-      },
-      seed: 0,
-    };
+    const { dir, config } = irisRun('promptlab-budget-', { kind: 'mipro_v2', budget: { minutes: 2 } }, { maxConcurrency: 1 });
     const { code, result: r, stderr } = await optimize(dir, config, ['--latency-ms', '1000']);
     expect(code, stderr).toBe(0);
     // Two minutes at one second a call, one call at a time, less the proposer's calls.
@@ -125,20 +131,7 @@ describe('npm run optimize', () => {
   });
 
   it('optimizes real Iris data with MIPROv2 light: beats the baseline on test, reports plan and trials', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promptlab-iris-'));
-    const iris = join(dir, 'iris.jsonl');
-    writeFileSync(iris, fixtureData('iris/all.jsonl').text);
-    const config = {
-      program: { template: 'predict', signature: IRIS_SIGNATURE },
-      data: { path: iris, split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
-      metric: { kind: 'exact_match', field: 'species' },
-      optimizer: { kind: 'mipro_v2', auto: 'light', seed: 0 },
-      models: {
-        task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model' },
-        proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model' },
-      },
-      seed: 0,
-    };
+    const { dir, config } = irisRun('promptlab-iris-', { kind: 'mipro_v2', auto: 'light', seed: 0 });
     const { code, result: r, stderr } = await optimize(dir, config);
     expect(code, stderr).toBe(0);
     expect(r.data).toMatchObject({ rows: 150, train: 30, val: 60, test: 60 });
