@@ -43,6 +43,7 @@ export type ErrorCode =
   // metrics and evaluation
   | 'METRIC_INVALID'
   | 'EVAL_ERROR_BUDGET'
+  | 'MODEL_UNREADABLE'
   // optimizers
   | 'OPTIMIZER_INVALID'
   | 'OPTIMIZER_ERROR_BUDGET'

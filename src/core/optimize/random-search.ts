@@ -48,7 +48,7 @@ export async function randomSearch(ctx: OptimizeContext, o: RandomSearchSettings
     const state = applyDemoSet(ctx.state, set);
     ctx.emit?.({ type: 'trial_start', trial: i, kind: 'candidate', params: { demos: i } });
     const s = await scoreCandidate(ctx, state, ctx.valset, i);
-    const trial: TrialRecord = { index: i, kind: 'candidate', params: { demos: i }, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs };
+    const trial: TrialRecord = { index: i, kind: 'candidate', params: { demos: i }, ...s };
     const best = bestIndex(trials);
     trials.push(trial);
     states.push(state);

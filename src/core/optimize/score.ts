@@ -4,10 +4,13 @@ import { evaluate } from '../evaluate/evaluate';
 import type { ProgramState } from '../program/types';
 import type { OptimizeContext } from './types';
 
+/** What a trial records of its evaluation (every optimizer's `TrialRecord` takes these fields). */
 export interface CandidateScore {
   score: number;
   n: number;
   errors: number;
+  /** Answers that could not be read (scored 0); absent when there were none. */
+  parseFailures?: number;
   calls: { sent: number; cacheHits: number };
   durationMs: number;
 }
@@ -33,5 +36,5 @@ export async function scoreCandidate(ctx: OptimizeContext, state: ProgramState, 
   });
   const after = ctx.usage?.().task;
   const calls = before && after ? { sent: after.calls - before.calls, cacheHits: after.cacheHits - before.cacheHits } : { sent: 0, cacheHits: 0 };
-  return { score: result.mean, n: result.n, errors: result.errors, calls, durationMs: performance.now() - started };
+  return { score: result.mean, n: result.n, errors: result.errors, ...(result.parseFailures > 0 && { parseFailures: result.parseFailures }), calls, durationMs: performance.now() - started };
 }

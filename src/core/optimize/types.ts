@@ -56,7 +56,10 @@ export interface TrialRecord {
   n: number;
   /** Task-model requests this trial issued: sent to the model, and answered from the cache. */
   calls: { sent: number; cacheHits: number };
+  /** Failed examples (model or metric errors). */
   errors: number;
+  /** Answers the adapter could not read (scored 0, not errors); absent when none, and in runs stored before it was counted. */
+  parseFailures?: number;
   durationMs: number;
   /** For full evaluations: the minibatch trial(s) they re-check. */
   ofTrials?: number[];

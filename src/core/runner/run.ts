@@ -59,7 +59,14 @@ export type RunEvent =
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'score'; split: 'val' | 'test'; which: 'baseline' | 'optimized'; mean: number; n: number };
 
-export interface SplitScore { mean: number; ci95: { lo: number; hi: number }; n: number; errors: number }
+export interface SplitScore {
+  mean: number;
+  ci95: { lo: number; hi: number };
+  n: number;
+  errors: number;
+  /** Answers the adapter could not read (scored 0); absent when none. */
+  parseFailures?: number;
+}
 
 /** What a run produces (result.json). Scores are fractions in [0, 1]. */
 export interface RunResult {
@@ -208,7 +215,7 @@ async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: E
   });
   host.onEvent?.({ type: 'phase', phase, status: 'end' });
   host.onEvent?.({ type: 'score', split, which, mean: result.mean, n: result.n });
-  return { mean: result.mean, ci95: result.ci95, n: result.n, errors: result.errors };
+  return { mean: result.mean, ci95: result.ci95, n: result.n, errors: result.errors, ...(result.parseFailures > 0 && { parseFailures: result.parseFailures }) };
 }
 
 function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache: CacheStore): Record<LMRole, LanguageModel> {

@@ -6,6 +6,7 @@ import type { LMRequest } from '../../../src/core/lm/types';
 import { createMetric } from '../../../src/core/metric';
 import { resolveProgram } from '../../../src/core/program';
 import { answer, block, lastUser, rejection } from '../program/scripted';
+import { PlaygroundError } from '../../../src/core/errors';
 
 /**
  * An addition task: "x + y" for x = 0..n-1. The scripted model adds correctly when x < 7 and
@@ -28,10 +29,11 @@ function operands(req: LMRequest): [number, number] {
   return [x!, y!];
 }
 
-/** Right when x < 7; garbles its format when `garble(x)`. */
-function adder(opts: ScriptedLMOptions & { garble?: (x: number) => boolean } = {}): ScriptedLM {
+/** Right when x < 7; garbles its format when `garble(x)`; fails as a server would when `fail(x)`. */
+function adder(opts: ScriptedLMOptions & { garble?: (x: number) => boolean; fail?: (x: number) => boolean } = {}): ScriptedLM {
   return new ScriptedLM((req) => {
     const [x, y] = operands(req);
+    if (opts.fail?.(x)) throw new PlaygroundError('LM_SERVER', 'The server answered 500.');
     if (opts.garble?.(x)) return `I think it is ${x + y}.`;
     return answer({ answer: String(x < 7 ? x + y : x + y + 1) });
   }, opts);
@@ -70,15 +72,30 @@ describe('evaluate: scores', () => {
   });
 
   it('scores failed examples 0, counts them, and keeps their error', async () => {
-    const lm = adder({ garble: (x) => x === 1 || x === 8 });
+    const lm = adder({ fail: (x) => x === 1 || x === 8 });
     const result = await evaluate({ program, state: {}, examples: sums(10), metric, ctx: { lm } });
     expect(result.errors).toBe(2);
+    expect(result.parseFailures).toBe(0);
     expect(result.mean).toBe(0.6);
     const failed = result.results.filter((r) => r.error);
     expect(failed.map((r) => [r.exampleId, r.score, r.error!.code])).toEqual([
+      ['e1', 0, 'LM_SERVER'],
+      ['e8', 0, 'LM_SERVER'],
+    ]);
+  });
+
+  it('scores an unreadable answer 0 and counts it apart from errors, keeping the raw answer', async () => {
+    const lm = adder({ garble: (x) => x === 1 || x === 8 });
+    const result = await evaluate({ program, state: {}, examples: sums(10), metric, ctx: { lm } });
+    expect(result.errors).toBe(0);
+    expect(result.parseFailures).toBe(2);
+    expect(result.mean).toBe(0.6);
+    const unreadable = result.results.filter((r) => r.unreadable);
+    expect(unreadable.map((r) => [r.exampleId, r.score, r.error!.code])).toEqual([
       ['e1', 0, 'ADAPTER_PARSE'],
       ['e8', 0, 'ADAPTER_PARSE'],
     ]);
+    expect(unreadable[0]!.trace[0]!.lm!.completion).toBe('I think it is 4.');
   });
 
   it('counts a metric failure (no gold label) as a failed example', async () => {
@@ -114,15 +131,15 @@ describe('evaluate: concurrency', () => {
 
 describe('evaluate: error budget', () => {
   it('stops with EVAL_ERROR_BUDGET once failures exceed the budget, without running the rest', async () => {
-    const lm = adder({ garble: () => true });
+    const lm = adder({ fail: () => true });
     const err = await rejection(evaluate({ program, state: {}, examples: sums(40), metric, ctx: { lm }, maxErrors: 3, concurrency: 1 }));
     expect(err.code).toBe('EVAL_ERROR_BUDGET');
-    expect(err.details).toMatchObject({ errors: 4, maxErrors: 3, firstError: { code: 'ADAPTER_PARSE' } });
+    expect(err.details).toMatchObject({ errors: 4, maxErrors: 3, firstError: { code: 'LM_SERVER' } });
     expect(lm.calls).toBe(4);
   });
 
   it('with several calls in flight, stops starting new examples once over budget', async () => {
-    const lm = adder({ garble: () => true, latencyMs: 2 });
+    const lm = adder({ fail: () => true, latencyMs: 2 });
     const err = await rejection(evaluate({ program, state: {}, examples: sums(40), metric, ctx: { lm }, maxErrors: 3, concurrency: 4 }));
     expect(err.code).toBe('EVAL_ERROR_BUDGET');
     // At most the budget + 1 failures, plus the calls already in flight at that moment.
@@ -130,19 +147,41 @@ describe('evaluate: error budget', () => {
   });
 
   it('tolerates failures up to the budget', async () => {
-    const lm = adder({ garble: (x) => x < 3 });
+    const lm = adder({ fail: (x) => x < 3 });
     const result = await evaluate({ program, state: {}, examples: sums(10), metric, ctx: { lm }, maxErrors: 3 });
     expect(result.errors).toBe(3);
     expect(result.mean).toBe(0.4);
   });
 
   it('defaults to a budget of 10% of the examples, at least 5', async () => {
-    const small = adder({ garble: (x) => x < 5 });
+    const small = adder({ fail: (x) => x < 5 });
     expect((await evaluate({ program, state: {}, examples: sums(10), metric, ctx: { lm: small } })).errors).toBe(5);
-    const over = adder({ garble: (x) => x < 6 });
+    const over = adder({ fail: (x) => x < 6 });
     expect((await rejection(evaluate({ program, state: {}, examples: sums(10), metric, ctx: { lm: over }, concurrency: 1 }))).details).toMatchObject({ maxErrors: 5 });
-    const large = adder({ garble: (x) => x < 7 });
+    const large = adder({ fail: (x) => x < 7 });
     expect((await rejection(evaluate({ program, state: {}, examples: sums(60), metric, ctx: { lm: large }, concurrency: 1 }))).details).toMatchObject({ errors: 7, maxErrors: 6 });
+  });
+
+  it('never spends it on unreadable answers: a model that breaks the format 30% of the time finishes', async () => {
+    const lm = adder({ garble: (x) => x % 10 < 3 });
+    const result = await evaluate({ program, state: {}, examples: sums(40), metric, ctx: { lm }, maxErrors: 3 });
+    expect(result).toMatchObject({ n: 40, errors: 0, parseFailures: 12 });
+    expect(lm.calls).toBe(40);
+  });
+
+  it('stops with MODEL_UNREADABLE when no answer at all can be read, with the first one to look at', async () => {
+    const lm = adder({ garble: () => true });
+    const err = await rejection(evaluate({ program, state: {}, examples: sums(60), metric, ctx: { lm }, concurrency: 1 }));
+    expect(err.code).toBe('MODEL_UNREADABLE');
+    expect(err.details).toMatchObject({ answers: 20, firstAnswer: 'I think it is 3.', firstError: { code: 'ADAPTER_PARSE' } });
+    expect(lm.calls).toBe(20);
+    // A small evaluation (a search's chunk) is scored, all zeros, rather than stopped.
+    expect(await evaluate({ program, state: {}, examples: sums(5), metric, ctx: { lm } })).toMatchObject({ mean: 0, parseFailures: 5 });
+    // Between ten and twenty examples, it stops once it has seen them all.
+    expect((await rejection(evaluate({ program, state: {}, examples: sums(12), metric, ctx: { lm } }))).details).toMatchObject({ answers: 12 });
+    // One readable answer among the first twenty is enough to go on.
+    const one = adder({ garble: (x) => x !== 15 });
+    expect(await evaluate({ program, state: {}, examples: sums(30), metric, ctx: { lm: one }, concurrency: 1 })).toMatchObject({ n: 30, parseFailures: 29 });
   });
 });
 

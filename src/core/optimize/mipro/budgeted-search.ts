@@ -213,7 +213,7 @@ async function runTrial(ctx: OptimizeContext, space: SearchSpace, state: Budgete
   const index = state.trials.length;
   ctx.emit?.({ type: 'trial_start', trial: index, kind: 'minibatch', params, ...(explanation && { explanation }) });
   const s = await scoreCandidate(ctx, stateFor(ctx, space, params), examples, index, `trial ${index + 1}`);
-  const trial: TrialRecord = { index, kind: 'minibatch', params, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs };
+  const trial: TrialRecord = { index, kind: 'minibatch', params, ...s };
   state.trials.push(trial);
   ctx.emit?.({ type: 'trial_end', trial });
   const leader = standings(state.trials)[0];

@@ -79,7 +79,7 @@ export async function runSearch(
     if (minibatch) {
       const batch = new Rng(`minibatch:${ctx.seed}:${t}`).sample(valset, settings.minibatchSize);
       const s = await scoreCandidate(ctx, stateFor(ctx, space, params), batch, index, `trial ${t}`);
-      const trial: TrialRecord = { index, kind: 'minibatch', params, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs };
+      const trial: TrialRecord = { index, kind: 'minibatch', params, ...s };
       state.trials.push(trial);
       state.minibatchTrials = t;
       ctx.emit?.({ type: 'trial_end', trial });
@@ -118,7 +118,7 @@ async function fullEvaluation(
   const index = state.trials.length;
   if (kind === 'default' || ofTrials.length > 0) ctx.emit?.({ type: 'trial_start', trial: index, kind, params });
   const s = await scoreCandidate(ctx, stateFor(ctx, space, params), valset, index, kind === 'default' ? 'default program' : 'full evaluation');
-  const trial: TrialRecord = { index, kind, params, score: s.score, n: s.n, calls: s.calls, errors: s.errors, durationMs: s.durationMs, ...(ofTrials.length && { ofTrials }) };
+  const trial: TrialRecord = { index, kind, params, ...s, ...(ofTrials.length && { ofTrials }) };
   state.trials.push(trial);
   const key = configKey(params);
   state.fullScores[key] = s.score;
