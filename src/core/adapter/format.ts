@@ -14,6 +14,10 @@
  *   before complete ones, as DSPy orders them.
  * - JSON values render on one line with Python's `", "`/`": "` separators (DSPy's
  *   `json.dumps`), not pretty-printed.
+ *
+ * DSPy's JSONAdapter subclasses ChatAdapter and overrides three parts only (the structure
+ * section, the closing reminder, the demos' assistant turns); {@link OutputFormat} names
+ * those parts, so json-format.ts supplies its own and shares the rest.
  */
 import type { ChatMessage } from '../lm/types';
 import type { Demo } from '../program/types';
@@ -28,9 +32,19 @@ const MISSING_FIELD_TEXT = 'Not supplied for this particular example. ';
 /** The end-of-answer marker. */
 export const COMPLETED_MARKER = '[[ ## completed ## ]]';
 
-const STRUCTURE_INTRO = 'All interactions will be structured in the following way, with the appropriate values filled in.';
+export const STRUCTURE_INTRO = 'All interactions will be structured in the following way, with the appropriate values filled in.';
 const OBJECTIVE_INDENT = '\n        ';
 const NOTE_INDENT = '        ';
+
+/** The parts of the prompt where DSPy's adapters differ (the methods JSONAdapter overrides). */
+export interface OutputFormat {
+  /** The system message's structure section (`format_field_structure`). */
+  structure(sig: Signature): string;
+  /** The reminder closing the final user turn (`user_message_output_requirements`). */
+  requirements(sig: Signature): string;
+  /** A demo's assistant turn (`format_assistant_message_content`). */
+  assistant(sig: Signature, outputs: Record<string, unknown>): string;
+}
 
 /**
  * The messages for one predictor call: the system message (fields, structure, objective),
@@ -38,7 +52,17 @@ const NOTE_INDENT = '        ';
  * reminder of the output format.
  */
 export function formatMessages(sig: Signature, demos: readonly Demo[], inputs: Record<string, unknown>): ChatMessage[] {
-  const messages: ChatMessage[] = [{ role: 'system', content: formatSystemMessage(sig) }];
+  return formatMessagesAs(CHAT_FORMAT, sig, demos, inputs);
+}
+
+/** {@link formatMessages} with another adapter's output parts (DSPy's `Adapter.format`). */
+export function formatMessagesAs(
+  format: OutputFormat,
+  sig: Signature,
+  demos: readonly Demo[],
+  inputs: Record<string, unknown>,
+): ChatMessage[] {
+  const messages: ChatMessage[] = [{ role: 'system', content: formatSystemMessage(format, sig) }];
   const complete: Demo[] = [];
   const incomplete: Demo[] = [];
   for (const demo of demos) {
@@ -47,14 +71,14 @@ export function formatMessages(sig: Signature, demos: readonly Demo[], inputs: R
     else if (sig.inputs.some((x) => has(f, x.name)) && sig.outputs.some((x) => has(f, x.name))) incomplete.push(demo);
   }
   for (const demo of incomplete) {
-    messages.push({ role: 'user', content: formatUserContent(sig, demo.fields, INCOMPLETE_DEMO_PREFIX, false) });
-    messages.push({ role: 'assistant', content: formatAssistantContent(sig, demo.fields) });
+    messages.push({ role: 'user', content: formatUserContent(sig, demo.fields, INCOMPLETE_DEMO_PREFIX) });
+    messages.push({ role: 'assistant', content: format.assistant(sig, demo.fields) });
   }
   for (const demo of complete) {
-    messages.push({ role: 'user', content: formatUserContent(sig, demo.fields, '', false) });
-    messages.push({ role: 'assistant', content: formatAssistantContent(sig, demo.fields) });
+    messages.push({ role: 'user', content: formatUserContent(sig, demo.fields, '') });
+    messages.push({ role: 'assistant', content: format.assistant(sig, demo.fields) });
   }
-  messages.push({ role: 'user', content: formatUserContent(sig, inputs, '', true) });
+  messages.push({ role: 'user', content: formatUserContent(sig, inputs, '', format.requirements(sig)) });
   return messages;
 }
 
@@ -74,48 +98,65 @@ export function formatFieldValue(value: unknown, field: FieldSpec): string {
 }
 
 /** The system message: field list, structure block and objective (DSPy's `format_system_message`). */
-function formatSystemMessage(sig: Signature): string {
-  return `${formatFieldDescription(sig)}\n${formatStructure(sig)}\n${formatObjective(sig.instruction)}`;
+function formatSystemMessage(format: OutputFormat, sig: Signature): string {
+  return `${formatFieldDescription(sig)}\n${format.structure(sig)}\n${formatObjective(sig.instruction)}`;
 }
+
+/** ChatAdapter's parts: `[[ ## name ## ]]` blocks for outputs too, closed by the completed marker. */
+const CHAT_FORMAT: OutputFormat = {
+  structure: (sig) => {
+    const outputs = fieldBlocks(sig.outputs.map((f) => [f.name, outputPlaceholder(f)]));
+    return [STRUCTURE_INTRO, inputPlaceholders(sig), outputs, `${COMPLETED_MARKER}\n`].join('\n\n').trim();
+  },
+  requirements: (sig) => {
+    const fields = sig.outputs.map((f) => `\`[[ ## ${f.name} ## ]]\`${typeHint(f)}`);
+    return `Respond with the corresponding output fields, starting with the field ${fields.join(', then ')}, and then ending with the marker for \`${COMPLETED_MARKER}\`.`;
+  },
+  assistant: (sig, outputs) => `${fieldBlocks(demoOutputs(sig, outputs, formatFieldValue))}\n\n${COMPLETED_MARKER}\n`,
+};
 
 /**
  * The structure block alone: every field as `[[ ## name ## ]]` with its `{name}` placeholder
  * (plus DSPy's type note for typed outputs), ending with the completed marker.
  */
 export function formatStructure(sig: Signature): string {
-  const inputs = fieldBlocks(sig.inputs.map((f) => [f.name, `{${f.name}}`]));
-  const outputs = fieldBlocks(
-    sig.outputs.map((f) => {
-      const note = outputConstraint(f);
-      return [f.name, note ? `{${f.name}}${NOTE_INDENT}# note: the value you produce ${note}` : `{${f.name}}`];
-    }),
-  );
-  return [STRUCTURE_INTRO, inputs, outputs, `${COMPLETED_MARKER}\n`].join('\n\n').trim();
+  return CHAT_FORMAT.structure(sig);
 }
 
-/** DSPy's reminder closing the final user turn, naming the outputs in order with type hints. */
-function outputRequirements(sig: Signature): string {
-  const fields = sig.outputs.map((f) => {
-    const hint = kindOf(f) === 'string' ? '' : ` (must be formatted as a valid Python ${annotationName(f)})`;
-    return `\`[[ ## ${f.name} ## ]]\`${hint}`;
-  });
-  return `Respond with the corresponding output fields, starting with the field ${fields.join(', then ')}, and then ending with the marker for \`${COMPLETED_MARKER}\`.`;
+/** The input half of the structure section, which both adapters write as `[[ ## name ## ]]\n{name}` blocks. */
+export function inputPlaceholders(sig: Signature): string {
+  return fieldBlocks(sig.inputs.map((f) => [f.name, `{${f.name}}`]));
 }
 
-/** The assistant turn for `outputs` (output blocks, then the completed marker). */
-function formatAssistantContent(sig: Signature, outputs: Record<string, unknown>): string {
-  const blocks = fieldBlocks(
-    sig.outputs.map((f) => [f.name, has(outputs, f.name) ? formatFieldValue(outputs[f.name], f) : MISSING_FIELD_TEXT]),
-  );
-  return `${blocks}\n\n${COMPLETED_MARKER}\n`;
+/** An output's `{name}` placeholder, with DSPy's type note for typed outputs (`translate_field_type`). */
+export function outputPlaceholder(field: FieldSpec): string {
+  const note = outputConstraint(field);
+  return note ? `{${field.name}}${NOTE_INDENT}# note: the value you produce ${note}` : `{${field.name}}`;
 }
 
-function formatUserContent(sig: Signature, values: Record<string, unknown>, prefix: string, mainRequest: boolean): string {
+/** The reminder's type hint after an output's name, empty for strings. */
+export function typeHint(field: FieldSpec): string {
+  return kindOf(field) === 'string' ? '' : ` (must be formatted as a valid Python ${annotationName(field)})`;
+}
+
+/**
+ * A demo's outputs in signature order as `[name, value]`, `render`ed; an output the demo
+ * lacks reads DSPy's "Not supplied" filler instead (both adapters pass it for incomplete demos).
+ */
+export function demoOutputs<T>(
+  sig: Signature,
+  outputs: Record<string, unknown>,
+  render: (value: unknown, field: FieldSpec) => T,
+): [string, T | string][] {
+  return sig.outputs.map((f) => [f.name, has(outputs, f.name) ? render(outputs[f.name], f) : MISSING_FIELD_TEXT]);
+}
+
+function formatUserContent(sig: Signature, values: Record<string, unknown>, prefix: string, requirements?: string): string {
   const parts = [prefix];
   for (const f of sig.inputs) {
     if (has(values, f.name)) parts.push(`[[ ## ${f.name} ## ]]\n${formatFieldValue(values[f.name], f)}`);
   }
-  if (mainRequest) parts.push(outputRequirements(sig));
+  if (requirements !== undefined) parts.push(requirements);
   // DSPy appends an empty suffix and strips the joined text; trimming reproduces both.
   return parts.join('\n\n').trim();
 }

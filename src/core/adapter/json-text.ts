@@ -9,25 +9,41 @@
  * first balanced object (or array) that parses, with a light repair for trailing commas.
  */
 
-/** `json.dumps(value, ensure_ascii=False)` in Python's default formatting. */
-export function pythonJsonDumps(value: unknown): string {
+/**
+ * `json.dumps(value, ensure_ascii=False)` in Python's default formatting, or with `indent`
+ * (DSPy's JSONAdapter writes `indent=2`): one item a line, `","` between items, and empty
+ * lists and objects kept as `[]` and `{}`, as Python writes them.
+ */
+export function pythonJsonDumps(value: unknown, indent?: number): string {
+  return dumps(value, indent === undefined ? undefined : ' '.repeat(indent), '');
+}
+
+function dumps(value: unknown, step: string | undefined, pad: string): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
+  const inner = step === undefined ? pad : pad + step;
+  if (Array.isArray(value)) return container('[', ']', value.map((v) => dumps(v, step, inner)), step, pad);
   if (typeof value === 'object') {
     const withJson = value as { toJSON?: () => unknown };
-    if (typeof withJson.toJSON === 'function') return pythonJsonDumps(withJson.toJSON());
+    if (typeof withJson.toJSON === 'function') return dumps(withJson.toJSON(), step, pad);
     const parts: string[] = [];
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined || typeof v === 'function') continue;
-      parts.push(`${JSON.stringify(k)}: ${pythonJsonDumps(v)}`);
+      parts.push(`${JSON.stringify(k)}: ${dumps(v, step, inner)}`);
     }
-    return `{${parts.join(', ')}}`;
+    return container('{', '}', parts, step, pad);
   }
   return JSON.stringify(String(value));
+}
+
+function container(open: string, close: string, items: readonly string[], step: string | undefined, pad: string): string {
+  if (step === undefined) return `${open}${items.join(', ')}${close}`;
+  if (items.length === 0) return `${open}${close}`;
+  const inner = pad + step;
+  return `${open}\n${inner}${items.join(`,\n${inner}`)}\n${pad}${close}`;
 }
 
 /** Parses JSON text, retrying once without trailing commas (a common model slip). */

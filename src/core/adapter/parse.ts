@@ -46,25 +46,36 @@ export type ParseFailureDetails = {
  */
 export function parseCompletion(sig: Signature, completion: string): Record<string, unknown> {
   const plan = compile(sig.outputs);
+  const reading = readChatAnswer(plan, completion);
+  if (isComplete(plan, reading)) return reading.values;
+  const expected = plan.fields.map((f) => `[[ ## ${f.name} ## ]]`).join(', ');
+  throw parseError(completion, plan, reading, `The model must answer with ${expected} and then [[ ## completed ## ]].`);
+}
+
+/**
+ * Steps 1 to 4 above: the first complete reading, or else the one with the most fields
+ * (for the error's details).
+ */
+export function readChatAnswer(plan: OutputPlan, completion: string): Reading {
   const { markers, fromMarkers } = readMarkers(plan, completion);
-  if (isComplete(plan, fromMarkers)) return fromMarkers.values;
+  if (isComplete(plan, fromMarkers)) return fromMarkers;
 
   const fromJson = readJsonObject(plan, completion);
-  if (fromJson && isComplete(plan, fromJson)) return fromJson.values;
+  if (fromJson && isComplete(plan, fromJson)) return fromJson;
 
   const merged = fillFromLabels(plan, completion, markers, fromMarkers);
-  if (isComplete(plan, merged)) return merged.values;
+  if (isComplete(plan, merged)) return merged;
 
   if (markers.length === 0 && plan.bare) {
     const bare = coerceValue(completion, plan.bare.field, plan.bare.labels);
-    if (bare.ok) return { [plan.bare.field.name]: bare.value };
+    if (bare.ok) return { values: { [plan.bare.field.name]: bare.value }, invalid: new Map() };
   }
 
-  const best = fromJson && score(fromJson) > score(merged) ? fromJson : merged;
-  throw parseError(plan, completion, best);
+  return fromJson && score(fromJson) > score(merged) ? fromJson : merged;
 }
 
-interface OutputPlan {
+/** A signature's outputs prepared for reading (lookups by lower-case name, label indexes). */
+export interface OutputPlan {
   key: string;
   fields: readonly FieldSpec[];
   byName: Map<string, { field: FieldSpec; labels: LabelIndex | undefined }>;
@@ -72,7 +83,8 @@ interface OutputPlan {
   bare: { field: FieldSpec; labels: LabelIndex | undefined } | undefined;
 }
 
-interface Reading {
+/** The output values read from a completion, and why others could not be read. */
+export interface Reading {
   values: Record<string, unknown>;
   invalid: Map<string, string>;
 }
@@ -91,7 +103,7 @@ const MESSAGE_EXCERPT = 300;
 const plans = new WeakMap<readonly FieldSpec[], OutputPlan>();
 
 /** Per-signature lookups and the label-line regex, cached on the outputs array (checked by key). */
-function compile(outputs: readonly FieldSpec[]): OutputPlan {
+export function compile(outputs: readonly FieldSpec[]): OutputPlan {
   const key = outputs.map((f) => `${f.name}:${f.type ?? ''}:${f.labels?.join('|') ?? ''}`).join(',');
   const cached = plans.get(outputs);
   if (cached && cached.key === key) return cached;
@@ -147,7 +159,8 @@ function readSections(plan: OutputPlan, completion: string, markers: readonly Ma
   return reading;
 }
 
-function readJsonObject(plan: OutputPlan, completion: string): Reading | undefined {
+/** The first JSON object in the completion with an output field's name as a key, read field by field. */
+export function readJsonObject(plan: OutputPlan, completion: string): Reading | undefined {
   if (!completion.includes('{')) return undefined;
   const hasOutputKey = (v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => plan.byName.has(k.toLowerCase()));
@@ -199,7 +212,7 @@ function record(reading: Reading, name: string, result: Coerced): void {
   else reading.invalid.set(name, result.reason);
 }
 
-function isComplete(plan: OutputPlan, reading: Reading): boolean {
+export function isComplete(plan: OutputPlan, reading: Reading): boolean {
   return reading.invalid.size === 0 && plan.fields.every((f) => f.name in reading.values);
 }
 
@@ -207,7 +220,8 @@ function score(reading: Reading): number {
   return Object.keys(reading.values).length;
 }
 
-function parseError(plan: OutputPlan, completion: string, reading: Reading): PlaygroundError {
+/** The `ADAPTER_PARSE` error for an incomplete `reading`; `format` says what the model had to write. */
+export function parseError(completion: string, plan: OutputPlan, reading: Reading, format: string): PlaygroundError {
   const missing = plan.fields.filter((f) => !(f.name in reading.values) && !reading.invalid.has(f.name)).map((f) => f.name);
   const invalid = [...reading.invalid].map(([field, reason]) => ({ field, reason }));
   const problems = [
@@ -215,10 +229,9 @@ function parseError(plan: OutputPlan, completion: string, reading: Reading): Pla
     ...invalid.map((i) => `"${i.field}" invalid (${i.reason})`),
   ].join('; ');
   const excerpt = completion.length > MESSAGE_EXCERPT ? `${completion.slice(0, MESSAGE_EXCERPT)}…` : completion;
-  const expected = plan.fields.map((f) => `[[ ## ${f.name} ## ]]`).join(', ');
   const details: ParseFailureDetails = { completion, missing, invalid };
   return new PlaygroundError('ADAPTER_PARSE', `Could not read the model's answer: ${problems}. The answer was: "${excerpt}"`, {
-    hint: `The model must answer with ${expected} and then [[ ## completed ## ]]. Small models slip on this format: add demos, try a larger model, or make the instruction name the fields.`,
+    hint: `${format} Small models slip on this format: add demos, try a larger model, or make the instruction name the fields.`,
     details,
   });
 }
