@@ -45,6 +45,8 @@ export interface TrialRow {
   sent: number;
   cached: number;
   errors: number;
+  /** Answers that could not be read (scored 0). */
+  unreadable: number;
   isBest: boolean;
 }
 
@@ -69,6 +71,7 @@ export function trialRows(trials: readonly TrialRecord[], best?: Pick<NewBest, '
     sent: t.calls.sent,
     cached: t.calls.cacheHits,
     errors: t.errors,
+    unreadable: t.parseFailures ?? 0,
     isBest: t.index === bestTrial,
   }));
 }

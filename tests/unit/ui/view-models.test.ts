@@ -59,6 +59,8 @@ describe('trial table', () => {
     const chunks = [trial(0, 'minibatch', 0.6), trial(1, 'minibatch', 0.4), trial(2, 'minibatch', 0.8)];
     const leader = { trial: 1, params: chunks[0]!.params };
     expect(trialRows(chunks, leader).map((r) => r.isBest)).toEqual([true, false, false]);
+    // Unreadable answers per trial (stored runs from before they were counted read 0).
+    expect(trialRows([{ ...chunks[0]!, parseFailures: 2 }, chunks[1]!]).map((r) => r.unreadable)).toEqual([2, 0]);
     expect(paramLabel({ 'hop1.instruction': 2, 'hop1.demos': 0, 'answer.instruction': 1, 'answer.demos': 3 })).toBe('hop1 I2 D0 · answer I1 D3');
   });
 });
