@@ -6,15 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { fixtureData } from '../fixtures/fixture-data';
 import { irisHandler } from '../fixtures/iris-world';
 import { startScriptedServer, type ScriptedHandler } from '../fixtures/scripted-server';
 import { hashString32 } from '../../src/core/util/random';
 import { collectErrors, launch, screenshot } from './browser';
-import { own, setUp, waitForSelector } from './flow';
-
-/** Every third Iris row: 50 rows, all three species. */
-const SMALL_IRIS = fixtureData('iris/all.jsonl').text.split('\n').filter((line, i) => line && i % 3 === 0).join('\n');
+import { SMALL_IRIS, own, setUp, waitForSelector } from './flow';
 
 /** The task model rambles on 3 prompts in 10 (decided by a hash of the prompt, so reruns agree). */
 const handler: ScriptedHandler = (body, ctx) => {

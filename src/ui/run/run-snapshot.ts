@@ -6,14 +6,12 @@
 import type { ErrorData } from '../../core/errors';
 import type { UsageSnapshot } from '../../core/lm';
 import type { Plan, TrialRecord } from '../../core/optimize';
-import { summaryOf, type RunConfig, type RunEvent, type RunSummary, type RunStatus } from '../../core/runner';
+import { budgetCallsUsed, summaryOf, type CallsAt, type RunConfig, type RunEvent, type RunSummary, type RunStatus } from '../../core/runner';
 import type { RunUpdate } from '../../protocol/optimizer';
 import type { BundleRun } from '../bundle';
-import { budgetCallsUsed, type CallsAt } from '../../core/runner';
 import type { BudgetSource } from './budget-progress';
 
-/** The four phases the run view shows (the runner's "evaluate val/test" count as evaluate). */
-/** The phases the run view shows, in order. */
+/** The phases the run view shows, in order (the runner's "evaluate val/test" count as evaluate). */
 export const MAIN_PHASES = ['bootstrap', 'propose', 'search', 'evaluate'] as const;
 export type MainPhase = (typeof MAIN_PHASES)[number];
 
