@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'LM_RATE_LIMIT'
   | 'LM_CONTEXT_LENGTH'
   | 'LM_BAD_REQUEST'
+  | 'LM_FORMAT_UNSUPPORTED'
   | 'LM_NOT_FOUND'
   | 'LM_SERVER'
   | 'LM_NETWORK'

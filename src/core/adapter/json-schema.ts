@@ -26,14 +26,14 @@ import type { FieldSpec, Signature } from '../signature/types';
 import { kindOf } from './field-types';
 
 /** The subset of JSON Schema that output schemas use. */
-export interface JsonSchema {
+export type JsonSchema = {
   type: 'object' | 'array' | 'string' | 'number' | 'boolean';
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: boolean;
   items?: JsonSchema;
   enum?: string[];
-}
+};
 
 /**
  * The schema of one JSON object holding every output field, keys in the signature's order

@@ -24,6 +24,7 @@ export function cacheKey(modelId: string, req: LMRequest): string {
     n: req.n ?? 1,
     seed: req.seed,
     stop: req.stop && req.stop.length > 0 ? req.stop : undefined,
+    responseFormat: req.responseFormat,
     rolloutId: req.rolloutId,
   });
 }

@@ -23,7 +23,7 @@ import {
   type Redactor,
 } from './openai-errors';
 import { abortedError, raceAbort, Semaphore, sleep as defaultSleep } from './semaphore';
-import type { CallOptions, LanguageModel, LMRequest, LMResponse } from './types';
+import type { CallOptions, LanguageModel, LMRequest, LMResponse, ResponseFormat } from './types';
 
 /** What the client passes to `fetch`. */
 export interface FetchRequestInit {
@@ -242,7 +242,14 @@ function requestBody(model: string, req: LMRequest): Record<string, unknown> {
   if (req.n !== undefined && req.n !== 1) body.n = req.n;
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.stop !== undefined && req.stop.length > 0) body.stop = req.stop;
+  if (req.responseFormat) body.response_format = responseFormatBody(req.responseFormat);
   return body;
+}
+
+/** OpenAI's `response_format`: the schema goes under `json_schema` with its name and strictness. */
+function responseFormatBody(format: ResponseFormat): Record<string, unknown> {
+  if (format.type === 'json_object') return { type: 'json_object' };
+  return { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: format.strict } };
 }
 
 function withAttempts(error: PlaygroundError, attempts: number): PlaygroundError {

@@ -57,6 +57,12 @@ function serverMessage(body: string): string {
 
 const CONTEXT_LENGTH = /context[ _-]?length|maximum context|context window|too many tokens|(?:prompt|input) is too long|exceeds? the (?:model'?s? )?(?:maximum|max)|reduce the length|max_tokens.*(?:exceed|too large)/i;
 
+/**
+ * A 4xx whose message is about structured outputs: vLLM, llama.cpp, Ollama, OpenAI and
+ * proxies word it differently, but all name the parameter or the feature.
+ */
+const FORMAT_REFUSAL = /response[ _-]?format|json[ _-]?schema|json[ _-]?object|structured[ _-]?outputs?|guided[ _-]?(?:json|decoding)|grammar/i;
+
 /** What a failed attempt means: the error to throw, and whether trying again may help. */
 export interface AttemptFailure {
   error: PlaygroundError;
@@ -108,6 +114,10 @@ export function classifyHttpError(ctx: HttpContext): AttemptFailure {
   if (status >= 500) {
     return fail('LM_SERVER', `The endpoint ${url} failed with HTTP ${status}${quote}`,
       'The server had a problem; it was retried. Try again later, or check the server\'s logs if it is yours.', true);
+  }
+  if (FORMAT_REFUSAL.test(said)) {
+    return fail('LM_FORMAT_UNSUPPORTED', `The endpoint ${url} does not accept the response format asked for (HTTP ${status})${quote}`,
+      `Set the model's output to "chat" (or "json" if the server offers JSON mode), or leave it on "auto", which falls back to chat by itself.`);
   }
   if (CONTEXT_LENGTH.test(said)) {
     return fail('LM_CONTEXT_LENGTH', `The prompt is too long for model "${model}" (HTTP ${status})${quote}`,

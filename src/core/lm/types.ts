@@ -13,6 +13,8 @@ export interface LMRequest {
   n?: number;
   seed?: number;
   stop?: string[];
+  /** Constrained decoding: a JSON object, or one matching a schema (absent: free text). */
+  responseFormat?: ResponseFormat;
   /**
    * Deliberate resampling: two requests that differ only in rollout id are different cache
    * entries (DSPy's `rollout_id`). It is never sent to the model.
@@ -21,6 +23,28 @@ export interface LMRequest {
   /** Where in a run the call is made (for traces). Never sent, and not part of the cache key. */
   context?: CallContext;
 }
+
+/**
+ * What the model is asked to return, as OpenAI's `response_format` names it. Each provider
+ * sends it in its own shape (openai-client.ts, webllm-lm.ts).
+ * - `json_object`: any JSON object (servers that offer JSON mode but no schemas).
+ * - `json_schema`: an object matching `schema`; `strict` asks the server to enforce it.
+ */
+export type ResponseFormat =
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict: boolean };
+
+/**
+ * How a model is asked for its answers (a model entry's `output`):
+ * - `chat`: DSPy's ChatAdapter, `[[ ## field ## ]]` sections, free text;
+ * - `json`: DSPy's JSONAdapter, sent with `{ type: 'json_object' }`;
+ * - `json_schema`: DSPy's JSONAdapter, sent with the signature's JSON Schema;
+ * - `auto`: `json_schema`, falling back to `chat` when the model or server refuses schemas.
+ */
+export type OutputMode = 'chat' | 'json' | 'json_schema' | 'auto';
+export const OUTPUT_MODES: readonly OutputMode[] = ['chat', 'json', 'json_schema', 'auto'];
+/** A mode as calls are made with it (`auto` decided). */
+export type ResolvedOutput = Exclude<OutputMode, 'auto'>;
 
 /** The phases of a run, as traces and the trace inspector name them. */
 export type CallPhase = 'bootstrap' | 'propose' | 'search' | 'evaluate' | 'baseline';
