@@ -28,6 +28,18 @@ const RULES: Rule[] = [
     hint: 'Reload the model engine and continue; if it keeps crashing, pick a smaller model.',
   },
   {
+    // The response format asked for was refused: web-llm's checks of `response_format`, or
+    // xgrammar failing to compile the schema into a grammar (GrammarMatcherInitError wraps its
+    // cause, e.g. "Aborted()" for a schema it cannot convert). It comes before the memory rule
+    // because that cause may be xgrammar's "Aborted(OOM)" (its wasm heap, not the GPU): the
+    // grammar still could not be built, and the engine's fallback to chat output is the way on.
+    // Only these class names and web-llm's own texts match, so other failures keep their codes.
+    test: /GrammarMatcherInitError|Failed to initialize the grammar matcher|InvalidResponseFormat\w*Error|CustomResponseFormatError|JSON schema is only supported with `json_object`|When ResponseFormat\.type is|cannot specify customized response_format/,
+    code: () => 'LM_FORMAT_UNSUPPORTED',
+    message: (id, text) => `Model "${id}" (web-llm) could not produce the response format asked for: ${text}`,
+    hint: 'Set the model\'s output to "chat", or leave it on "auto", which falls back to chat by itself.',
+  },
+  {
     test: /QuotaExceeded|quota/i,
     code: () => 'STORAGE_QUOTA',
     message: (id) => `The browser refused to store the files of model "${id}": storage quota exceeded.`,

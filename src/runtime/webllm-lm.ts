@@ -9,8 +9,9 @@
  */
 import { PlaygroundError, throwIfAborted } from '../core/errors';
 import type { CallOptions, LanguageModel, LMRequest, LMResponse } from '../core/lm';
+import type { ResponseFormat } from '../core/lm/types';
 import { mapWebLLMError } from './webllm-errors';
-import type { CacheBackend, ChatCompletionMessageParam, CustomModelRecord, EngineConfig, InitProgressReport, LocalEngine } from '../protocol/local-model';
+import type { CacheBackend, ChatCompletionMessageParam, ChatCompletionRequestNonStreaming, CustomModelRecord, EngineConfig, InitProgressReport, LocalEngine } from '../protocol/local-model';
 import { WorkerEngineClient } from './webllm-worker-client';
 import { webgpuHelp, type WebGPUStatus } from './webgpu';
 
@@ -171,6 +172,7 @@ export class WebLLMModel implements LanguageModel {
     if (request.seed !== undefined) body.seed = request.seed;
     if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
     if (request.n !== undefined && request.n !== 1) body.n = request.n;
+    if (request.responseFormat) body.response_format = webllmResponseFormat(request.responseFormat);
     const timeoutMs = this.options.callTimeoutMs ?? DEFAULTS.callTimeoutMs;
     try {
       const completion = await this.guard(engine.chat.completions.create(body), 'call', { timeoutMs, signal, onStop: () => engine.interruptGenerate() });
@@ -251,6 +253,23 @@ export class WebLLMModel implements LanguageModel {
     engine?.dispose();
   }
 }
+
+/**
+ * web-llm's `response_format`: it grammar-constrains decoding with xgrammar, which takes the
+ * JSON Schema as a string under `type: 'json_object'` (web-llm has no `json_schema` type).
+ * JSON mode gets a schema too, one that allows any object: web-llm 0.2.86 compiles `schema`
+ * whenever the type is `json_object`, and a missing one fails the call ("Cannot pass non-string
+ * to std::string") instead of meaning "any JSON" as in OpenAI's API. `name` and `strict` have
+ * no counterpart: the grammar always enforces the schema.
+ */
+function webllmResponseFormat(format: ResponseFormat): WebLLMResponseFormat {
+  const schema = format.type === 'json_schema' ? format.schema : ANY_OBJECT;
+  return { type: 'json_object', schema: JSON.stringify(schema) };
+}
+
+const ANY_OBJECT = { type: 'object' };
+
+type WebLLMResponseFormat = NonNullable<ChatCompletionRequestNonStreaming['response_format']>;
 
 /** What a timeout of `phase` says happened, and what to do. */
 function timeoutText(modelId: string, phase: 'start' | 'load' | 'call', timeoutMs: number): { what: string; hint: string } {

@@ -82,6 +82,54 @@ describe('WebLLMModel calls', () => {
     expect(await codeOf(model.call({ messages: msgs }))).toBe(code);
   });
 
+  it('translates responseFormat into web-llm\'s response_format: the schema as a string, JSON mode as any object, nothing otherwise', async () => {
+    const { model, engine } = await loaded();
+    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+    await model.call({ messages: msgs, responseFormat: { type: 'json_schema', name: 'outputs', schema, strict: true } });
+    await model.call({ messages: msgs, responseFormat: { type: 'json_object' } });
+    await model.call({ messages: msgs });
+    expect(engine.requests[0]!.response_format).toEqual({ type: 'json_object', schema: JSON.stringify(schema) });
+    expect(typeof engine.requests[0]!.response_format!.schema).toBe('string');
+    // web-llm 0.2.86 fails a json_object without a schema (see webllm-validation.test.ts).
+    expect(engine.requests[1]!.response_format).toEqual({ type: 'json_object', schema: '{"type":"object"}' });
+    expect(engine.requests[2]).not.toHaveProperty('response_format');
+  });
+
+  it.each([
+    ['GrammarMatcherInitError: Failed to initialize the grammar matcher for response format `json_object`: Aborted(). Build with -sASSERTIONS for more info.'],
+    ['GrammarMatcherInitError: Failed to initialize the grammar matcher for response format `json_object`: Cannot pass non-string to std::string'],
+    // xgrammar running out of its own (wasm) memory on a schema is still the format failing.
+    ['GrammarMatcherInitError: Failed to initialize the grammar matcher for response format `json_object`: Aborted(OOM). Build with -sASSERTIONS for more info.'],
+    ['InvalidResponseFormatError: JSON schema is only supported with `json_object` response format.'],
+    ['InvalidResponseFormatGrammarError: When ResponseFormat.type is `grammar`, ResponseFormat.grammar needs to be specified.\nWhen ResponseFormat.grammar is specified, ResponseFormat.type needs to be grammar.'],
+    ['CustomResponseFormatError: When using Hermes-2-Pro function calling via ChatCompletionRequest.tools, cannot specify customized response_format. We will set it for you internally. Currently set to: {"type":"json_object"}'],
+  ])('a refused response format (%j) is LM_FORMAT_UNSUPPORTED, naming the model, without a reload', async (text) => {
+    const { model, engines } = await loaded([{ throws: text }]);
+    const err = await model.call({ messages: msgs, responseFormat: { type: 'json_object' } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PlaygroundError);
+    expect((err as PlaygroundError).code).toBe('LM_FORMAT_UNSUPPORTED');
+    expect((err as PlaygroundError).message).toContain(MODEL);
+    expect((err as PlaygroundError).hint).toMatch(/"chat".*"auto"/);
+    expect(engines).toHaveLength(1);
+  });
+
+  it.each([
+    ['Error: Failed to allocate 2 GB: out of memory', 'MODEL_OUT_OF_MEMORY'],
+    ['Error: Prompt tokens exceed context window size: number of prompt tokens: 5000; context window size: 4096', 'LM_CONTEXT_LENGTH'],
+    ['Error: Expect grammar matcher to be initialized.', 'LM_SERVER'],
+    ['Error: something odd in the pipeline', 'LM_SERVER'],
+  ])('with a response format asked for, other failures keep their codes: %j is %s', async (text, code) => {
+    const { model } = await loaded([{ throws: text }], { autoReload: false });
+    expect(await codeOf(model.call({ messages: msgs, responseFormat: { type: 'json_object' } }))).toBe(code);
+  });
+
+  it('a worker that dies mid-call is MODEL_ENGINE_DIED even when its reason mentions the grammar', async () => {
+    const { model, engine } = await loaded([{ hang: true }], { autoReload: false });
+    const p = model.call({ messages: msgs, responseFormat: { type: 'json_object' } });
+    setTimeout(() => engine.kill('RuntimeError: unreachable in GrammarMatcherInitError handler'), 5);
+    expect(await codeOf(p)).toBe('MODEL_ENGINE_DIED');
+  });
+
   it('device lost during a call: reloads the engine once and continues', async () => {
     const { model, engines } = await loaded([{ throws: 'Error: Device was lost. This can happen due to insufficient memory' }]);
     const res = await model.call({ messages: msgs });
