@@ -43,6 +43,7 @@ export function recorded(lm: LanguageModel, role: CallLog['role'], log: CallLog[
   return {
     id: lm.id,
     maxConcurrency: lm.maxConcurrency,
+    ...(lm.output && { output: lm.output }),
     async call(req, options) {
       const trial = req.context?.trialIndex ?? currentTrial();
       const response = await lm.call(req, options);

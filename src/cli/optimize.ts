@@ -15,6 +15,7 @@ import { OpenAICompatibleLM, probeLatency, type LanguageModel, type UsageSnapsho
 import type { OptimizerEvent, Plan } from '../core/optimize';
 import { budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
+import { FileOutputMemory } from '../node/file-output-memory';
 
 const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--latency-ms 800] [--quiet]
 
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const latencyMs = values['latency-ms'] !== undefined ? Number(values['latency-ms']) : await measuredLatency(config, log);
   const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
+  const outputMemory = cache && new FileOutputMemory(cache.dir);
   const controller = new AbortController();
   // One abort listener per call in flight: high concurrency is not a leak.
   setMaxListeners(256, controller.signal);
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
       createLM: (cfg) => createLM(cfg, log),
       readText: (path) => readFile(resolve(baseDir, path), 'utf8'),
       ...(cache && { cache }),
+      ...(outputMemory && { outputMemory }),
       signal: controller.signal,
       ...(latencyMs > 0 && { latency: { task: latencyMs, proposer: latencyMs } }),
       onEvent: progressPrinter(log),
@@ -72,7 +75,8 @@ async function main(): Promise<number> {
     } else process.stdout.write(json);
     const u = result.usage.task;
     const base = result.details.baselineTest && result.config.optimizer.kind !== 'none' ? ` (baseline ${fmt(result.details.baselineTest.mean)})` : '';
-    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, cache hits ${u.cacheHits}, failures ${u.failures}`);
+    const unreadable = u.parseFailures > 0 ? `, unreadable answers ${u.parseFailures}` : '';
+    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, cache hits ${u.cacheHits}, failures ${u.failures}${unreadable}`);
     return 0;
   } finally {
     await cache?.close();
@@ -134,6 +138,16 @@ function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
     else if (e.type === 'optimizer') printOptimizerEvent(e.event, log);
   };
 }
+
+/** What `auto` output decided for a model, and why. */
+function outputLine(e: Extract<RunEvent, { type: 'output' }>): string {
+  const who = `${e.roles.join(' and ')} model ${e.modelId}`;
+  if (e.remembered) return `Output: ${who} is asked in ${e.output} format, as an earlier run found (${OUTPUT_MEMORY_NOTE}).`;
+  if (e.output === 'json_schema') return `Output: ${who} accepts JSON schemas; its answers are constrained to the signature.`;
+  return `Output: ${who} refused JSON schemas${e.reason ? ` (${e.reason})` : ''}; asking in chat format from now on, and remembering it (${OUTPUT_MEMORY_NOTE}).`;
+}
+
+const OUTPUT_MEMORY_NOTE = 'delete output-modes.json in the cache folder to check again';
 
 /**
  * A budgeted run's calls used and time left at the pace measured so far (from the first

@@ -11,7 +11,7 @@
 import { isAbortError } from '../errors';
 import { cacheKey, copyResponse } from './cache';
 import { abortedError, raceAbort } from './semaphore';
-import type { CacheStore, CallOptions, LanguageModel, LMRequest, LMResponse, LMRole } from './types';
+import type { CacheStore, CallOptions, LanguageModel, LMRequest, LMResponse, LMRole, OutputChannel } from './types';
 import type { UsageMeter } from './usage';
 
 export interface AccountedLMOptions {
@@ -22,6 +22,8 @@ export interface AccountedLMOptions {
   usage: UsageMeter;
   /** Where answers are cached; without one, only identical in-flight calls are shared. */
   cache?: CacheStore;
+  /** How this role asks for answers (`LanguageModel.output`). */
+  output?: OutputChannel;
 }
 
 interface Flight {
@@ -37,7 +39,7 @@ const flightsByModel = new WeakMap<LanguageModel, Map<string, Flight>>();
 
 /** A `LanguageModel` that caches, deduplicates and accounts the calls of `opts.lm` for `opts.role`. */
 export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
-  const { lm, role, usage, cache } = opts;
+  const { lm, role, usage, cache, output } = opts;
   let flights = flightsByModel.get(lm);
   if (!flights) flightsByModel.set(lm, (flights = new Map()));
   const inFlight = flights;
@@ -74,6 +76,7 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
     get maxConcurrency() {
       return lm.maxConcurrency;
     },
+    ...(output && { output }),
     async call(req: LMRequest, options: CallOptions = {}): Promise<LMResponse> {
       const { signal } = options;
       if (signal?.aborted) throw abortedError();

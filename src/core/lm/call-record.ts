@@ -16,5 +16,9 @@ export function callRecord(request: LMRequest, response: LMResponse, durationMs:
     durationMs,
   };
   if (request.temperature !== undefined) record.temperature = request.temperature;
+  if (request.maxTokens !== undefined) record.maxTokens = request.maxTokens;
+  if (request.responseFormat) record.responseFormat = request.responseFormat.type;
+  const finish = response.finishReasons?.[0];
+  if (finish) record.finishReason = finish;
   return record;
 }

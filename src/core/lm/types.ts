@@ -1,3 +1,5 @@
+import type { ErrorData } from '../errors';
+
 /** One chat message, exactly as sent to (or received from) a model. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -70,6 +72,12 @@ export interface LMCallRecord {
   messages: ChatMessage[];
   completion: string;
   temperature?: number;
+  /** The token cap sent, if any. */
+  maxTokens?: number;
+  /** The constrained-decoding format asked for, if any. */
+  responseFormat?: ResponseFormat['type'];
+  /** Why generation stopped ("stop", "length": cut off at `maxTokens`), when the model says. */
+  finishReason?: string;
   usage: TokenUsage;
   cached: boolean;
   durationMs: number;
@@ -106,6 +114,11 @@ export interface LanguageModel {
   readonly id: string;
   /** How many calls may run at once (a local WebLLM model: 1). */
   readonly maxConcurrency: number;
+  /**
+   * How this role's model is asked for answers (set on the accounted model of each role;
+   * wrappers pass it on). Absent: chat sections, as DSPy's ChatAdapter asks.
+   */
+  readonly output?: OutputChannel;
   call(request: LMRequest, options?: CallOptions): Promise<LMResponse>;
 }
 
@@ -118,6 +131,8 @@ export interface RoleUsage {
   calls: number;
   cacheHits: number;
   failures: number;
+  /** Answers received (not from the cache) that the adapter could not read. */
+  parseFailures: number;
   promptTokens: number;
   completionTokens: number;
 }
@@ -128,4 +143,35 @@ export type UsageSnapshot = Record<LMRole, RoleUsage>;
 export interface CacheStore {
   get(key: string): Promise<LMResponse | undefined>;
   set(key: string, value: LMResponse): Promise<void>;
+}
+
+/** One call's output mode; `settle` reports how the call went. */
+export interface OutputTurn {
+  output: ResolvedOutput;
+  /**
+   * `accepted`: the model answered; `refused`: it refused the format; `failed`: another
+   * error. Returns the mode to retry a refused call with, if any (only `auto` retries).
+   */
+  settle(outcome: 'accepted' | 'refused' | 'failed', reason?: string): ResolvedOutput | undefined;
+}
+
+/** One role's output settings, carried by its model (`LanguageModel.output`). */
+export interface OutputChannel {
+  readonly requested: OutputMode;
+  readonly maxReasoningTokens: number;
+  /** The mode of the next call (waits while `auto`'s first call is deciding). */
+  begin(signal?: AbortSignal): Promise<OutputTurn>;
+  /** The mode calls are made in now (`undefined` while `auto` has not decided). */
+  current(): ResolvedOutput | undefined;
+  /** Every answer a predictor received, and whether it could be read (traces, usage). */
+  answered(call: AnsweredCall): void;
+}
+
+/** An answer as a predictor read it. */
+export interface AnsweredCall {
+  request: LMRequest;
+  response: LMResponse;
+  durationMs: number;
+  /** Why the answer could not be read (an `ADAPTER_PARSE` error); absent when it was. */
+  unreadable?: ErrorData;
 }

@@ -11,18 +11,19 @@ export type UsageListener = (snapshot: UsageSnapshot) => void;
 /** An all-zero usage record for every role. */
 export function emptyUsage(): UsageSnapshot {
   const out = {} as UsageSnapshot;
-  for (const role of LM_ROLES) out[role] = { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
+  for (const role of LM_ROLES) out[role] = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
   return out;
 }
 
 /** The sum over all roles. */
 function totalUsage(snapshot: UsageSnapshot): RoleUsage {
-  const total: RoleUsage = { calls: 0, cacheHits: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
+  const total: RoleUsage = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
   for (const role of LM_ROLES) {
     const u = snapshot[role];
     total.calls += u.calls;
     total.cacheHits += u.cacheHits;
     total.failures += u.failures;
+    total.parseFailures += u.parseFailures;
     total.promptTokens += u.promptTokens;
     total.completionTokens += u.completionTokens;
   }
@@ -32,7 +33,8 @@ function totalUsage(snapshot: UsageSnapshot): RoleUsage {
 /**
  * Counts LM use per role. `calls` are requests actually sent to a model, successful or not
  * (so `failures <= calls`); cache hits and answers shared with an identical in-flight call
- * are `cacheHits`, never calls. Cancelled calls are not counted.
+ * are `cacheHits`, never calls. Cancelled calls are not counted. `parseFailures` are answers
+ * that arrived but could not be read (`parseFailures <= calls - failures`).
  */
 export class UsageMeter {
   private usage: UsageSnapshot = emptyUsage();
@@ -57,6 +59,12 @@ export class UsageMeter {
     const u = this.usage[role];
     u.calls += 1;
     u.failures += 1;
+    this.emit();
+  }
+
+  /** An answer the model sent (not a cached one) could not be read by the adapter. */
+  recordParseFailure(role: LMRole): void {
+    this.usage[role].parseFailures += 1;
     this.emit();
   }
 
@@ -105,6 +113,7 @@ function copyUsage(s: Partial<Record<LMRole, Partial<RoleUsage>>>): UsageSnapsho
     dst.calls = nonNegative(src.calls);
     dst.cacheHits = nonNegative(src.cacheHits);
     dst.failures = nonNegative(src.failures);
+    dst.parseFailures = nonNegative(src.parseFailures);
     dst.promptTokens = nonNegative(src.promptTokens);
     dst.completionTokens = nonNegative(src.completionTokens);
   }

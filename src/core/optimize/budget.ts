@@ -37,6 +37,7 @@ export class CallBudget {
     return {
       id: lm.id,
       maxConcurrency: lm.maxConcurrency,
+      ...(lm.output && { output: lm.output }),
       call: (request, options) => {
         if (this.spent >= this.total) {
           throw new PlaygroundError('INTERNAL', `The optimizer tried a call past its budget of ${this.total} calls.`, {

@@ -1,15 +1,17 @@
 /**
- * Running a program: steps in order, each predictor formatted with the chat adapter, called
- * on the context's LM and parsed; each retrieve step searched with BM25. Every step lands in
+ * Running a program: steps in order, each predictor formatted in its model's output mode
+ * (DSPy's ChatAdapter or JSONAdapter; `LanguageModel.output`), called on the context's LM
+ * and parsed; each retrieve step searched with BM25. Every step lands in
  * the trace with the messages exactly as sent and the completion exactly as received.
  *
  * Context is passed explicitly (no global trace, unlike DSPy's `dspy.settings.trace`), so
  * concurrent runs in one worker never mix their traces.
  */
-import { formatMessages, parseCompletion } from '../adapter';
+import { outputRequest, parseOutput } from '../adapter/output-request';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
 import { callRecord } from '../lm/call-record';
-import type { CallContext, LanguageModel, LMCallRecord, LMRequest } from '../lm/types';
+import { DEFAULT_MAX_REASONING_TOKENS } from '../lm/output';
+import type { CallContext, LanguageModel, LMCallRecord, LMRequest, LMResponse, OutputChannel, ResolvedOutput } from '../lm/types';
 import { predictorState, type ResolvedProgram, type ResolvedStep, type Source } from './resolve';
 import { retrievePassages, toPassages } from './retrieve';
 import type { ProgramRun, ProgramState, RetrieveStep, TraceStep } from './types';
@@ -89,21 +91,65 @@ async function runPredictor(
 ): Promise<StepOutcome> {
   const own = predictorState(program, state, step.spec.id);
   const signature = { ...step.signature, instruction: own.instruction };
-  const request: LMRequest = {
-    messages: formatMessages(signature, own.demos, stepInputs),
-    temperature: ctx.temperature ?? 0,
-    context: { ...ctx.call, stepId: step.spec.id },
-    ...(ctx.maxTokens !== undefined && { maxTokens: ctx.maxTokens }),
-    ...(ctx.rolloutId !== undefined && { rolloutId: ctx.rolloutId }),
+  const channel = ctx.lm.output;
+  const reasoningCap = channel?.maxReasoningTokens ?? DEFAULT_MAX_REASONING_TOKENS;
+  const requestIn = (output: ResolvedOutput): LMRequest => {
+    const parts = outputRequest(output, signature, own.demos, stepInputs, reasoningCap);
+    return {
+      ...parts,
+      temperature: ctx.temperature ?? 0,
+      context: { ...ctx.call, stepId: step.spec.id },
+      ...(ctx.maxTokens !== undefined && { maxTokens: ctx.maxTokens }),
+      ...(ctx.rolloutId !== undefined && { rolloutId: ctx.rolloutId }),
+    };
   };
-  const started = performance.now();
-  const response = await ctx.lm.call(request, ctx.signal ? { signal: ctx.signal } : {});
-  const lm = callRecord(request, response, performance.now() - started);
+  const { output, request, response, durationMs } = await callInMode(ctx, channel, requestIn);
+  const lm = callRecord(request, response, durationMs);
+  let outcome: StepOutcome;
   try {
-    return { outputs: parseCompletion(signature, lm.completion), lm };
+    outcome = { outputs: parseOutput(output, signature, lm.completion), lm };
   } catch (err) {
-    return { error: toErrorData(err), lm };
+    outcome = { error: explainCutOff(toErrorData(err), lm), lm };
   }
+  channel?.answered({ request, response, durationMs, ...('error' in outcome && { unreadable: outcome.error }) });
+  return outcome;
+}
+
+/**
+ * Calls the model in the channel's mode. When `auto`'s first call is refused for its format,
+ * the same call is made again in the mode the channel falls back to (once).
+ */
+async function callInMode(ctx: RunContext, channel: OutputChannel | undefined, requestIn: (output: ResolvedOutput) => LMRequest) {
+  const turn = channel ? await channel.begin(ctx.signal) : undefined;
+  let output: ResolvedOutput = turn?.output ?? 'chat';
+  let request = requestIn(output);
+  const options = ctx.signal ? { signal: ctx.signal } : {};
+  let started = performance.now();
+  let response: LMResponse;
+  try {
+    response = await ctx.lm.call(request, options);
+    turn?.settle('accepted');
+  } catch (err) {
+    const refused = err instanceof PlaygroundError && err.code === 'LM_FORMAT_UNSUPPORTED';
+    const retry = turn?.settle(refused ? 'refused' : 'failed', refused ? err.message : undefined);
+    if (!retry) throw err;
+    output = retry;
+    request = requestIn(output);
+    started = performance.now();
+    response = await ctx.lm.call(request, options);
+  }
+  return { output, request, response, durationMs: performance.now() - started };
+}
+
+/** A parse failure on an answer cut off at its token cap says so, and what to raise. */
+function explainCutOff(error: ErrorData, lm: LMCallRecord): ErrorData {
+  if (error.code !== 'ADAPTER_PARSE' || lm.finishReason !== 'length') return error;
+  return {
+    ...error,
+    message: `${error.message} The answer was cut off at its limit of ${lm.maxTokens ?? '?'} tokens.`,
+    hint: 'Raise the model\'s "maxReasoningTokens" if its reasoning needs more room, or ask for shorter reasoning in the instruction.',
+    details: { ...error.details, cutOff: true, ...(lm.maxTokens !== undefined && { maxTokens: lm.maxTokens }) },
+  };
 }
 
 function runRetrieve(

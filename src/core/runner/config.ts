@@ -11,10 +11,20 @@ import { parseOptimizerConfig, type OptimizerConfig } from '../optimize';
 import { resolveProgram } from '../program/resolve';
 import { buildFromTemplate, TEMPLATE_NAMES, type TemplateOptions } from '../program/templates';
 import type { ProgramSpec, ProgramState } from '../program/types';
-import type { LMRole } from '../lm/types';
+import { OUTPUT_MODES, type LMRole, type OutputMode } from '../lm/types';
+
+/**
+ * How a model is asked for its answers (any provider). `output` defaults to `auto` for the
+ * task and teacher roles and `chat` for the proposer and judge (see `roleOutput`).
+ */
+export interface OutputSettings {
+  output?: OutputMode;
+  /** Most tokens a `reasoning` field may take (default 256). */
+  maxReasoningTokens?: number;
+}
 
 /** A model endpoint. API keys are given by environment variable name (Node) or in memory (browser), never stored in results. */
-export type ModelConfig =
+export type ModelConfig = OutputSettings & (
   | {
       provider: 'openai-compatible';
       baseURL: string;
@@ -29,7 +39,12 @@ export type ModelConfig =
       maxRetries?: number;
     }
   | { provider: 'webllm'; model: string }
-  | { provider: 'scripted'; model: string };
+  | { provider: 'scripted'; model: string });
+
+/** The output mode a role's model entry asks for, with the role's default when it says none. */
+export function roleOutput(role: LMRole, model: ModelConfig): OutputMode {
+  return model.output ?? (role === 'task' || role === 'teacher' ? 'auto' : 'chat');
+}
 
 export type ProgramConfig = Omit<TemplateOptions, 'template'> & { template: string } | { spec: ProgramSpec; state?: ProgramState };
 
@@ -193,6 +208,10 @@ function modelProblems(m: unknown, where: string): string[] {
   if (!PROVIDERS.includes(String(m.provider))) return [`${where}.provider: must be one of ${PROVIDERS.join(', ')}, but got ${JSON.stringify(m.provider)}`];
   const out: string[] = [];
   if (typeof m.model !== 'string' || m.model === '') out.push(`${where}.model: is required`);
+  if (m.output !== undefined && !OUTPUT_MODES.includes(m.output)) out.push(`${where}.output: must be one of ${OUTPUT_MODES.join(', ')}, but got ${JSON.stringify(m.output)}`);
+  if (m.maxReasoningTokens !== undefined && !(isInt(m.maxReasoningTokens) && m.maxReasoningTokens >= 16)) {
+    out.push(`${where}.maxReasoningTokens: must be an integer >= 16, but got ${JSON.stringify(m.maxReasoningTokens)}`);
+  }
   if (m.provider === 'openai-compatible') {
     if (typeof m.baseURL !== 'string' || !/^https?:\/\//.test(m.baseURL)) out.push(`${where}.baseURL: must be an http(s) URL, but got ${JSON.stringify(m.baseURL)}`);
     if (m.apiKeyEnv !== undefined && typeof m.apiKeyEnv !== 'string') out.push(`${where}.apiKeyEnv: must be the name of an environment variable`);

@@ -9,14 +9,15 @@ import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorD
 import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
 import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../lm';
 import { callRecord } from '../lm/call-record';
-import type { CacheStore, CallContext, LanguageModel, LMCallRecord, LMRole, UsageSnapshot } from '../lm/types';
+import { createOutputChannel, OutputProbe, type OutputDecision, type OutputMemory } from '../lm/output';
+import type { CacheStore, CallContext, LanguageModel, LMCallRecord, LMRole, ResolvedOutput, UsageSnapshot } from '../lm/types';
 import { createMetric, type Metric } from '../metric';
 import { initialState, resolveProgram, type ResolvedProgram } from '../program/resolve';
 import { toPassages } from '../program/retrieve';
 import type { RunContext } from '../program/run';
 import type { ProgramSpec, ProgramState } from '../program/types';
 import { runOptimizer, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
-import { assertRunConfig, programFromConfig, redactConfig, type ModelConfig, type RunConfig } from './config';
+import { assertRunConfig, programFromConfig, redactConfig, roleOutput, type ModelConfig, type RunConfig } from './config';
 import { planRun, type PlanLatency } from './plan';
 
 /** What the host provides. */
@@ -37,6 +38,8 @@ export interface RunHost {
   onEvent?(event: RunEvent): void;
   /** Assumed latency per call, for the plan's time estimate. */
   latency?: PlanLatency;
+  /** Where `auto` output modes are remembered per model (default: this run only). */
+  outputMemory?: OutputMemory;
 }
 
 /** One LM call as made, with where in the run it was made. */
@@ -46,6 +49,8 @@ export interface ObservedCall {
   /** Messages exactly as sent, the answer exactly as received (absent when the call failed). */
   record?: LMCallRecord;
   error?: ErrorData;
+  /** The answer arrived but could not be read (an `ADAPTER_PARSE` error): it scored 0. */
+  unreadable?: ErrorData;
   durationMs: number;
 }
 
@@ -57,7 +62,9 @@ export type RunEvent =
   | { type: 'plan'; plan: Plan }
   | { type: 'phase'; phase: string; status: 'start' | 'end'; detail?: string }
   | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'score'; split: 'val' | 'test'; which: 'baseline' | 'optimized'; mean: number; n: number };
+  | { type: 'score'; split: 'val' | 'test'; which: 'baseline' | 'optimized'; mean: number; n: number }
+  /** `auto` decided how a model is asked for answers (this run, or remembered from an earlier one). */
+  | ({ type: 'output'; roles: LMRole[] } & OutputDecision);
 
 export interface SplitScore {
   mean: number;
@@ -75,7 +82,8 @@ export interface RunResult {
   scores: { val: number; test?: number };
   details: { val: SplitScore; test?: SplitScore; baselineTest?: SplitScore };
   usage: UsageSnapshot;
-  program: { spec: ProgramSpec; state: ProgramState };
+  /** `output`: how the task model was asked for answers when the run ended (absent in older results). */
+  program: { spec: ProgramSpec; state: ProgramState; output?: ResolvedOutput };
   trials: TrialRecord[];
   /** The run's plan (absent in results stored before plans were kept). */
   plan?: Plan;
@@ -104,6 +112,8 @@ export interface PreparedRun {
   metric: Metric;
   lms: Record<LMRole, LanguageModel>;
   usage: UsageMeter;
+  /** The task model's output mode so far (`auto` may still be undecided). */
+  taskOutput(): ResolvedOutput | undefined;
   corpora: Record<string, readonly string[]>;
   seed: number;
 }
@@ -117,13 +127,14 @@ export async function prepareRun(config: unknown, host: RunHost): Promise<Prepar
   const usage = new UsageMeter();
   const cache = host.cache ?? new MemoryCacheStore(100_000);
   const lms = buildModels(config, host, usage, cache);
+  const taskOutput = () => lms.task.output?.current();
   const { examples, dropped, rows, table } = await loadExamples(config, program, host);
   const splits = splitExamples(examples, config.data.split, config.data.seed ?? seed);
   const corpora = await loadCorpora(config, table, host);
   const metric = createMetric(config.metric, config.metric.kind === 'llm_judge'
     ? { judge: createJudge({ lm: lms.judge, field: config.metric.field, ...(config.metric.signature && { signature: config.metric.signature }), ...(config.metric.verdictField && { verdictField: config.metric.verdictField }) }) }
     : {});
-  return { config, program, state: state ?? initialState(program), splits, dropped, rows, metric, lms, usage, corpora, seed };
+  return { config, program, state: state ?? initialState(program), splits, dropped, rows, metric, lms, usage, taskOutput, corpora, seed };
 }
 
 /**
@@ -183,7 +194,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
     scores: { val: val.mean, ...(test && { test: test.mean }) },
     details: { val, ...(test && { test }), ...(baselineTest && { baselineTest }) },
     usage: prep.usage.snapshot(),
-    program: { spec: prep.program.spec, state },
+    program: { spec: prep.program.spec, state, ...optional('output', prep.taskOutput()) },
     trials,
     plan,
     data: { rows: prep.rows, dropped: prep.dropped, train: splits.train.length, val: splits.val.length, test: splits.test.length },
@@ -218,21 +229,50 @@ async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: E
   return { mean: result.mean, ci95: result.ci95, n: result.n, errors: result.errors, ...(result.parseFailures > 0 && { parseFailures: result.parseFailures }) };
 }
 
+/**
+ * Each role's model: the host's client (one per model entry, shared by the roles using it),
+ * with the cache, usage accounting and the role's output channel. Roles on one model share
+ * what `auto` finds out about it.
+ */
 function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache: CacheStore): Record<LMRole, LanguageModel> {
   const raw = new Map<ModelConfig, LanguageModel>();
+  const probes = new Map<string, OutputProbe>();
+  const autoRoles = new Map<string, LMRole[]>();
+  const m = config.models;
+  const entries: Record<LMRole, ModelConfig> = { task: m.task, teacher: m.teacher ?? m.task, proposer: m.proposer ?? m.task, judge: m.judge ?? m.proposer ?? m.task };
   const make = (role: LMRole, cfg: ModelConfig): LanguageModel => {
     let lm = raw.get(cfg);
     if (!lm) raw.set(cfg, (lm = host.createLM(cfg, role)));
-    const accounted = createAccountedLM({ lm, role, usage, cache });
-    return host.observeCall ? observed(accounted, role, host.observeCall.bind(host)) : accounted;
+    const requested = roleOutput(role, cfg);
+    let probe: OutputProbe | undefined;
+    if (requested === 'auto') {
+      const id = lm.id;
+      autoRoles.set(id, [...(autoRoles.get(id) ?? []), role]);
+      probe = probes.get(id);
+      if (!probe) {
+        probe = new OutputProbe(id, host.outputMemory, (decision) => host.onEvent?.({ type: 'output', roles: autoRoles.get(id) ?? [], ...decision }));
+        probes.set(id, probe);
+      }
+    }
+    const output = createOutputChannel({
+      requested,
+      ...(probe && { probe }),
+      ...(cfg.maxReasoningTokens !== undefined && { maxReasoningTokens: cfg.maxReasoningTokens }),
+      onAnswer: (call) => {
+        if (call.unreadable && !call.response.cached) usage.recordParseFailure(role);
+        host.observeCall?.({
+          role,
+          context: call.request.context ?? {},
+          record: callRecord(call.request, call.response, call.durationMs),
+          ...(call.unreadable && { unreadable: call.unreadable }),
+          durationMs: call.durationMs,
+        });
+      },
+    });
+    const accounted = createAccountedLM({ lm, role, usage, cache, output });
+    return host.observeCall ? observeFailures(accounted, role, host.observeCall.bind(host)) : accounted;
   };
-  const m = config.models;
-  return {
-    task: make('task', m.task),
-    teacher: make('teacher', m.teacher ?? m.task),
-    proposer: make('proposer', m.proposer ?? m.task),
-    judge: make('judge', m.judge ?? m.proposer ?? m.task),
-  };
+  return { task: make('task', entries.task), teacher: make('teacher', entries.teacher), proposer: make('proposer', entries.proposer), judge: make('judge', entries.judge) };
 }
 
 async function loadExamples(config: RunConfig, program: ResolvedProgram, host: RunHost) {
@@ -278,22 +318,27 @@ async function loadCorpora(config: RunConfig, table: { rows: Record<string, unkn
   return {};
 }
 
-function observed(lm: LanguageModel, role: LMRole, observe: (call: ObservedCall) => void): LanguageModel {
+/**
+ * `lm` reporting the calls that failed (an HTTP error, a timeout) to `observe`; answered
+ * calls are reported by the role's output channel, which knows whether they could be read.
+ */
+function observeFailures(lm: LanguageModel, role: LMRole, observe: (call: ObservedCall) => void): LanguageModel {
   return {
     id: lm.id,
     maxConcurrency: lm.maxConcurrency,
+    ...(lm.output && { output: lm.output }),
     async call(request, options) {
       const started = performance.now();
-      const context = request.context ?? {};
       try {
-        const response = await lm.call(request, options);
-        const durationMs = performance.now() - started;
-        observe({ role, context, record: callRecord(request, response, durationMs), durationMs });
-        return response;
+        return await lm.call(request, options);
       } catch (err) {
-        if (!isAbortError(err)) observe({ role, context, error: toErrorData(err), durationMs: performance.now() - started });
+        if (!isAbortError(err)) observe({ role, context: request.context ?? {}, error: toErrorData(err), durationMs: performance.now() - started });
         throw err;
       }
     },
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -140,6 +140,7 @@ export function toRunEvent(event: RunEvent | StoredEvent): RunEvent {
     case 'phase':
     case 'progress':
     case 'score':
+    case 'output':
       return event as RunEvent;
     default:
       return { type: 'optimizer', event };

@@ -68,11 +68,12 @@ describe('UsageMeter', () => {
     meter.recordCall('task', { promptTokens: 5, completionTokens: 1 });
     meter.recordCacheHit('task');
     meter.recordFailure('proposer');
+    meter.recordParseFailure('task');
     const s = meter.snapshot();
-    expect(s.task).toEqual({ calls: 2, cacheHits: 1, failures: 0, promptTokens: 15, completionTokens: 3 });
-    expect(s.proposer).toEqual({ calls: 1, cacheHits: 0, failures: 1, promptTokens: 0, completionTokens: 0 });
+    expect(s.task).toEqual({ calls: 2, cacheHits: 1, failures: 0, parseFailures: 1, promptTokens: 15, completionTokens: 3 });
+    expect(s.proposer).toEqual({ calls: 1, cacheHits: 0, failures: 1, parseFailures: 0, promptTokens: 0, completionTokens: 0 });
     expect(s.judge).toEqual(emptyUsage().judge);
-    expect(meter.total()).toMatchObject({ calls: 3, failures: 1, cacheHits: 1 });
+    expect(meter.total()).toMatchObject({ calls: 3, failures: 1, cacheHits: 1, parseFailures: 1 });
   });
 
   it('snapshots are plain copies and restore continues from them', () => {

@@ -196,12 +196,15 @@ describe('runProgram: request parameters', () => {
     expect(run.trace.filter((t) => t.lm).map((t) => t.lm!.temperature)).toEqual([0.7, 0.7]);
   });
 
-  it('defaults to temperature 0 with no rollout id or max tokens', async () => {
+  it('defaults to temperature 0 with no rollout id, a token cap from the signature and a stop at the completed marker', async () => {
     const { lm } = worldLM();
     await runProgram(program, {}, australia, { lm, corpora });
-    expect(lm.requests[0]!.temperature).toBe(0);
-    expect('rolloutId' in lm.requests[0]!).toBe(false);
-    expect('maxTokens' in lm.requests[0]!).toBe(false);
+    const req = lm.requests[0]!;
+    expect(req.temperature).toBe(0);
+    expect('rolloutId' in req).toBe(false);
+    expect(req.stop).toEqual(['[[ ## completed ## ]]']);
+    expect(req.responseFormat).toBeUndefined();
+    expect(req.maxTokens).toBeGreaterThan(0);
   });
 
   it('a different rollout id is a different cache entry (deliberate resampling)', async () => {

@@ -26,6 +26,7 @@ function recording(lm: LanguageModel, traces: BundleTrace[], stepId: string): La
   return {
     id: lm.id,
     maxConcurrency: lm.maxConcurrency,
+    ...(lm.output && { output: lm.output }),
     async call(request, options) {
       const started = Date.now();
       const response = await lm.call(request, options);

@@ -58,7 +58,9 @@ describe('optimizer service', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
     const traces = await new TraceStore(db).list('r1');
     expect(traces.length).toBe(Object.values(reference.usage).reduce((a, u) => a + u.calls + u.cacheHits, 0));
-    expect(traces.some((t) => t.stepId === 'generate' && t.messages[0]!.role === 'system' && t.completion.includes('[[ ## species ## ]]'))).toBe(true);
+    // The task model takes JSON schemas, so `auto` asked it for JSON all along.
+    expect(traces.some((t) => t.stepId === 'generate' && t.messages[0]!.role === 'system' && t.completion.includes('"species"'))).toBe(true);
+    expect(reference.program.output).toBe('json_schema');
     expect(updates.at(-1)).toEqual({ kind: 'status', runId: 'r1', status: 'completed' });
     db.close();
     expect(await dump('svc-full')).not.toContain(KEY);
