@@ -41,7 +41,7 @@ function seconds(simulated: MeanSem, estimated: MeanSem | undefined): string {
   return `${simulated.mean.toFixed(0)} (${estimated ? estimated.mean.toFixed(0) : 'n/a'})`;
 }
 
-function ms(v: MeanSem, digits: number): string {
+export function ms(v: MeanSem, digits: number): string {
   return `${v.mean.toFixed(digits)}±${v.sem.toFixed(digits)}`;
 }
 
@@ -49,8 +49,12 @@ function signed(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 }
 
-/** Left-aligned columns; a row shorter than the header (an unavailable arm) runs on in its last cell. */
-function table(rows: string[][]): string {
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.filter((r) => r.length === COLUMNS.length).map((r) => r[i]!.length)));
+/**
+ * Left-aligned columns, the first row being the header; a row shorter than the header (an
+ * unavailable arm) runs on in its last cell.
+ */
+export function table(rows: string[][]): string {
+  const width = rows[0]!.length;
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.filter((r) => r.length === width).map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')).join('\n');
 }

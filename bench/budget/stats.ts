@@ -69,7 +69,7 @@ export interface Target {
   detail: string;
 }
 
-function meanSem(xs: readonly number[]): MeanSem {
+export function meanSem(xs: readonly number[]): MeanSem {
   const n = xs.length;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, sem: 0 };

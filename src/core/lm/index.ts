@@ -2,7 +2,7 @@
  * Language models: the `LanguageModel` interface and its implementations (OpenAI-compatible
  * HTTP, scripted), the call cache, and per-role usage accounting.
  */
-export type { CacheStore, CallOptions, CallPhase, ChatMessage, LanguageModel, LMCallRecord, LMRequest, LMResponse, LMRole, OutputMode, ResolvedOutput, ResponseFormat, TokenUsage, UsageSnapshot } from './types';
+export type { CacheStore, CallOptions, CallPhase, ChatMessage, LanguageModel, LMCallRecord, LMRequest, LMResponse, LMRole, OutputMode, ResolvedOutput, TokenUsage, UsageSnapshot } from './types';
 export { LM_ROLES, OUTPUT_MODES } from './types';
 export { DEFAULT_MAX_REASONING_TOKENS, type OutputMemory, type OutputDecision } from './output';
 export { UsageMeter, emptyUsage } from './usage';

@@ -65,6 +65,31 @@ describe('OpenAICompatibleLM: requests and answers', () => {
     expect(JSON.stringify(res)).not.toContain(KEY);
   });
 
+  it('sends a JSON schema as OpenAI\'s response_format, and JSON mode as a bare json_object', async () => {
+    server.setHandler(() => '{"label": "yes"}');
+    const { lm } = client();
+    const schema = { type: 'object', properties: { label: { type: 'string', enum: ['yes', 'no'] } }, required: ['label'], additionalProperties: false };
+    await lm.call({ ...req, responseFormat: { type: 'json_schema', name: 'DSPyProgramOutputs', schema, strict: true } });
+    await lm.call({ ...req, responseFormat: { type: 'json_object' } });
+    const [withSchema, jsonMode] = chatBodies();
+    expect(withSchema!.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'DSPyProgramOutputs', schema, strict: true } });
+    expect(jsonMode!.response_format).toEqual({ type: 'json_object' });
+  });
+
+  it.each([
+    ['OpenAI', "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model."],
+    ['an older proxy', 'Unrecognized request argument supplied: response_format'],
+    ['llama.cpp', 'Failed to parse grammar'],
+    ['vLLM', 'guided_json is not supported: structured outputs are disabled'],
+  ])('reads a 400 about structured outputs from %s as LM_FORMAT_UNSUPPORTED, without retrying', async (_who, message) => {
+    server.setHandler(() => ({ status: 400, body: { error: { message } } }));
+    const { lm } = client();
+    const err = await failure(lm.call({ ...req, responseFormat: { type: 'json_object' } }));
+    expect(err.code).toBe('LM_FORMAT_UNSUPPORTED');
+    expect(err.hint).toMatch(/"chat"/);
+    expect(chatBodies()).toHaveLength(1);
+  });
+
   it('returns one completion per choice for n > 1, and zero usage when the server sends none', async () => {
     server.setHandler(() => ({ reply: ['a', 'b', 'c'], usage: null }));
     const { lm } = client();

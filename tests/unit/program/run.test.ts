@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMPLETED_MARKER } from '../../../src/core/adapter';
 import { PlaygroundError } from '../../../src/core/errors';
-import { MemoryCacheStore, ScriptedLM, UsageMeter, createAccountedLM } from '../../../src/core/lm';
+import { MemoryCacheStore, ScriptedLM, UsageMeter, createAccountedLM, type LanguageModel } from '../../../src/core/lm';
+import { createOutputChannel } from '../../../src/core/lm/output';
 import { resolveProgram, runProgram } from '../../../src/core/program';
 import type { ProgramState } from '../../../src/core/program/types';
 import { answer, rejection, systemOf } from './scripted';
@@ -144,6 +145,24 @@ describe('runProgram: failures', () => {
     expect(run.error?.code).toBe('LM_SERVER');
     expect(run.trace).toHaveLength(1);
     expect(run.trace[0]!.error).toEqual(run.error);
+  });
+
+  it('says when an unreadable answer was cut off at its token cap, and reports the answer to the model\'s channel', async () => {
+    const answered: { unreadable?: unknown; cached?: boolean }[] = [];
+    const output = createOutputChannel({ requested: 'chat', maxReasoningTokens: 32, onAnswer: (c) => answered.push({ unreadable: c.unreadable, cached: c.response.cached }) });
+    const lm: LanguageModel = {
+      id: 'cut',
+      maxConcurrency: 1,
+      output,
+      call: async (req) => ({ completions: ['[[ ## query ## ]]\nthe capital of'], finishReasons: ['length'], usage: { promptTokens: 10, completionTokens: req.maxTokens ?? 0 }, model: 'cut' }),
+    };
+    const run = await runProgram(program, {}, australia, { lm, corpora });
+    expect(run.error?.code).toBe('ADAPTER_PARSE');
+    expect(run.error?.message).toMatch(/cut off at its limit of \d+ tokens/);
+    expect(run.error?.hint).toMatch(/maxReasoningTokens/);
+    expect(run.error?.details).toMatchObject({ cutOff: true, completion: '[[ ## query ## ]]\nthe capital of' });
+    expect(run.trace[0]!.lm).toMatchObject({ finishReason: 'length', maxTokens: expect.any(Number) });
+    expect(answered).toEqual([{ unreadable: expect.objectContaining({ code: 'ADAPTER_PARSE' }), cached: undefined }]);
   });
 
   it('returns PROGRAM_MISSING_INPUT without calling the model when an input is missing', async () => {
