@@ -135,6 +135,7 @@ function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
       lastAt = Date.now();
       log(`  ${e.phase}: ${e.done}/${e.total}`);
     } else if (e.type === 'score') log(`  ${e.which} ${e.split}: ${fmt(e.mean)} (n=${e.n})`);
+    else if (e.type === 'output') log(outputLine(e));
     else if (e.type === 'optimizer') printOptimizerEvent(e.event, log);
   };
 }

@@ -93,6 +93,10 @@ describe('npm run optimize', () => {
     expect(r.trials).toEqual([]);
     expect(r.timings.totalMs).toBeGreaterThan(0);
     expect(first.stderr).toContain('val');
+    // auto output: the endpoint took the JSON schema of the first call, and the runner says so.
+    expect(first.stderr).toMatch(/Output: task and teacher model openai-compatible:m@\S+ accepts JSON schemas/);
+    expect(r.program.output).toBe('json_schema');
+    expect((server.requests[0]!.body as { response_format: { type: string } }).response_format.type).toBe('json_schema');
     // The key went to the endpoint, and nowhere else.
     expect(server.requests.every((q) => q.headers.authorization === `Bearer ${KEY}`)).toBe(true);
     expect(readFileSync(join(dir, 'result.json'), 'utf8')).not.toContain(KEY);
@@ -106,6 +110,7 @@ describe('npm run optimize', () => {
     expect(second.result.usage.task.cacheHits).toBe(5);
     expect(second.result.scores).toEqual(r.scores);
     expect(server.requests).toHaveLength(0);
+    expect(second.stderr).toMatch(/is asked in json_schema format, as an earlier run found/);
   });
 
   it('fits MIPROv2 into a budget in minutes: one warm-up call measures the model, the search stays within the calls it became', async () => {

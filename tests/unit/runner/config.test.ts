@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactConfig, restoreSecrets, type RunConfig } from '../../../src/core/runner';
+import { redactConfig, restoreSecrets, validateRunConfig, type RunConfig } from '../../../src/core/runner';
+import { roleOutput } from '../../../src/core/runner/config';
 
 const config: RunConfig = {
   program: { template: 'predict', signature: 'q -> a' },
@@ -28,5 +29,24 @@ describe('redactConfig / restoreSecrets', () => {
     expect(restored.models.judge).not.toHaveProperty('apiKey');
     const other = restoreSecrets(stored, { task: { provider: 'openai-compatible', baseURL: 'https://evil.example/v1', model: 'm', apiKey: 'sk-1' } });
     expect(other.models.task).not.toHaveProperty('apiKey');
+  });
+});
+
+describe('model output settings', () => {
+  it('accepts every output mode and a reasoning cap, and lists bad ones', () => {
+    for (const output of ['chat', 'json', 'json_schema', 'auto'] as const) {
+      expect(validateRunConfig({ ...config, models: { task: { ...config.models.task, output, maxReasoningTokens: 128 } } })).toEqual([]);
+    }
+    const problems = validateRunConfig({ ...config, models: { task: { provider: 'webllm', model: 'x', output: 'xml', maxReasoningTokens: 3 } } });
+    expect(problems).toEqual([
+      'models.task.output: must be one of chat, json, json_schema, auto, but got "xml"',
+      'models.task.maxReasoningTokens: must be an integer >= 16, but got 3',
+    ]);
+  });
+
+  it('defaults to auto for the task and teacher, chat for the proposer and judge, unless the entry says', () => {
+    const m = { provider: 'scripted', model: 's' } as const;
+    expect((['task', 'teacher', 'proposer', 'judge'] as const).map((r) => roleOutput(r, m))).toEqual(['auto', 'auto', 'chat', 'chat']);
+    expect(roleOutput('proposer', { ...m, output: 'json_schema' })).toBe('json_schema');
   });
 });
