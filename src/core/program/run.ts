@@ -122,11 +122,14 @@ async function runPredictor(
 async function callInMode(ctx: RunContext, channel: OutputChannel | undefined, requestIn: (output: ResolvedOutput) => LMRequest) {
   const turn = channel ? await channel.begin(ctx.signal) : undefined;
   let output: ResolvedOutput = turn?.output ?? 'chat';
-  let request = requestIn(output);
   const options = ctx.signal ? { signal: ctx.signal } : {};
   let started = performance.now();
+  let request: LMRequest;
   let response: LMResponse;
+  // Everything between `begin` and `settle` is in the try: a probe left unsettled would keep
+  // every other call to the model waiting.
   try {
+    request = requestIn(output);
     response = await ctx.lm.call(request, options);
     turn?.settle('accepted');
   } catch (err) {
