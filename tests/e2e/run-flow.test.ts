@@ -129,8 +129,11 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await calls.first().getByRole('button', { name: example }).click();
     await expect.poll(() => filters.getByLabel('Example', { exact: true }).inputValue()).toBe(example);
     // One example's calls: its runs in every trial that drew it, and its final scoring.
-    await expect.poll(async () => (await summaries()).length).toBeGreaterThan(1);
-    expect((await summaries()).every((t) => t.includes(example))).toBe(true);
+    // Wait for the example's list itself: the trial's list, still shown for a moment, also has several calls.
+    await expect.poll(async () => {
+      const shown = await summaries();
+      return shown.length > 1 && shown.every((t) => t.includes(example));
+    }).toBe(true);
     expect((await summaries()).some((t) => t.includes(' · evaluate') || t.includes(' · baseline'))).toBe(true);
     await screenshot(page, 'run-view-trace-filters-1280');
     expect(own(errors)).toEqual([]);
