@@ -239,6 +239,8 @@ export interface OutputNote {
   /** `warn`: this run's calls were refused a format and switched to chat. */
   tone: 'warn' | 'neutral';
   text: string;
+  /** The server's refusal, as the error said it (often long: shown apart from the sentence). */
+  reason?: string;
   /** The model's id (provider, name and endpoint), shown apart. */
   modelId: string;
 }
@@ -254,16 +256,17 @@ export function outputNotes(events: readonly RunEvent[]): OutputNote[] {
     const key = `${e.modelId}\n${e.output}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    return [{ tone: e.output === 'chat' && !e.remembered ? 'warn' : 'neutral', text: outputSentence(e), modelId: e.modelId }];
+    const note: OutputNote = { tone: e.output === 'chat' && !e.remembered ? 'warn' : 'neutral', text: outputSentence(e), modelId: e.modelId };
+    return [e.reason ? { ...note, reason: e.reason } : note];
   });
 }
 
-function outputSentence(d: OutputDecision & { roles: readonly LMRole[] }): string {
+function outputSentence(d: Omit<OutputDecision, 'reason'> & { roles: readonly LMRole[] }): string {
   const who = d.roles.length ? `The ${d.roles.join(' and ')} model` : 'A model';
   if (d.output === 'chat') {
     return d.remembered
       ? `${who} was asked in chat format: an earlier run found it refuses JSON schemas (remembered; “Check again” in the Models panel asks anew).`
-      : `${who} refused JSON schemas${d.reason ? ` (${d.reason})` : ''}: answers were asked in chat format from then on.`;
+      : `${who} refused JSON schemas: answers were asked in chat format from then on.`;
   }
   return d.remembered
     ? `${who} was asked in JSON-schema format (remembered from an earlier run).`

@@ -149,10 +149,11 @@ describe('run view: output events', () => {
     expect(outputNotes([refused])).toEqual([{
       tone: 'warn',
       modelId: 'openai-compatible:m@http://x/v1',
-      text: 'The task and teacher model refused JSON schemas (response_format json_schema is not supported): answers were asked in chat format from then on.',
+      text: 'The task and teacher model refused JSON schemas: answers were asked in chat format from then on.',
+      reason: 'response_format json_schema is not supported',
     }]);
     const [note] = outputNotes([{ type: 'output', roles: ['task'], modelId: 'webllm:Q', output: 'json_schema', remembered: true }]);
-    expect(note).toMatchObject({ tone: 'neutral', text: 'The task model was asked in JSON-schema format (remembered from an earlier run).' });
+    expect(note).toEqual({ tone: 'neutral', modelId: 'webllm:Q', text: 'The task model was asked in JSON-schema format (remembered from an earlier run).' });
     expect(outputNotes([{ ...refused, remembered: true }])[0]!.text).toMatch(/^The task and teacher model was asked in chat format: an earlier run found it refuses JSON schemas/);
     expect(outputNotes([{ ...refused, output: 'json_schema', reason: undefined } as RunEvent])[0]!.text).toMatch(/takes JSON schemas/);
   });
