@@ -17,6 +17,7 @@ export { RunStore } from './run-store';
 export { measureRuns, sumRunUsage, type RunUsage } from './run-usage';
 export { TrialStore, EventLog, TraceStore, eventRow, matchesTrace, type TraceFilter } from './run-logs';
 export { SettingsStore } from './settings-store';
+export { IdbOutputMemory } from './output-memory';
 export { IdbCacheStore, type IdbCacheOptions } from './cache-store';
 export { WriteBatcher } from './write-batcher';
 export { tabLockName, holdTabLock, liveTabIds } from './tabs';

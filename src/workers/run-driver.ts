@@ -4,7 +4,7 @@
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../core/errors';
 import { executeRun, redactConfig, type RunResult, type RunStatus } from '../core/runner';
-import { EventLog, IdbCacheStore, RunStore, type PromptLabDB, type RunRecord } from '../storage';
+import { EventLog, IdbCacheStore, IdbOutputMemory, RunStore, type PromptLabDB, type RunRecord } from '../storage';
 import type { LocalModelBridge, Outcome, RunUpdate, StartRunRequest } from '../protocol/optimizer';
 import { createModel } from './run-models';
 import { isRelayed, RunRecorder, type RecorderStorage } from './run-recorder';
@@ -39,6 +39,8 @@ export class RunDriver {
         const result = await executeRun(req.config, {
           createLM: (cfg) => createModel(cfg, localModel),
           cache: store.cache,
+          // What `auto` found per model, shared with the page (which shows it and can forget it).
+          outputMemory: new IdbOutputMemory(store.db),
           signal: me.controller.signal,
           ...(latency && { latency }),
           ...(existing?.checkpoint !== undefined && { checkpoint: existing.checkpoint }),

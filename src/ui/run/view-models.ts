@@ -2,7 +2,7 @@
  * Pure derivations behind the run view: chart geometry, table rows, proposals, demo sets,
  * usage rows and the original-vs-optimized diff. Components render these; they compute nothing.
  */
-import type { LMRole, UsageSnapshot } from '../../core/lm';
+import type { LMRole, OutputDecision, UsageSnapshot } from '../../core/lm';
 import { LM_ROLES } from '../../core/lm';
 import { configKey, type DemoSetKind, type Plan, type ProposerContext, type TrialKind, type TrialRecord } from '../../core/optimize';
 import type { Demo, ProgramSpec, ProgramState } from '../../core/program';
@@ -210,17 +210,67 @@ export interface UsageRow {
   calls: number;
   cacheHits: number;
   failures: number;
+  /** Answers received that could not be read (0 in runs stored before they were counted). */
+  parseFailures: number;
   promptTokens: number;
   completionTokens: number;
+  /** "412 in / 38 out": tokens per answered call ("—" before any answer). */
+  perCall: string;
 }
 
-/** Usage by role, roles with no calls left out. */
+/**
+ * Usage by role, roles with no calls left out. Tokens per call are averaged over the calls
+ * that were answered: a failed call spends no tokens, and counting it would make every
+ * answer look cheaper than it was.
+ */
 export function usageRows(usage: UsageSnapshot | undefined): UsageRow[] {
   if (!usage) return [];
   return LM_ROLES.flatMap((role) => {
     const u = usage[role];
-    return u && (u.calls > 0 || u.cacheHits > 0 || u.failures > 0) ? [{ role, ...u }] : [];
+    if (!u || !(u.calls > 0 || u.cacheHits > 0 || u.failures > 0)) return [];
+    const answered = u.calls - u.failures;
+    const perCall = answered > 0 ? `${formatCount(Math.round(u.promptTokens / answered))} in / ${formatCount(Math.round(u.completionTokens / answered))} out` : '—';
+    return [{ role, ...u, parseFailures: u.parseFailures ?? 0, perCall }];
   });
+}
+
+/** A note on how a model was asked for its answers, from an `output` event. */
+export interface OutputNote {
+  /** `warn`: this run's calls were refused a format and switched to chat. */
+  tone: 'warn' | 'neutral';
+  text: string;
+  /** The server's refusal, as the error said it (often long: shown apart from the sentence). */
+  reason?: string;
+  /** The model's id (provider, name and endpoint), shown apart. */
+  modelId: string;
+}
+
+/**
+ * What `auto` decided for each model during the run, as sentences for the run view. A model
+ * is noted once per mode: a resumed run that recalls what its first part found adds nothing.
+ */
+export function outputNotes(events: readonly RunEvent[]): OutputNote[] {
+  const seen = new Set<string>();
+  return events.flatMap((e) => {
+    if (e.type !== 'output') return [];
+    const key = `${e.modelId}\n${e.output}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const note: OutputNote = { tone: e.output === 'chat' && !e.remembered ? 'warn' : 'neutral', text: outputSentence(e), modelId: e.modelId };
+    return [e.reason ? { ...note, reason: e.reason } : note];
+  });
+}
+
+function outputSentence(d: Omit<OutputDecision, 'reason'> & { roles: readonly LMRole[] }): string {
+  const who = d.roles.length ? `The ${d.roles.join(' and ')} model` : 'A model';
+  if (d.output === 'chat') {
+    return d.remembered
+      ? `${who} was asked in chat format: an earlier run found it refuses JSON schemas (remembered; “Check again” in the Models panel asks anew).`
+      : `${who} refused JSON schemas: answers were asked in chat format from then on.`;
+  }
+  return d.remembered
+    ? `${who} was asked in JSON-schema format (remembered from an earlier run).`
+    : `${who} takes JSON schemas: answers were asked in JSON-schema format, constrained to the signature.`;
 }
 
 /** A run of words the same in both, added, or deleted. */

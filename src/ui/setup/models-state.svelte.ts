@@ -1,11 +1,13 @@
 /**
  * The models part of the workspace: API endpoints (keys in memory; remembered on this
- * device only on opt-in), the chosen local model, and which source serves each role.
+ * device only on opt-in), the chosen local model, how each model is asked for its answers,
+ * and which source serves each role.
  */
 import type { ErrorData } from '../../core/errors';
-import type { LMRole } from '../../core/lm';
+import type { LMRole, OutputMode } from '../../core/lm';
 import type { ModelConfig } from '../../core/runner';
 import { toErrorData } from '../../core/errors';
+import { DEFAULT_MAX_REASONING_TOKENS, OpenAICompatibleLM, OUTPUT_MODES } from '../../core/lm';
 import { presetById } from './endpoints';
 import { latencyKey, type MeasuredLatency } from './latency';
 
@@ -18,9 +20,35 @@ export const ROLE_HELP: Record<LMRole, string> = {
   judge: 'Scores answers for the LLM-judge metric.',
 };
 
+/**
+ * How one model is asked for its answers. `auto` sends no `output` at all, so each role keeps
+ * its own default (`roleOutput`: the task and teacher try a JSON schema, the proposer and
+ * judge write chat sections); any other choice applies to every role the model serves.
+ * `maxReasoningTokens`: `null` (an empty field) is the default.
+ */
+export interface OutputDraft {
+  output: OutputMode;
+  maxReasoningTokens: number | null;
+}
+
+const OUTPUT_LABELS: Record<OutputMode, { label: string; help: string }> = {
+  auto: {
+    label: 'Auto (recommended)',
+    help: 'The task and teacher ask for a JSON schema and switch to chat sections if the server refuses (remembered per model); the proposer and judge default to chat.',
+  },
+  chat: { label: 'Chat ([[ ## field ## ]] sections)', help: 'Free text with a [[ ## field ## ]] section per output field; works with every model.' },
+  json: { label: 'JSON object', help: 'Asks for any JSON object (JSON mode), for servers without schema support.' },
+  json_schema: { label: 'JSON schema', help: 'The server constrains each answer to the signature\'s JSON schema; fails on servers that do not support it.' },
+};
+
+/** The answer-format menu, in menu order (Auto first: it is the recommended one). */
+export const OUTPUT_CHOICES: readonly { value: OutputMode; label: string; help: string }[] = [...OUTPUT_MODES]
+  .sort((a, b) => Number(b === 'auto') - Number(a === 'auto'))
+  .map((value) => ({ value, ...OUTPUT_LABELS[value] }));
+
 export type TestResult = { ok: true; latencyMs: number; model: string; reply: string } | { ok: false; error: ErrorData };
 
-export interface EndpointDraft {
+export interface EndpointDraft extends OutputDraft {
   id: string;
   preset: string;
   baseURL: string;
@@ -38,6 +66,8 @@ export type RoleSource = string;
 export interface ModelsSnapshot {
   endpoints: Omit<EndpointDraft, 'apiKey' | 'headers'>[];
   localModel: string;
+  /** The local model's answer format (absent in workspaces saved before formats). */
+  localOutput?: OutputDraft;
   roles: Record<LMRole, RoleSource>;
 }
 
@@ -49,6 +79,7 @@ export interface ConnectionTester {
 export class ModelsState {
   endpoints = $state<EndpointDraft[]>([newEndpoint('api-1', 'openai')]);
   localModel = $state('');
+  localOutput = $state<OutputDraft>(defaultOutput());
   roles = $state<Record<LMRole, RoleSource>>({ task: 'api-1', proposer: '', teacher: '', judge: '' });
   tests = $state<Record<string, TestResult | 'testing'>>({});
   /** Milliseconds per call measured this session, by model (see latency.ts); never saved. */
@@ -82,14 +113,32 @@ export class ModelsState {
 
   /** The model config a source stands for (undefined when it is not usable). */
   configFor(source: RoleSource): ModelConfig | undefined {
-    if (source === 'local') return this.localModel ? { provider: 'webllm', model: this.localModel } : undefined;
+    if (source === 'local') return this.localModel ? { provider: 'webllm', model: this.localModel, ...outputSettings(this.localOutput) } : undefined;
     const ep = this.endpoints.find((e) => e.id === source);
     if (!ep) return undefined;
-    const cfg: ModelConfig = { provider: 'openai-compatible', baseURL: ep.baseURL.trim(), model: ep.model.trim() };
+    const cfg: ModelConfig = { provider: 'openai-compatible', baseURL: ep.baseURL.trim(), model: ep.model.trim(), ...outputSettings(ep) };
     if (ep.apiKey) cfg.apiKey = ep.apiKey;
     const headers = parseHeaders(ep.headers);
     if (headers) cfg.headers = headers;
     return cfg;
+  }
+
+  /**
+   * The id the run gives the model of `source` (what `auto`'s findings are kept under), or
+   * undefined while it is not usable. An endpoint's id is the one its client computes (the
+   * base URL normalized, credentials stripped), so it is built the same way here; the local
+   * model's is the worker's `webllm:<model>` (src/workers/run-models.ts).
+   */
+  modelIdOf(source: RoleSource): string | undefined {
+    const cfg = this.configFor(source);
+    if (!cfg) return undefined;
+    if (cfg.provider !== 'openai-compatible') return `${cfg.provider}:${cfg.model}`;
+    try {
+      return new OpenAICompatibleLM({ baseURL: cfg.baseURL, model: cfg.model, ...(cfg.apiKey && { apiKey: cfg.apiKey }), ...(cfg.headers && { headers: cfg.headers }) }).id;
+    } catch {
+      // No valid URL or model name yet: nothing can have been found about it.
+      return undefined;
+    }
   }
 
   /** Models per role for the run config; roles left unset are omitted (the runner uses the task model). */
@@ -125,20 +174,52 @@ export class ModelsState {
     return {
       endpoints: this.endpoints.map(({ apiKey: _k, headers: _h, ...rest }) => ({ ...rest })),
       localModel: this.localModel,
+      localOutput: { ...this.localOutput },
       roles: { ...this.roles },
     };
   }
 
   restore(s: Partial<ModelsSnapshot>): void {
-    if (Array.isArray(s.endpoints) && s.endpoints.length > 0) this.endpoints = s.endpoints.map((e) => ({ ...e, apiKey: '', headers: '' }));
+    if (Array.isArray(s.endpoints) && s.endpoints.length > 0) this.endpoints = s.endpoints.map((e) => ({ ...e, ...outputDraftOf(e), apiKey: '', headers: '' }));
     if (typeof s.localModel === 'string') this.localModel = s.localModel;
+    if (s.localOutput) this.localOutput = outputDraftOf(s.localOutput);
     if (s.roles) this.roles = { ...this.roles, ...s.roles };
   }
 }
 
 function newEndpoint(id: string, presetId: string): EndpointDraft {
   const p = presetById(presetId);
-  return { id, preset: presetId, baseURL: p?.baseURL ?? '', model: p?.model ?? '', apiKey: '', remember: false, headers: '' };
+  return { id, preset: presetId, baseURL: p?.baseURL ?? '', model: p?.model ?? '', apiKey: '', remember: false, headers: '', ...defaultOutput() };
+}
+
+function defaultOutput(): OutputDraft {
+  return { output: 'auto', maxReasoningTokens: null };
+}
+
+/**
+ * A saved draft's answer format, checked: workspaces saved before formats (or by a newer
+ * version with a mode this one lacks) load with the defaults.
+ */
+function outputDraftOf(saved: Partial<OutputDraft>): OutputDraft {
+  const tokens = saved.maxReasoningTokens;
+  return {
+    output: OUTPUT_MODES.includes(saved.output as OutputMode) ? (saved.output as OutputMode) : 'auto',
+    maxReasoningTokens: typeof tokens === 'number' && Number.isFinite(tokens) ? tokens : null,
+  };
+}
+
+/**
+ * What a model entry of the run config says about its answers: only what differs from the
+ * defaults, so a run config stays as short as the user's choices (and `auto` leaves each
+ * role its own default). A cap that is no integer >= 16 is passed on as typed, for the
+ * config's check to name it.
+ */
+function outputSettings(draft: OutputDraft): Pick<ModelConfig, 'output' | 'maxReasoningTokens'> {
+  const tokens = draft.maxReasoningTokens;
+  return {
+    ...(draft.output !== 'auto' && { output: draft.output }),
+    ...(typeof tokens === 'number' && tokens !== DEFAULT_MAX_REASONING_TOKENS && { maxReasoningTokens: tokens }),
+  };
 }
 
 function parseHeaders(text: string): Record<string, string> | undefined {

@@ -10,6 +10,7 @@ import { detectWebGPU, type WebGPUStatus } from '../../runtime/webgpu';
 import { requestPersistence, storageEstimate, type StorageEstimateInfo } from '../../storage/estimate';
 import { SettingsStore } from '../../storage/settings-store';
 import { openPromptLabDB } from '../../storage/db';
+import { IdbOutputMemory } from '../../storage/output-memory';
 import { holdTabLock } from '../../storage/tabs';
 import { ShareState, SHARE_FRAGMENT } from '../share/share-state.svelte';
 import type { SharePayload } from '../../core/share';
@@ -18,6 +19,7 @@ import type { Outcome } from './outcome';
 import type { RunBundle } from '../bundle';
 import { WorkspaceState } from './workspace.svelte';
 import { LocalModelState } from '../setup/local-models.svelte';
+import { OutputFindings } from '../setup/output-findings.svelte';
 import { StorageState } from '../storage/storage-state.svelte';
 
 /** The app's views. */
@@ -33,6 +35,8 @@ export class AppState {
   readonly share = new ShareState();
   /** The local model; its warm-up call is the measured latency the plan uses for it. */
   readonly local = new LocalModelState({ onLatency: (model, ms) => this.workspace.models.recordLatency(model, ms) });
+  /** What `auto` output found per model: written by runs in the worker, shown (and forgotten) in the Models panel. */
+  readonly outputFindings = new OutputFindings(async () => new IdbOutputMemory(await openPromptLabDB()));
   runs = $state.raw<RunsState | undefined>(undefined);
   gpu = $state.raw<WebGPUStatus | undefined>(undefined);
   storage = $state.raw<StorageEstimateInfo | undefined>(undefined);
@@ -54,6 +58,7 @@ export class AppState {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private stopAutosave: (() => void) | undefined;
   private stopPlaceSync: (() => void) | undefined;
+  private stopFindingsRefresh: (() => void) | undefined;
 
   /** The optimizer worker's client, created on first use (the worker starts on its first call). */
   get client(): RunClient {
@@ -75,6 +80,7 @@ export class AppState {
     }
     if (this.workspace.data.text) void this.parseData();
     this.startAutosave();
+    this.startFindingsRefresh();
     // This tab holds its Web Lock while it lives, so its running runs are not taken for
     // interrupted by another tab (the runs list marks runs whose tab is gone).
     const tabLock = holdTabLock(this.tabId);
@@ -185,6 +191,18 @@ export class AppState {
     return this.runs;
   }
 
+  /**
+   * Reads `auto`'s findings again whenever the setup is shown: a run (in this tab's worker or
+   * another tab's) may have found out since, and the setup stays mounted while hidden.
+   */
+  private startFindingsRefresh(): void {
+    this.stopFindingsRefresh = $effect.root(() => {
+      $effect(() => {
+        if (this.view === 'setup') void this.outputFindings.refresh();
+      });
+    });
+  }
+
   private startAutosave(): void {
     this.stopAutosave = $effect.root(() => {
       $effect(() => {
@@ -213,6 +231,7 @@ export class AppState {
   dispose(): void {
     this.stopAutosave?.();
     this.stopPlaceSync?.();
+    this.stopFindingsRefresh?.();
     this.runs?.dispose();
     clearTimeout(this.saveTimer);
   }

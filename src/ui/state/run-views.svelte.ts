@@ -7,7 +7,7 @@
 import type { RunSnapshot } from '../run/run-snapshot';
 import { activePhase, budgetSource, phaseEta } from '../run/run-snapshot';
 import { budgetView } from '../run/budget-progress';
-import { bestHistory, datasetSummary, demoSets, proposals, resultDiff, trialRows, usageRows } from '../run/view-models';
+import { bestHistory, datasetSummary, demoSets, outputNotes, proposals, resultDiff, trialRows, usageRows } from '../run/view-models';
 import { bootstrapRows, minibatchClouds, tpeSteps } from '../teach/teach-model';
 
 /** Where the views read the open run and the time from. */
@@ -28,6 +28,7 @@ export class RunViews {
     clouds: memo(minibatchClouds),
     tpe: memo2(tpeSteps),
     diff: memo(resultDiff),
+    outputNotes: memo(outputNotes),
   };
   private readonly story = $derived(this.snapshot?.story ?? NO_EVENTS);
   private readonly trials = $derived(this.snapshot?.trials ?? NO_TRIALS);
@@ -41,6 +42,8 @@ export class RunViews {
   readonly demoSets = $derived(this.memo.demoSets(this.story));
   readonly datasetSummary = $derived(this.memo.datasetSummary(this.story));
   readonly usageRows = $derived(usageRows(this.snapshot?.usage));
+  /** How `auto` asked each model for answers (a refusal of JSON schemas, a remembered mode). */
+  readonly outputNotes = $derived(this.memo.outputNotes(this.story));
   readonly diff = $derived(this.snapshot?.result ? this.memo.diff(this.snapshot.result) : []);
   readonly bootstrapRows = $derived(this.memo.bootstrapRows(this.story));
   readonly keptRows = $derived(this.bootstrapRows.filter((r) => r.kept));
