@@ -3,11 +3,11 @@
  * LM call exactly as sent and received). Rows are built by the `*Row` functions, which the
  * WriteBatcher uses too, so the same checks apply however a row is written.
  */
-import { PlaygroundError } from '../core/errors';
+import { PlaygroundError, type ErrorData } from '../core/errors';
 import type { CallPhase, ChatMessage, LMCallRecord, LMRole, TokenUsage } from '../core/lm';
 import type { TrialRecord } from '../core/optimize';
 import { quiet, writeTx } from './db';
-import { splitTrial, type EventRow, type PromptLabDB, type StoredEvent, type TraceRow, type TrialRow } from './schema';
+import { splitTrial, type EventRow, type PromptLabDB, type StoredEvent, type TraceRow, type TraceUnreadable, type TrialRow } from './schema';
 import { findSecrets } from './secrets';
 
 /** A trial as stored: the record plus its run. */
@@ -29,6 +29,8 @@ export interface TraceInput {
   phase?: CallPhase;
   trialIndex?: number;
   exampleId?: string;
+  /** The `ADAPTER_PARSE` error when the answer could not be read. */
+  unreadable?: ErrorData;
   at?: number;
 }
 
@@ -38,20 +40,28 @@ export interface TraceFilter {
   /** One trial, or `'none'`: calls made outside any trial (bootstrap, proposals, final scoring). */
   trialIndex?: number | 'none';
   exampleId?: string;
+  /** Only calls whose answer could not be read. */
+  unreadable?: boolean;
 }
 
 /**
  * Whether a call matches `filter`. Calls stored before calls carried their phase have none,
  * and match no phase filter (they still match by trial and example).
  */
-export function matchesTrace(row: Pick<TraceRow, 'phase' | 'trialIndex' | 'exampleId'>, filter: TraceFilter): boolean {
+export function matchesTrace(row: Pick<TraceRow, 'phase' | 'trialIndex' | 'exampleId' | 'unreadable'>, filter: TraceFilter): boolean {
   const trial = filter.trialIndex === 'none' ? row.trialIndex === undefined : filter.trialIndex === undefined || row.trialIndex === filter.trialIndex;
-  return trial && (filter.phase === undefined || row.phase === filter.phase) && (filter.exampleId === undefined || row.exampleId === filter.exampleId);
+  return (
+    trial &&
+    (filter.phase === undefined || row.phase === filter.phase) &&
+    (filter.exampleId === undefined || row.exampleId === filter.exampleId) &&
+    (filter.unreadable !== true || row.unreadable !== undefined)
+  );
 }
 
 /**
- * A trace row holding only the call's messages, completion, model, sampling temperature and
- * usage. Throws `INTERNAL` if a message carries anything but role and content (e.g. headers
+ * A trace row holding only the call's messages, completion, model, sampling parameters
+ * (temperature, token cap, format asked for), why it stopped, usage, and whether its answer
+ * could not be read. Throws `INTERNAL` if a message carries anything but role and content (e.g. headers
  * or a key): that would be a bug upstream, and storing it would leak the key.
  */
 export function traceRow(input: TraceInput): TraceRow {
@@ -79,7 +89,28 @@ export function traceRow(input: TraceInput): TraceRow {
   if (input.phase !== undefined) row.phase = input.phase;
   if (input.trialIndex !== undefined) row.trialIndex = input.trialIndex;
   if (input.exampleId !== undefined) row.exampleId = input.exampleId;
+  if (call.maxTokens !== undefined) row.maxTokens = call.maxTokens;
+  if (call.responseFormat !== undefined) row.responseFormat = call.responseFormat;
+  if (call.finishReason !== undefined) row.finishReason = call.finishReason;
+  if (input.unreadable) row.unreadable = unreadableOf(input.unreadable);
   return row;
+}
+
+/**
+ * The part of a parse error a trace keeps. Its details are read field by field, checked, and
+ * copied: `details` is an open record, and the row must hold plain strings only (the
+ * completion itself is already the row's `completion`).
+ */
+function unreadableOf(error: ErrorData): TraceUnreadable {
+  const d = error.details ?? {};
+  const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
+  const invalid = Array.isArray(d.invalid)
+    ? d.invalid.flatMap((i: unknown) => {
+        const { field, reason } = (i ?? {}) as { field?: unknown; reason?: unknown };
+        return typeof field === 'string' ? [{ field, reason: typeof reason === 'string' ? reason : '' }] : [];
+      })
+    : [];
+  return { message: error.message, missing: strings(d.missing), invalid, ...(d.cutOff === true && { cutOff: true }) };
 }
 
 function extraFields(m: ChatMessage): string[] {

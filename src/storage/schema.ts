@@ -15,7 +15,7 @@
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ErrorData } from '../core/errors';
-import type { CallPhase, ChatMessage, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm';
+import type { CallPhase, ChatMessage, LMCallRecord, LMResponse, LMRole, TokenUsage, UsageSnapshot } from '../core/lm';
 import type { OptimizerEvent, Plan, TrialRecord } from '../core/optimize';
 import type { PlanLatency, RunConfig, RunEvent, RunStatus, RunSummary } from '../core/runner';
 
@@ -99,6 +99,30 @@ export interface TraceRow {
   cached: boolean;
   durationMs?: number;
   at: number;
+  /*
+   * The fields below came with output modes. They are optional, so rows stored before them
+   * read as they are (no migration): an old row simply does not say.
+   */
+  /** The token cap sent with the call, if any. */
+  maxTokens?: number;
+  /** The constrained-decoding format asked for; absent: free text (chat sections). */
+  responseFormat?: NonNullable<LMCallRecord['responseFormat']>;
+  /** Why generation stopped, as the model said ("stop"; "length": cut off at `maxTokens`). */
+  finishReason?: string;
+  /** Present when the answer could not be read (the example scored 0 for it). */
+  unreadable?: TraceUnreadable;
+}
+
+/** Why a stored call's answer could not be read: a summary of its `ADAPTER_PARSE` error. */
+export interface TraceUnreadable {
+  /** The parse error's message. */
+  message: string;
+  /** Output fields the answer lacked. */
+  missing: string[];
+  /** Output fields present but not readable as their type, with why. */
+  invalid: { field: string; reason: string }[];
+  /** The answer stopped at its token cap (`maxTokens`). */
+  cutOff?: boolean;
 }
 
 /** One cached LM answer. */

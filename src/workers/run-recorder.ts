@@ -47,7 +47,7 @@ export class RunRecorder {
     return seq;
   }
 
-  /** Queues a trace row for an answered call, under the step, trial and example it was made for. */
+  /** Queues a trace row for an answered call, under the step, trial and example it was made for, marked when its answer could not be read. */
   recordCall(call: ObservedCall): void {
     if (!call.record) return;
     const { phase, trialIndex, stepId, exampleId } = call.context;
@@ -59,6 +59,7 @@ export class RunRecorder {
       ...(phase !== undefined && { phase }),
       ...(trialIndex !== undefined && { trialIndex }),
       ...(exampleId !== undefined && { exampleId }),
+      ...(call.unreadable && { unreadable: call.unreadable }),
     });
   }
 

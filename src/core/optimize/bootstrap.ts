@@ -14,14 +14,14 @@
  * Changed: the labeled sample and the fill-up are seeded by the run's seed (DSPy hard-codes 0).
  */
 import type { Example } from '../data/types';
-import { PlaygroundError, isAbortError, throwIfAborted, toErrorData } from '../errors';
+import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
 import { runProgram } from '../program/run';
 import type { CallContext } from '../lm/types';
 import type { Demo, ProgramState } from '../program/types';
 import { Rng } from '../util/random';
 import { isUsefulDemo, labeledDemo, labeledFewShot, tracedDemo, withDemos } from './demos';
 import { defaultSettings } from './options';
-import type { OptimizeContext } from './types';
+import type { OptimizeContext, RejectionReason } from './types';
 
 /** BootstrapFewShot's options; what is not given takes the schema's default (options.ts). */
 export interface BootstrapOptions {
@@ -67,7 +67,7 @@ export async function bootstrapFewShot(
       const outcome = await traceOne(ctx, teacherState, example, round, opts.metricThreshold);
       if (outcome.error) {
         errors++;
-        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: 0, error: outcome.error });
+        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: 0, error: outcome.error, reason: rejectionReason({ error: outcome.error }) });
         if (errors > maxErrors) {
           throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', `Bootstrapping stopped: ${errors} teacher runs failed (budget ${maxErrors}). Last error: ${outcome.error.message}`, {
             hint: outcome.error.hint ?? 'Check the teacher model and the output format, or raise maxErrors.',
@@ -77,7 +77,7 @@ export async function bootstrapFewShot(
         continue;
       }
       if (!outcome.passed) {
-        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: outcome.score });
+        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: outcome.score, reason: 'wrong' });
         continue;
       }
       bootstrapped.push(example.id);
@@ -99,6 +99,13 @@ export async function bootstrapFewShot(
     return [...aug, ...raw];
   });
   return { state, bootstrapped, teacherRuns };
+}
+
+/** The reason of a `bootstrap_rejected` event; events stored before it had one are read from their error. */
+export function rejectionReason(event: { error?: ErrorData; reason?: RejectionReason }): RejectionReason {
+  if (event.reason) return event.reason;
+  if (!event.error) return 'wrong';
+  return event.error.code === 'ADAPTER_PARSE' ? 'unreadable' : 'failed';
 }
 
 async function traceOne(ctx: OptimizeContext, teacherState: ProgramState, example: Example, round: number, threshold: number | undefined) {

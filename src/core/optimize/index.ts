@@ -17,7 +17,7 @@ export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto } fro
 export type { TpeExplanation } from './tpe';
 export { configKey, groupByConfig } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
-export { bootstrapFewShot } from './bootstrap';
+export { bootstrapFewShot, rejectionReason } from './bootstrap';
 export { labeledFewShot } from './demos';
 
 /** The plan (counts) of an optimizer before it runs; `planRun` adds the final scoring and time. */

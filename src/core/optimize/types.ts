@@ -119,7 +119,7 @@ export type OptimizerEvent =
   | { type: 'phase'; phase: 'bootstrap' | 'propose' | 'search' | 'evaluate'; status: 'start' | 'end'; detail?: string }
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'demo_bootstrapped'; predictor: string; set: number; exampleId: string; round: number; score: number; demo: Demo }
-  | { type: 'bootstrap_rejected'; set: number; exampleId: string; round: number; score: number; error?: ErrorData }
+  | { type: 'bootstrap_rejected'; set: number; exampleId: string; round: number; score: number; error?: ErrorData; /** Absent in events stored before it: derive it with `rejectionReason`. */ reason?: RejectionReason }
   | { type: 'demo_set'; set: number; kind: DemoSetKind; demos: Record<string, Demo[]> }
   | { type: 'dataset_summary'; summary: string; observations: string[] }
   | { type: 'instruction_proposed'; predictor: string; index: number; instruction: string; tip: string; context: ProposerContext }
@@ -128,6 +128,13 @@ export type OptimizerEvent =
   | { type: 'new_best'; trial: number; score: number; params: Record<string, number> }
   | { type: 'usage'; usage: UsageSnapshot }
   | { type: 'checkpoint'; checkpoint: unknown };
+
+/**
+ * Why bootstrap rejected a training row: its answer was read but scored below the bar
+ * (`wrong`), could not be read (`unreadable`, an `ADAPTER_PARSE` error), or the run or the
+ * metric failed (`failed`: an HTTP error, a timeout, a metric error).
+ */
+export type RejectionReason = 'wrong' | 'unreadable' | 'failed';
 
 /** What the grounded proposer saw for one proposal (shown in teaching mode). */
 export interface ProposerContext {

@@ -15,12 +15,20 @@
  * - `metadata.dependency_versions` with exactly `python`, `dspy` and `cloudpickle` (DSPy's
  *   `load` looks each saved key up in its own table, so extra keys break older versions).
  *
+ * We add `metadata.adapter` ('ChatAdapter' or 'JSONAdapter'): the adapter the program was
+ * optimized with, since its demos and instruction were chosen for that answer format. DSPy
+ * never reads it: `BaseModule.load` reads `metadata.dependency_versions` only, and
+ * `load_state` looks up each parameter's own key, so an extra key under `metadata` is safe
+ * (unlike one inside `dependency_versions`). DSPy does not write it; a user sets the adapter
+ * with `dspy.configure(adapter=...)`.
+ *
  * DSPy's `load_state` zips saved fields onto the signature by position and raises on a missing
  * predictor key; we check both up front and say which key is wrong. We never read `lm`: model
  * configurations do not cross into PromptLab from files.
  */
 import * as v from 'valibot';
 import { PlaygroundError } from '../errors';
+import type { ResolvedOutput } from '../lm/types';
 import { JsonValueSchema, SCHEMA_LIMITS } from '../program/schema';
 import { issuesToMessages } from '../util/schema-issues';
 import type { Demo, PredictorStep, ProgramSpec, ProgramState, StepSpec } from '../program/types';
@@ -47,8 +55,13 @@ export interface DspyRetrieveState {
   k: number;
 }
 
+/** The DSPy adapter that asks for answers in a PromptLab output mode. */
+export type DspyAdapter = 'ChatAdapter' | 'JSONAdapter';
+
 export interface DspyMetadata {
   dependency_versions: Record<string, string>;
+  /** PromptLab's addition: the adapter the program was optimized with (DSPy ignores it). */
+  adapter?: DspyAdapter;
 }
 
 /** The whole file: predictor paths plus `metadata`. */
@@ -82,11 +95,28 @@ export function inferPrefix(name: string): string {
     .join(' ');
 }
 
-/** Exports a program's state as the JSON DSPy's `program.save("x.json")` writes. */
+/**
+ * DSPy's counterpart of an output mode: `chat` is ChatAdapter's `[[ ## field ## ]]` sections;
+ * `json` and `json_schema` are JSONAdapter (which asks for a schema when the model supports
+ * structured outputs, and for a JSON object otherwise).
+ */
+export function dspyAdapter(output: ResolvedOutput): DspyAdapter {
+  return output === 'chat' ? 'ChatAdapter' : 'JSONAdapter';
+}
+
+/** The Python line that makes DSPy ask for answers as `adapter` does. */
+export function dspyAdapterLine(adapter: DspyAdapter): string {
+  return `dspy.configure(adapter=dspy.${adapter}())`;
+}
+
+/**
+ * Exports a program's state as the JSON DSPy's `program.save("x.json")` writes, naming the
+ * adapter in `metadata.adapter` when the output mode it was optimized with is known.
+ */
 export function toDspyJson(
   spec: ProgramSpec,
   state: ProgramState,
-  opts: { dependencyVersions?: Record<string, string> } = {},
+  opts: { dependencyVersions?: Record<string, string>; output?: ResolvedOutput } = {},
 ): DspyProgramJson {
   const out: Record<string, DspyPredictState | DspyRetrieveState | DspyMetadata> = {};
   for (const step of spec.steps) {
@@ -104,7 +134,9 @@ export function toDspyJson(
       lm: null,
     };
   }
-  return { ...out, metadata: { dependency_versions: { ...DSPY_DEFAULT_VERSIONS, ...opts.dependencyVersions } } };
+  const metadata: DspyMetadata = { dependency_versions: { ...DSPY_DEFAULT_VERSIONS, ...opts.dependencyVersions } };
+  if (opts.output) metadata.adapter = dspyAdapter(opts.output);
+  return { ...out, metadata };
 }
 
 /**
@@ -147,6 +179,15 @@ export function fromDspyJson(json: unknown, spec: ProgramSpec): ProgramState {
     state[step.id] = readPredictor(key, json[key], step);
   }
   return state;
+}
+
+/**
+ * The adapter a file names in `metadata.adapter`: PromptLab's exports do, DSPy's own files
+ * do not (undefined then, as for any other value: the file still loads, only the hint is lost).
+ */
+export function dspyFileAdapter(json: unknown): DspyAdapter | undefined {
+  const adapter = isPlainObject(json) && isPlainObject(json.metadata) ? json.metadata.adapter : undefined;
+  return adapter === 'ChatAdapter' || adapter === 'JSONAdapter' ? adapter : undefined;
 }
 
 const SavedPredictSchema = v.looseObject({

@@ -5,4 +5,4 @@
 export { encodeShare, decodeShare, shareUrl, isShareLinkLong, SHARE_WARN_BYTES, SHARE_MAX_ENCODED_CHARS, SHARE_MAX_JSON_BYTES } from './link';
 export { SharePayloadSchema } from './payload';
 export type { SharePayload, ShareMeta, ShareSample } from './payload';
-export { toDspyJson, fromDspyJson, dspyPredictorKey, inferPrefix } from './dspy';
+export { toDspyJson, fromDspyJson, dspyPredictorKey, inferPrefix, dspyAdapter, dspyAdapterLine, dspyFileAdapter } from './dspy';

@@ -8,6 +8,7 @@
  * that some later code might pick up: it fails validation instead.
  */
 import * as v from 'valibot';
+import type { ResolvedOutput } from '../lm/types';
 import type { MetricSpec } from '../metric/types';
 import type { ProgramSpec, ProgramState } from '../program/types';
 import {
@@ -36,6 +37,12 @@ export interface ShareMeta {
   optimizer?: string;
   /** Task model name, for the record only (no endpoint, no key). */
   model?: string;
+  /**
+   * How the task model was asked for answers when the program was optimized (its demos and
+   * instruction were chosen for that format). Absent in links made before it was recorded,
+   * and when it is not known (a workspace program whose task model decides at run time).
+   */
+  output?: ResolvedOutput;
   sample?: ShareSample[];
 }
 
@@ -50,6 +57,9 @@ export interface SharePayload {
 /** At most this many sample rows travel in a link. */
 const SHARE_MAX_SAMPLES = 20;
 
+/** The output modes a link can name (`auto` is no mode a program was optimized with). */
+const SHARE_OUTPUTS = ['chat', 'json', 'json_schema'] as const satisfies readonly ResolvedOutput[];
+
 const score = v.optional(v.pipe(v.number(), v.finite()));
 const row = v.pipe(v.record(NameSchema, JsonValueSchema), v.maxEntries(SCHEMA_LIMITS.fields));
 
@@ -60,6 +70,7 @@ const ShareMetaSchema = v.strictObject({
   scores: v.optional(v.strictObject({ val: score, test: score, baselineTest: score })),
   optimizer: v.optional(v.pipe(v.string(), v.maxLength(SCHEMA_LIMITS.titleChars))),
   model: v.optional(v.pipe(v.string(), v.maxLength(SCHEMA_LIMITS.titleChars))),
+  output: v.optional(v.picklist(SHARE_OUTPUTS)),
   sample: v.optional(v.pipe(v.array(v.strictObject({ inputs: row, labels: row })), v.maxLength(SHARE_MAX_SAMPLES))),
 });
 

@@ -167,6 +167,8 @@ const TrialSchema = v.looseObject({
   calls: v.object({ sent: v.number(), cacheHits: v.number() }),
 });
 
+// The fields after `usage` came with output modes: optional, so bundles exported before them
+// still import; checked when present, because the trace inspector reads them as these types.
 const TraceSchema = v.looseObject({
   stepId: v.string(),
   messages: v.array(v.object({ role: v.string(), content: v.string() })),
@@ -174,6 +176,17 @@ const TraceSchema = v.looseObject({
   model: v.string(),
   cached: v.boolean(),
   usage: v.looseObject({ promptTokens: v.number(), completionTokens: v.number() }),
+  maxTokens: v.optional(v.number()),
+  responseFormat: v.optional(v.picklist(['json_object', 'json_schema'])),
+  finishReason: v.optional(v.string()),
+  unreadable: v.optional(
+    v.looseObject({
+      message: v.string(),
+      missing: v.array(v.string()),
+      invalid: v.array(v.looseObject({ field: v.string(), reason: v.string() })),
+      cutOff: v.optional(v.boolean()),
+    }),
+  ),
 });
 
 const BundleSchema = v.object({

@@ -363,5 +363,6 @@ export function shareMetaOf(result: RunSummary, name?: string): ShareMeta {
     scores: { val: d.val.mean, ...(d.test && { test: d.test.mean }), ...(d.baselineTest && { baselineTest: d.baselineTest.mean }) },
     optimizer: optimizerLabel(result.config.optimizer),
     model: task.model,
+    ...(result.program.output && { output: result.program.output }),
   };
 }

@@ -6,7 +6,9 @@
 import type { ErrorData } from '../../core/errors';
 import { toExamples } from '../../core/data';
 import type { FieldMapping, ParsedTable } from '../../core/data';
+import type { ResolvedOutput } from '../../core/lm';
 import { initialState, resolveProgram } from '../../core/program';
+import type { ModelConfig } from '../../core/runner';
 import type { ProgramSpec, ProgramState } from '../../core/program';
 import { decodeShare, isShareLinkLong, shareUrl, type ShareMeta, type SharePayload, type ShareSample } from '../../core/share';
 import { attempt, failed, ok, type Outcome } from '../state/outcome';
@@ -26,6 +28,21 @@ export function sampleRows(table: ParsedTable, mapping: FieldMapping, n: number)
 /** A payload for `spec` (its initial state when none is given). */
 export function buildPayload(spec: ProgramSpec, state: ProgramState | undefined, meta: ShareMeta): SharePayload {
   return { v: 1, spec, state: state ?? initialState(resolveProgram(spec)), meta };
+}
+
+/**
+ * The output mode a workspace program would be shared with: the task model's configured mode,
+ * when it names one. `auto` (and no mode: `auto` for the task role) decides at run time, so a
+ * program not from a run has no known mode then, and the link says none.
+ */
+export function configuredOutput(task: ModelConfig | undefined): ResolvedOutput | undefined {
+  const output = task?.output;
+  return output === undefined || output === 'auto' ? undefined : output;
+}
+
+/** How the answers of an output mode read in a sentence ("Optimized with JSON-schema answers"). */
+export function outputAnswers(output: ResolvedOutput): string {
+  return output === 'json_schema' ? 'JSON-schema answers' : output === 'json' ? 'JSON-object answers' : 'chat answers ([[ ## field ## ]] sections)';
 }
 
 /** Copies text to the clipboard (the browser's by default; it needs a user gesture and permission). */

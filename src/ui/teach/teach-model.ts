@@ -4,7 +4,7 @@
  * parameter, the ratio), and each configuration's minibatch scores around its full score.
  */
 import type { ErrorData } from '../../core/errors';
-import { groupByConfig, type TpeExplanation, type TrialKind, type TrialRecord } from '../../core/optimize';
+import { groupByConfig, rejectionReason, type RejectionReason, type TpeExplanation, type TrialKind, type TrialRecord } from '../../core/optimize';
 import { meanAndCI95 } from '../../core/metric';
 import type { Demo } from '../../core/program';
 import type { RunEvent } from '../../core/runner';
@@ -19,9 +19,11 @@ export interface BootstrapRow {
   /** Kept rows: the demo per predictor it produced. */
   demos: { predictor: string; demo: Demo }[];
   error?: ErrorData;
+  /** Rejected rows: whether the answer was wrong, unreadable, or the run failed. */
+  reason?: RejectionReason;
 }
 
-/** Training rows bootstrap tried, per demo set, in the order it tried them. */
+/** Training rows bootstrap tried, per demo set, in the order it tried them (events stored before rejections had a reason get one from their error). */
 export function bootstrapRows(events: readonly RunEvent[]): BootstrapRow[] {
   const rows: BootstrapRow[] = [];
   const kept = new Map<string, BootstrapRow>();
@@ -36,7 +38,7 @@ export function bootstrapRows(events: readonly RunEvent[]): BootstrapRow[] {
       }
       row.demos.push({ predictor: e.predictor, demo: e.demo });
     } else if (e.type === 'bootstrap_rejected') {
-      rows.push({ set: e.set, exampleId: e.exampleId, round: e.round, score: e.score, kept: false, demos: [], ...(e.error && { error: e.error }) });
+      rows.push({ set: e.set, exampleId: e.exampleId, round: e.round, score: e.score, kept: false, demos: [], ...(e.error && { error: e.error }), reason: rejectionReason(e) });
     }
   }
   return rows;
@@ -178,3 +180,22 @@ export const TEACH_STEPS = [
   { id: 'result', title: 'Result' },
 ] as const;
 export type TeachStepId = (typeof TEACH_STEPS)[number]['id'];
+
+/** How many rejected rows were wrong, unreadable, or failed. */
+export function rejectionCounts(rows: readonly BootstrapRow[]): Record<RejectionReason, number> {
+  const counts: Record<RejectionReason, number> = { wrong: 0, unreadable: 0, failed: 0 };
+  for (const r of rows) if (!r.kept && r.reason) counts[r.reason]++;
+  return counts;
+}
+
+/** A rejected row's decision as teaching mode words it. */
+export function rejectionLabel(row: Pick<BootstrapRow, 'reason' | 'error'>): string {
+  switch (row.reason) {
+    case 'unreadable':
+      return 'rejected: unreadable answer';
+    case 'failed':
+      return `rejected: run failed${row.error ? ` (${row.error.code})` : ''}`;
+    default:
+      return 'rejected: wrong answer';
+  }
+}

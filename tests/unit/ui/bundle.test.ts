@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundError } from '../../../src/core/errors';
-import { BUNDLE_VERSION, bundleFileName, createBundle, parseBundle, serializeBundle, type RunBundle } from '../../../src/ui/bundle';
+import { BUNDLE_VERSION, bundleFileName, createBundle, parseBundle, serializeBundle, type BundleTrace, type RunBundle } from '../../../src/ui/bundle';
+import type { TraceRow } from '../../../src/storage';
 import { tpeSteps } from '../../../src/ui/teach/teach-model';
 import { FIXTURE_CONFIG, makeRunBundle } from './run-fixture';
 import { findSecrets } from '../../../src/storage/secrets';
@@ -61,6 +62,29 @@ describe('run bundle', () => {
     expect(codeOf(() => parseBundle(JSON.stringify(badTrial)))).toBe('SHARE_INVALID');
     const badTrace = { ...bundle, traces: [{ ...bundle.traces[0], messages: 'hi' }] };
     expect(codeOf(() => parseBundle(JSON.stringify(badTrace)))).toBe('SHARE_INVALID');
+  });
+
+  it('carries whether each answer could be read, with its format, cap and finish reason, through export and import', () => {
+    const [first, second] = bundle.traces as [BundleTrace, BundleTrace];
+    const unreadable = { message: 'Could not read the model\'s answer: missing "answer".', missing: ['answer'], invalid: [{ field: 'score', reason: 'not a number' }], cutOff: true };
+    const marked: TraceRow = { ...first, id: 7, runId: 'r', completion: '  prose\n\twith whitespace ', maxTokens: 320, responseFormat: 'json_schema', finishReason: 'length', unreadable };
+    const back = parseBundle(serializeBundle(createBundle({ run: bundle.run, trials: [], events: [], traces: [marked, second] })));
+    const { id: _id, runId: _run, ...expected } = marked;
+    expect(back.traces[0]).toEqual(expected);
+    expect(back.traces[1]).toEqual(second);
+    expect(back.traces.map((t) => t.unreadable !== undefined)).toEqual([true, false]);
+  });
+
+  it('imports bundles exported before traces had those fields, and refuses them when they are malformed', () => {
+    const NEW_FIELDS = ['maxTokens', 'responseFormat', 'finishReason', 'unreadable'];
+    const old = { ...bundle, traces: bundle.traces.map((t) => Object.fromEntries(Object.entries(t).filter(([k]) => !NEW_FIELDS.includes(k)))) };
+    const back = parseBundle(JSON.stringify(old));
+    expect(back.traces).toHaveLength(bundle.traces.length);
+    expect(back.traces.every((t) => t.unreadable === undefined && t.responseFormat === undefined)).toBe(true);
+    const trace = bundle.traces[0]!;
+    for (const bad of [{ responseFormat: 'xml' }, { maxTokens: '256' }, { unreadable: { message: 1, missing: [], invalid: [] } }, { unreadable: { message: 'x' } }]) {
+      expect(codeOf(() => parseBundle(JSON.stringify({ ...bundle, traces: [{ ...trace, ...bad }] }))), JSON.stringify(bad)).toBe('SHARE_INVALID');
+    }
   });
 
   it('wraps bare optimizer events (as the event log may store them) into run events', () => {

@@ -1,0 +1,62 @@
+/**
+ * What the trace inspector shows of one stored LM call besides its messages: the answer
+ * format it was asked in, its token cap, whether it was cut off there, and why its answer
+ * could not be read. Pure functions over a trace row (stored or from a bundle), so rows
+ * stored before these fields existed read as chat calls with nothing to flag.
+ */
+import type { BundleTrace } from '../bundle';
+
+type TraceFacts = Pick<BundleTrace, 'responseFormat' | 'maxTokens' | 'finishReason' | 'unreadable' | 'usage'>;
+
+/** The answer format a call asked for, as the inspector names it. */
+export type TraceFormat = 'chat' | 'JSON schema' | 'JSON object';
+
+/** How a call is labelled in the inspector. */
+export interface TraceCallView {
+  format: TraceFormat;
+  /** "256 token cap"; absent when the call sent no cap. */
+  cap?: string;
+  /** "cut off at 256 tokens" when generation stopped at the cap. */
+  cutOff?: string;
+  /** Why the answer could not be read, in a line; absent when it was read. */
+  unreadable?: string;
+}
+
+/**
+ * A call without a response format asked for free text: the chat adapter's sections, or a
+ * proposer's or judge's plain answer. Rows stored before formats were recorded are chat
+ * calls too: every call was, then.
+ */
+function traceFormat(row: Pick<TraceFacts, 'responseFormat'>): TraceFormat {
+  if (row.responseFormat === 'json_schema') return 'JSON schema';
+  if (row.responseFormat === 'json_object') return 'JSON object';
+  return 'chat';
+}
+
+/** The inspector's labels for one call. */
+export function traceCallView(row: TraceFacts): TraceCallView {
+  const view: TraceCallView = { format: traceFormat(row) };
+  if (row.maxTokens !== undefined) view.cap = `${row.maxTokens} token cap`;
+  // Without a recorded cap the model's own count says where it stopped.
+  if (row.finishReason === 'length') view.cutOff = `cut off at ${row.maxTokens ?? row.usage.completionTokens} tokens`;
+  if (row.unreadable) view.unreadable = unreadableReason(row.unreadable);
+  return view;
+}
+
+/**
+ * A short reason from a parse failure's fields ("missing "species""); the parser's whole
+ * message when it named no field (it quotes the answer, which the inspector shows anyway).
+ */
+function unreadableReason(u: NonNullable<TraceFacts['unreadable']>): string {
+  const parts = [
+    ...(u.missing.length > 0 ? [`missing ${u.missing.map((f) => `"${f}"`).join(', ')}`] : []),
+    ...u.invalid.map((i) => `"${i.field}" invalid${i.reason ? ` (${i.reason})` : ''}`),
+    ...(u.cutOff ? ['the answer was cut off at its token cap'] : []),
+  ];
+  return parts.length > 0 ? parts.join('; ') : u.message;
+}
+
+/** How many of `rows` could not be read. */
+export function unreadableCount(rows: readonly Pick<TraceFacts, 'unreadable'>[]): number {
+  return rows.reduce((n, r) => n + (r.unreadable ? 1 : 0), 0);
+}
