@@ -66,8 +66,11 @@ export async function bootstrapFewShot(
       teacherRuns++;
       const outcome = await traceOne(ctx, teacherState, example, round, opts.metricThreshold);
       if (outcome.error) {
-        errors++;
-        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: 0, error: outcome.error, reason: rejectionReason({ error: outcome.error }) });
+        const reason = rejectionReason({ error: outcome.error });
+        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: 0, error: outcome.error, reason });
+        // An answer that could not be read is a rejected demo, like a wrong one: the error
+        // budget is for failed calls, so a small model's format slips cannot stop the run.
+        if (reason !== 'unreadable') errors++;
         if (errors > maxErrors) {
           throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', `Bootstrapping stopped: ${errors} teacher runs failed (budget ${maxErrors}). Last error: ${outcome.error.message}`, {
             hint: outcome.error.hint ?? 'Check the teacher model and the output format, or raise maxErrors.',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/core/evaluate';
+import { PlaygroundError } from '../../../src/core/errors';
+import { createAccountedLM, ScriptedLM } from '../../../src/core/lm';
 import { bootstrapFewShot, labeledFewShot, runOptimizer } from '../../../src/core/optimize';
 import type { ProgramState } from '../../../src/core/program/types';
 import { makeWorld, type World } from './harness';
@@ -43,6 +45,27 @@ describe('BootstrapFewShot', () => {
     expect(rejected.length).toBe(r.teacherRuns - 4);
     const after = await score(w, r.state);
     expect(after).toBeGreaterThan((await score(w, w.ctx.state)) + 0.15);
+  });
+
+  it('treats unreadable teacher answers as rejected demos, not errors: a rambling teacher cannot stop it', async () => {
+    const w = makeWorld();
+    let n = 0;
+    // Six answers in ten are prose (far past the error budget of 5 for 40 examples).
+    const rambling = new ScriptedLM(async (req) => (n++ % 10 < 6 ? 'Well, it could be either of them.' : (await w.task.call(req)).completions[0]!));
+    const ctx = { ...w.ctx, lms: { ...w.ctx.lms, teacher: createAccountedLM({ lm: rambling, role: 'teacher', usage: w.usage }) } };
+    const r = await bootstrapFewShot(ctx, { maxBootstrappedDemos: 4, maxLabeledDemos: 4 });
+    expect(r.bootstrapped).toHaveLength(4);
+    const reasons = w.events.flatMap((e) => (e.type === 'bootstrap_rejected' ? [e.reason] : []));
+    expect(reasons.filter((x) => x === 'unreadable').length).toBeGreaterThan(5);
+  });
+
+  it('still stops when teacher calls fail past the error budget', async () => {
+    const w = makeWorld();
+    const down = new ScriptedLM(() => {
+      throw new PlaygroundError('LM_SERVER', 'HTTP 503');
+    });
+    const ctx = { ...w.ctx, lms: { ...w.ctx.lms, teacher: createAccountedLM({ lm: down, role: 'teacher', usage: w.usage }) } };
+    await expect(bootstrapFewShot(ctx, { maxBootstrappedDemos: 4, maxLabeledDemos: 4 })).rejects.toMatchObject({ code: 'OPTIMIZER_ERROR_BUDGET' });
   });
 
   it('never shows the teacher its own example as a demo', async () => {
