@@ -17,7 +17,10 @@ import { budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type Mode
 import { FileCacheStore } from '../node/file-cache-store';
 import { FileOutputMemory } from '../node/file-output-memory';
 
-const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--latency-ms 800] [--quiet]
+const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--refresh] [--latency-ms 800] [--quiet]
+
+  --refresh     ask every LM call again and overwrite the cached answers (answers cached
+                during this run are still reused)
 
   --latency-ms  milliseconds per LM call, for the plan's time estimate and to turn a budget in
                 minutes into calls (default: 800 ms; with a budget in minutes and no flag, one
@@ -30,6 +33,7 @@ async function main(): Promise<number> {
       out: { type: 'string', short: 'o' },
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
+      refresh: { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -63,6 +67,7 @@ async function main(): Promise<number> {
       readText: (path) => readFile(resolve(baseDir, path), 'utf8'),
       ...(cache && { cache }),
       ...(outputMemory && { outputMemory }),
+      ...(values.refresh && { refresh: true }),
       signal: controller.signal,
       ...(latencyMs > 0 && { latency: { task: latencyMs, proposer: latencyMs } }),
       onEvent: progressPrinter(log),

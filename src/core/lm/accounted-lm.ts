@@ -7,11 +7,16 @@
  * even while the (async) lookup is pending. In-flight calls are shared across every accounted
  * wrapper of the same inner model, so the task and teacher roles, which often use one model,
  * never send the same request twice either. Failures are not cached.
+ *
+ * With an output channel (a role whose answers a program reads), an answer is cached only
+ * once its reader could read it; see answer-session.ts. Without one, answers are cached as
+ * they arrive.
  */
 import { isAbortError } from '../errors';
 import { cacheKey, copyResponse } from './cache';
 import { abortedError, raceAbort } from './semaphore';
-import type { CacheStore, CallOptions, LanguageModel, LMRequest, LMResponse, LMRole, OutputChannel } from './types';
+import { AnswerSession } from './answer-session';
+import type { AnsweredCall, CacheStore, CallOptions, LanguageModel, LMRequest, LMResponse, LMRole, OutputChannel } from './types';
 import type { UsageMeter } from './usage';
 
 export interface AccountedLMOptions {
@@ -24,6 +29,8 @@ export interface AccountedLMOptions {
   cache?: CacheStore;
   /** How this role asks for answers (`LanguageModel.output`). */
   output?: OutputChannel;
+  /** The run's answers not in the cache (shared by its roles); default: this wrapper's own. */
+  session?: AnswerSession;
 }
 
 interface Flight {
@@ -39,15 +46,21 @@ const flightsByModel = new WeakMap<LanguageModel, Map<string, Flight>>();
 
 /** A `LanguageModel` that caches, deduplicates and accounts the calls of `opts.lm` for `opts.role`. */
 export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
-  const { lm, role, usage, cache, output } = opts;
+  const { lm, role, usage, cache } = opts;
+  const session = opts.session ?? new AnswerSession();
   let flights = flightsByModel.get(lm);
   if (!flights) flightsByModel.set(lm, (flights = new Map()));
   const inFlight = flights;
 
+  // The role's channel, passing each answer's verdict to the session before the role's own reader.
+  const output: OutputChannel | undefined = opts.output && withVerdicts(opts.output, (call) => {
+    if (!call.response.cached) session.settle(cacheKey(lm.id, call.request), !call.unreadable, cache);
+  });
+
   const startFlight = (key: string, req: LMRequest): Flight => {
     const controller = new AbortController();
     const run = async () => {
-      const hit = await safeGet(cache, key);
+      const hit = await session.lookup(key, cache);
       if (hit) return { response: hit, fromCache: true };
       let response: LMResponse;
       try {
@@ -57,7 +70,8 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
         throw err;
       }
       usage.recordCall(role, response.usage);
-      await safeSet(cache, key, response);
+      if (output) session.received(key, response);
+      else session.store(key, response, cache);
       return { response, fromCache: false };
     };
     const flight: Flight = { result: run(), controller, waiters: 0 };
@@ -117,23 +131,16 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
   };
 }
 
-// A broken cache (full disk, closed database) degrades to no cache rather than failing calls.
-async function safeGet(cache: CacheStore | undefined, key: string): Promise<LMResponse | undefined> {
-  if (!cache) return undefined;
-  try {
-    return await cache.get(key);
-  } catch {
-    return undefined;
-  }
-}
-
-async function safeSet(cache: CacheStore | undefined, key: string, value: LMResponse): Promise<void> {
-  if (!cache) return;
-  try {
-    const stored = copyResponse(value);
-    delete stored.cached;
-    await cache.set(key, stored);
-  } catch {
-    // See safeGet: the answer is still returned to the caller.
-  }
+/** `channel` with `onAnswer` called on every answer before the channel's own `answered`. */
+function withVerdicts(channel: OutputChannel, onAnswer: (call: AnsweredCall) => void): OutputChannel {
+  return {
+    requested: channel.requested,
+    maxReasoningTokens: channel.maxReasoningTokens,
+    begin: (signal) => channel.begin(signal),
+    current: () => channel.current(),
+    answered: (call) => {
+      onAnswer(call);
+      channel.answered(call);
+    },
+  };
 }

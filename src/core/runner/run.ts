@@ -9,8 +9,9 @@ import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorD
 import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
 import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../lm';
 import { callRecord } from '../lm/call-record';
+import { AnswerSession } from '../lm/answer-session';
 import { createOutputChannel, OutputProbe, type OutputDecision, type OutputMemory } from '../lm/output';
-import type { CacheStore, CallContext, LanguageModel, LMCallRecord, LMRole, ResolvedOutput, UsageSnapshot } from '../lm/types';
+import type { CacheStore, CallContext, LanguageModel, LMCallRecord, LMResponse, LMRole, ResolvedOutput, UsageSnapshot } from '../lm/types';
 import { createMetric, type Metric } from '../metric';
 import { initialState, resolveProgram, type ResolvedProgram } from '../program/resolve';
 import { toPassages } from '../program/retrieve';
@@ -40,6 +41,8 @@ export interface RunHost {
   latency?: PlanLatency;
   /** Where `auto` output modes are remembered per model (default: this run only). */
   outputMemory?: OutputMemory;
+  /** Ignore answers cached before this run: ask again and overwrite them (the runner's `--refresh`). */
+  refresh?: boolean;
 }
 
 /** One LM call as made, with where in the run it was made. */
@@ -112,6 +115,10 @@ export interface PreparedRun {
   metric: Metric;
   lms: Record<LMRole, LanguageModel>;
   usage: UsageMeter;
+  /** The run's answers not in the cache (the unreadable ones travel in its checkpoints). */
+  session: AnswerSession;
+  /** The optimizer's checkpoint to resume from, unwrapped from the runner's. */
+  checkpoint?: unknown;
   /** The task model's output mode so far (`auto` may still be undecided). */
   taskOutput(): ResolvedOutput | undefined;
   corpora: Record<string, readonly string[]>;
@@ -126,7 +133,9 @@ export async function prepareRun(config: unknown, host: RunHost): Promise<Prepar
   const program = resolveProgram(spec);
   const usage = new UsageMeter();
   const cache = host.cache ?? new MemoryCacheStore(100_000);
-  const lms = buildModels(config, host, usage, cache);
+  const resumed = unwrapCheckpoint(host.checkpoint);
+  const session = new AnswerSession({ refresh: host.refresh ?? false, unreadable: resumed.unreadable });
+  const lms = buildModels(config, host, usage, cache, session);
   const taskOutput = () => lms.task.output?.current();
   const { examples, dropped, rows, table } = await loadExamples(config, program, host);
   const splits = splitExamples(examples, config.data.split, config.data.seed ?? seed);
@@ -134,7 +143,10 @@ export async function prepareRun(config: unknown, host: RunHost): Promise<Prepar
   const metric = createMetric(config.metric, config.metric.kind === 'llm_judge'
     ? { judge: createJudge({ lm: lms.judge, field: config.metric.field, ...(config.metric.signature && { signature: config.metric.signature }), ...(config.metric.verdictField && { verdictField: config.metric.verdictField }) }) }
     : {});
-  return { config, program, state: state ?? initialState(program), splits, dropped, rows, metric, lms, usage, taskOutput, corpora, seed };
+  return {
+    config, program, state: state ?? initialState(program), splits, dropped, rows, metric, lms, usage, session, taskOutput, corpora, seed,
+    ...(resumed.optimizer !== undefined && { checkpoint: resumed.optimizer }),
+  };
 }
 
 /**
@@ -172,9 +184,13 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
       ...(host.signal && { signal: host.signal }),
       ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
       ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
-      emit: (event) => host.onEvent?.({ type: 'optimizer', event, ...(event.type === 'checkpoint' && { usage: prep.usage.snapshot() }) }),
+      emit: (event) => {
+        if (event.type !== 'checkpoint') return host.onEvent?.({ type: 'optimizer', event });
+        const checkpoint: RunCheckpoint = { runner: 1, optimizer: event.checkpoint, unreadable: prep.session.snapshot() };
+        host.onEvent?.({ type: 'optimizer', event: { ...event, checkpoint }, usage: prep.usage.snapshot() });
+      },
       usage: () => prep.usage.snapshot(),
-    }, options, host.checkpoint);
+    }, options, prep.checkpoint);
     state = result.state;
     trials = result.trials;
   }
@@ -234,7 +250,7 @@ async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: E
  * with the cache, usage accounting and the role's output channel. Roles on one model share
  * what `auto` finds out about it.
  */
-function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache: CacheStore): Record<LMRole, LanguageModel> {
+function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache: CacheStore, session: AnswerSession): Record<LMRole, LanguageModel> {
   const raw = new Map<ModelConfig, LanguageModel>();
   const probes = new Map<string, OutputProbe>();
   const autoRoles = new Map<string, LMRole[]>();
@@ -269,7 +285,7 @@ function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache:
         });
       },
     });
-    const accounted = createAccountedLM({ lm, role, usage, cache, output });
+    const accounted = createAccountedLM({ lm, role, usage, cache, output, session });
     return host.observeCall ? observeFailures(accounted, role, host.observeCall.bind(host)) : accounted;
   };
   return { task: make('task', entries.task), teacher: make('teacher', entries.teacher), proposer: make('proposer', entries.proposer), judge: make('judge', entries.judge) };
@@ -337,6 +353,24 @@ function observeFailures(lm: LanguageModel, role: LMRole, observe: (call: Observ
       }
     },
   };
+}
+
+/**
+ * A checkpoint as the runner keeps it: the optimizer's own, and the answers the run could not
+ * read (never cached, but a resumed run must see them again to take the same path).
+ */
+interface RunCheckpoint {
+  runner: 1;
+  optimizer: unknown;
+  unreadable: Record<string, LMResponse>;
+}
+
+/** The parts of a stored checkpoint; one stored before the runner wrapped them is the optimizer's alone. */
+function unwrapCheckpoint(stored: unknown): { optimizer?: unknown; unreadable: Record<string, LMResponse> } {
+  if (stored === undefined || stored === null) return { unreadable: {} };
+  const c = stored as Partial<RunCheckpoint>;
+  if (typeof c === 'object' && c.runner === 1 && c.unreadable && typeof c.unreadable === 'object') return { optimizer: c.optimizer, unreadable: c.unreadable };
+  return { optimizer: stored, unreadable: {} };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {

@@ -7,8 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenAICompatibleLM } from '../../../src/core/lm';
-import { executeRun, type ModelConfig, type RunConfig, type RunResult } from '../../../src/core/runner';
+import { MemoryCacheStore, OpenAICompatibleLM, type UsageSnapshot } from '../../../src/core/lm';
+import { executeRun, type ModelConfig, type RunConfig, type RunEvent, type RunResult } from '../../../src/core/runner';
 import { hashString32 } from '../../../src/core/util/random';
 import { FileCacheStore } from '../../../src/node/file-cache-store';
 import { fixtureData } from '../../fixtures/fixture-data';
@@ -83,5 +83,56 @@ describe('unusable answers stay out of the LM cache', () => {
     const readable = new Set(firstIds.filter((id) => !unusable.has(id)));
     expect(secondIds.filter((id) => readable.has(id))).toEqual([]);
     expect(secondIds.some((id) => unusable.has(id))).toBe(true);
+  });
+
+  it('a run resumed after the server recovered takes the path of the uninterrupted run: its checkpoints carry the unreadable answers', async () => {
+    const base = irisRunConfig(IRIS, server.url);
+    const cfg: RunConfig = { ...base, optimizer: { kind: 'mipro_v2', auto: 'light', numTrials: 6 }, models: { ...base.models, task: { ...base.models.task, output: 'chat' } } };
+    const isCheckpoint = (e: RunEvent) => e.type === 'optimizer' && e.event.type === 'checkpoint';
+    // Reference: the server recovers at the third checkpoint, and the run goes on.
+    healthy = false;
+    let seen = 0;
+    const reference = await executeRun(cfg, { createLM, onEvent: (e) => { if (isCheckpoint(e) && ++seen === 3) healthy = true; } });
+    expect(reference.usage.task.parseFailures + reference.usage.teacher.parseFailures).toBeGreaterThan(3);
+
+    // Interrupted at the third checkpoint, resumed once the server has recovered.
+    healthy = false;
+    seen = 0;
+    const cache = new MemoryCacheStore();
+    const controller = new AbortController();
+    let saved: { checkpoint: unknown; usage: UsageSnapshot } | undefined;
+    const onEvent = (e: RunEvent) => {
+      if (!isCheckpoint(e) || ++seen !== 3 || e.type !== 'optimizer') return;
+      saved = { checkpoint: (e.event as { checkpoint: unknown }).checkpoint, usage: e.usage! };
+      controller.abort();
+    };
+    await expect(executeRun(cfg, { createLM, cache, onEvent, signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    healthy = true;
+    const resumed = await executeRun(cfg, { createLM, cache, checkpoint: saved!.checkpoint, usage: saved!.usage });
+    const path = (r: RunResult) => r.trials.map((t) => ({ index: t.index, params: t.params, score: t.score, parseFailures: t.parseFailures }));
+    expect(path(resumed)).toEqual(path(reference));
+    expect(resumed.program.state).toEqual(reference.program.state);
+    expect(resumed.scores).toEqual(reference.scores);
+  });
+
+  it('refresh asks every call again once and overwrites the cached answers', async () => {
+    const base = irisRunConfig(IRIS, server.url);
+    const cfg: RunConfig = { ...base, optimizer: { kind: 'none' }, models: { ...base.models, task: { ...base.models.task, output: 'chat' } } };
+    const cache = new MemoryCacheStore();
+    healthy = false;
+    const stale = await executeRun(cfg, { createLM, cache });
+    expect(stale.usage.task.parseFailures).toBeGreaterThan(0);
+    healthy = true;
+    server.reset();
+    const refreshed = await executeRun(cfg, { createLM, cache, refresh: true });
+    const sent = server.requests.filter((r) => (r.body as ChatCompletionBody).model === 'task-model').length;
+    // Every call asked again, each once: the test split repeats the validation's baseline calls.
+    expect(sent).toBe(refreshed.usage.task.calls);
+    expect(sent).toBe(stale.usage.task.calls);
+    expect(refreshed.usage.task.parseFailures).toBe(0);
+    server.reset();
+    const after = await executeRun(cfg, { createLM, cache });
+    expect(server.requests).toHaveLength(0);
+    expect(after.scores).toEqual(refreshed.scores);
   });
 });

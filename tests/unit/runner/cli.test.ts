@@ -32,7 +32,8 @@ async function optimize(dir: string, config: unknown, extra: string[] = []) {
   }
 }
 
-describe('npm run optimize', () => {
+// Each test starts the runner as a child process (tsx compiles it first): on a loaded 2-core machine that alone takes seconds.
+describe('npm run optimize', { timeout: 90_000 }, () => {
   let server: ScriptedServer;
   beforeAll(async () => {
     server = await startScriptedServer({
