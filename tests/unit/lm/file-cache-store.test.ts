@@ -89,3 +89,25 @@ describe('FileCacheStore', () => {
     expect(lines).toHaveLength(1);
   });
 });
+
+describe('FileCacheStore: one writer per folder', () => {
+  it('refuses a second writer while the first has the folder open, then lets it in', async () => {
+    const first = await FileCacheStore.open(dir);
+    await first.set('a', response('1'));
+    const err = await FileCacheStore.open(dir).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CACHE_IO' });
+    expect((err as Error).message).toContain(`pid ${process.pid}`);
+    expect((err as { hint: string }).hint).toMatch(/--cache-dir/);
+    await first.close();
+    const second = await FileCacheStore.open(dir);
+    expect((await second.get('a'))?.completions).toEqual(['1']);
+    await second.close();
+  });
+
+  it('takes over a lock left by a runner that died (kill -9)', async () => {
+    await writeFile(join(dir, 'cache.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: new Date(0).toISOString() }));
+    const store = await FileCacheStore.open(dir);
+    await store.set('k', response('x'));
+    await store.close();
+  });
+});
