@@ -8,14 +8,20 @@
  * the file back to its last complete line before appending again. Writes are batched: all
  * `set`s made while a write is running go out in the next single append.
  *
- * One process should write a folder at a time (appends from two processes may interleave).
+ * One process writes a folder at a time. Two runners on one folder lost writes: one compacts
+ * (rewrites and renames the file) while the other keeps appending to the file it opened, which
+ * is then orphaned. So opening takes a lock file (`cache.lock`, created exclusively, holding
+ * the process id), and a second runner is refused with a message saying which process holds
+ * the folder; a lock left by a process that no longer runs (kill -9) is taken over. Compaction
+ * writes and syncs the new file before renaming it over the old one.
  */
-import { mkdir, open, readFile, rename, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlaygroundError } from '../core/errors';
 import type { CacheStore, LMResponse } from '../core/lm';
 
 const FILE = 'cache.jsonl';
+const LOCK = 'cache.lock';
 /** Rewrite the file on open when it holds this many times more lines than live entries. */
 const COMPACT_RATIO = 2;
 
@@ -39,12 +45,18 @@ export class FileCacheStore implements CacheStore {
     const file = join(dir, FILE);
     try {
       await mkdir(dir, { recursive: true });
+      await lock(dir);
+    } catch (err) {
+      throw ioError(`open the LM cache in ${dir}`, err);
+    }
+    try {
       const { index, skipped, lines, goodLength, endsClean } = await load(file);
       if (lines > COMPACT_RATIO * index.size + 100) await compact(file, index);
       else if (!endsClean) await truncate(file, goodLength);
       const handle = await open(file, 'a');
       return new FileCacheStore(dir, file, index, handle, skipped);
     } catch (err) {
+      await unlock(dir);
       throw ioError(`open the LM cache in ${dir}`, err);
     }
   }
@@ -80,6 +92,7 @@ export class FileCacheStore implements CacheStore {
     await this.flush();
     this.closed = true;
     await this.handle.close();
+    await unlock(this.dir);
   }
 
   private drain(): Promise<void> {
@@ -147,11 +160,69 @@ function parseLine(line: string): { k: string; v: LMResponse } | undefined {
 
 // Write the live entries to a temporary file and rename it over the old one: a crash leaves
 // either the old file or the new one, never a mix.
+// The new file is synced before the rename, so a power cut cannot leave a renamed empty file.
 async function compact(file: string, index: Map<string, LMResponse>): Promise<void> {
   const tmp = `${file}.tmp`;
   const text = [...index].map(([k, v]) => `${JSON.stringify({ k, v })}\n`).join('');
-  await writeFile(tmp, text);
+  const out = await open(tmp, 'w');
+  try {
+    await out.writeFile(text);
+    await out.sync();
+  } finally {
+    await out.close();
+  }
   await rename(tmp, file);
+}
+
+/** Takes the folder's lock, or throws `CACHE_IO` naming the live process that holds it. */
+async function lock(dir: string): Promise<void> {
+  const path = join(dir, LOCK);
+  const mine = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(mine);
+      await handle.close();
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = await lockHolder(path);
+    // An unreadable lock that is seconds old is a runner still writing its id: it holds the folder.
+    const starting = holder === undefined && Date.now() - (await stat(path).then((st) => st.mtimeMs, () => 0)) < 5_000;
+    if (starting || (holder !== undefined && isRunning(holder))) {
+      throw new PlaygroundError('CACHE_IO', `Another PromptLab runner (${holder !== undefined ? `pid ${holder}` : 'starting now'}) is using the LM cache in ${dir}.`, {
+        hint: 'Wait for it to finish, or give this run its own folder with --cache-dir (two runners writing one folder would lose answers).',
+        details: { dir, pid: holder },
+      });
+    }
+    // Left by a runner that no longer runs (killed, or a crash): take it over.
+    await rm(path, { force: true });
+  }
+  throw new PlaygroundError('CACHE_IO', `Could not take the lock of the LM cache in ${dir}.`, { hint: 'Another runner may be starting on the same folder; try again, or use --cache-dir.' });
+}
+
+async function unlock(dir: string): Promise<void> {
+  await rm(join(dir, LOCK), { force: true }).catch(() => undefined);
+}
+
+async function lockHolder(path: string): Promise<number | undefined> {
+  try {
+    const pid = (JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown }).pid;
+    return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this id runs (signal 0 checks without sending; EPERM means it runs as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function ioError(what: string, err: unknown): PlaygroundError {
