@@ -16,8 +16,12 @@ import type { OptimizerEvent, Plan } from '../core/optimize';
 import { budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
 import { FileOutputMemory } from '../node/file-output-memory';
+import { CheckpointFile } from '../node/checkpoint-file';
 
-const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--cache-dir .lm-cache] [--no-cache] [--refresh] [--latency-ms 800] [--quiet]
+const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--resume] [--cache-dir .lm-cache] [--no-cache] [--refresh] [--latency-ms 800] [--quiet]
+
+  --resume      continue the run stopped at its last checkpoint (<out>.checkpoint.json, written
+                at every trial boundary while a run with --out goes on)
 
   --refresh     ask every LM call again and overwrite the cached answers (answers cached
                 during this run are still reused)
@@ -34,6 +38,7 @@ async function main(): Promise<number> {
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
       refresh: { type: 'boolean', default: false },
+      resume: { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -51,16 +56,28 @@ async function main(): Promise<number> {
   const baseDir = dirname(configPath);
   const config = await readJson(configPath);
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
-  const latencyMs = values['latency-ms'] !== undefined ? Number(values['latency-ms']) : await measuredLatency(config, log);
+  if (values.resume && !values.out) {
+    process.stderr.write(`error: --resume needs the --out of the run to continue (its checkpoint is beside it).\n${USAGE}\n`);
+    return 2;
+  }
+  const checkpoints = values.out ? CheckpointFile.beside(resolve(values.out)) : undefined;
+  const saved = values.resume ? await checkpoints!.resume(config) : undefined;
+  const latencyMs = saved?.latencyMs ?? (values['latency-ms'] !== undefined ? Number(values['latency-ms']) : await measuredLatency(config, log));
+  if (saved) log(`Resuming from the checkpoint of ${saved.savedAt} (${checkpoints!.path}).`);
   const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
   const outputMemory = cache && new FileOutputMemory(cache.dir);
   const controller = new AbortController();
   // One abort listener per call in flight: high concurrency is not a leak.
   setMaxListeners(256, controller.signal);
   process.once('SIGINT', () => {
-    log('Interrupted: stopping (answers so far are cached; rerun to continue).');
+    log(`Interrupted: stopping (answers so far are cached; ${checkpoints ? 'rerun with --resume to continue from the last checkpoint' : 'rerun to continue'}).`);
     controller.abort();
   });
+  const printer = progressPrinter(log);
+  const onEvent = (e: RunEvent) => {
+    printer(e);
+    if (checkpoints && e.type === 'optimizer' && e.event.type === 'checkpoint' && e.usage) void checkpoints.save(config, latencyMs, e.event.checkpoint, e.usage).catch((err: unknown) => log(`warning: could not write the checkpoint ${checkpoints.path}: ${(err as Error).message}`));
+  };
   try {
     const result = await executeRun(config, {
       createLM: (cfg) => createLM(cfg, log),
@@ -70,13 +87,16 @@ async function main(): Promise<number> {
       ...(values.refresh && { refresh: true }),
       signal: controller.signal,
       ...(latencyMs > 0 && { latency: { task: latencyMs, proposer: latencyMs } }),
-      onEvent: progressPrinter(log),
+      ...(saved && { checkpoint: saved.checkpoint, usage: saved.usage }),
+      onEvent,
     });
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (values.out) {
       await mkdir(dirname(resolve(values.out)), { recursive: true });
       await writeFile(resolve(values.out), json);
       log(`Wrote ${values.out}`);
+      // The run is complete: nothing is left to resume.
+      await checkpoints?.remove();
     } else process.stdout.write(json);
     const u = result.usage.task;
     const base = result.details.baselineTest && result.config.optimizer.kind !== 'none' ? ` (baseline ${fmt(result.details.baselineTest.mean)})` : '';
