@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCacheStore } from '../../../src/core/lm';
+import { PlaygroundError } from '../../../src/core/errors';
+import { MemoryCacheStore, type LanguageModel, type LMRequest } from '../../../src/core/lm';
+import type { CallOptions } from '../../../src/core/lm/types';
 import { runOptimizer, type MiproCheckpoint, type OptimizerEvent, type Plan, type TrialRecord } from '../../../src/core/optimize';
 import { makeWorld } from './harness';
 import { RULE } from './world';
@@ -169,6 +171,42 @@ describe('MIPROv2', () => {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(search.slice(12).map((t) => t.score))).toBeGreaterThan(mean(search.slice(0, 6).map((t) => t.score)) + 0.15);
     expect(r.state.generate!.instruction).toBe(RULE);
+  });
+
+  it('records a trial whose calls failed past the error budget as failed, and goes on to find the optimum', async () => {
+    const w = makeWorld({ train: 40, val: 60 });
+    const task = w.ctx.lms.task;
+    const failing: LanguageModel = {
+      id: task.id,
+      maxConcurrency: task.maxConcurrency,
+      ...(task.output && { output: task.output }),
+      call: (req, options) => (req.context?.phase === 'search' && req.context.trialIndex === 2 ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)),
+    };
+    const r = await runOptimizer('mipro_v2', { ...w.ctx, lms: { ...w.ctx.lms, task: failing } }, LIGHT);
+    const failed = r.trials.filter((t) => t.failed);
+    expect(failed.map((t) => t.index)).toEqual([2]);
+    expect(failed[0]!.failed!.code).toBe('EVAL_ERROR_BUDGET');
+    expect(r.trials.filter((t) => t.kind === 'minibatch')).toHaveLength(10);
+    expect(r.state.generate!.instruction).toBe(RULE);
+  });
+
+  it('stops after 3 failed trials in a row (maxFailedTrials), naming the error', async () => {
+    const w = makeWorld({ train: 40, val: 60 });
+    const task = w.ctx.lms.task;
+    const down: LanguageModel = {
+      id: task.id,
+      maxConcurrency: task.maxConcurrency,
+      call: (req, options) => (req.context?.phase === 'search' && (req.context.trialIndex ?? 0) >= 3 ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)),
+    };
+    const ctx = { ...w.ctx, lms: { ...w.ctx.lms, task: down } };
+    const err = await runOptimizer('mipro_v2', ctx, LIGHT).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'OPTIMIZER_ERROR_BUDGET' });
+    expect((err as Error).message).toMatch(/3 trials in a row failed/);
+    expect((err as Error).message).toMatch(/HTTP 503/);
+    const w2 = makeWorld({ train: 40, val: 60 });
+    const ctx2 = { ...w2.ctx, lms: { ...w2.ctx.lms, task: { ...down, call: (req: LMRequest, o?: CallOptions) => (req.context?.phase === 'search' && (req.context.trialIndex ?? 0) >= 3 && (req.context.trialIndex ?? 0) <= 6 ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : w2.ctx.lms.task.call(req, o)) } } };
+    const r = await runOptimizer('mipro_v2', ctx2, { ...LIGHT, maxFailedTrials: 5 });
+    expect(r.trials.filter((t) => t.failed).length).toBeGreaterThanOrEqual(4);
   });
 
   it('rejects bad options listing each problem', async () => {
