@@ -95,6 +95,8 @@ const MiproFields = v.strictObject({
   minibatch: v.optional(v.boolean(), true),
   minibatchSize: v.optional(int(1), 35),
   minibatchFullEvalSteps: v.optional(int(1), 5),
+  /** Trials in a row whose calls failed past the error budget before the search stops (default 3). */
+  maxFailedTrials: v.optional(int(1), 3),
   /** Validation subsample size (auto sets it). */
   valSize: v.optional(int(1)),
   initTemperature: v.optional(nonNegative, 1),

@@ -9,7 +9,10 @@
  */
 import { PlaygroundError } from '../errors';
 import { applyDemoSet, createDemoSet } from './demo-sets';
-import { scoreCandidate } from './score';
+import { checkFailureStreak, scoreCandidate } from './score';
+
+/** Candidates in a row whose calls failed before the search stops (as MIPROv2's default). */
+const MAX_FAILED_CANDIDATES = 3;
 import type { RandomSearchSettings } from './options';
 import type { OptimizeContext, OptimizeResult, Plan, PlanSizes, TrialRecord } from './types';
 import type { ProgramState } from '../program/types';
@@ -53,11 +56,13 @@ export async function randomSearch(ctx: OptimizeContext, o: RandomSearchSettings
     trials.push(trial);
     states.push(state);
     ctx.emit?.({ type: 'trial_end', trial });
-    if (best < 0 || s.score > trials[best]!.score) ctx.emit?.({ type: 'new_best', trial: i, score: s.score, params: trial.params });
+    checkFailureStreak(trials, MAX_FAILED_CANDIDATES);
+    if (!s.failed && (best < 0 || s.score > trials[best]!.score)) ctx.emit?.({ type: 'new_best', trial: i, score: s.score, params: trial.params });
     ctx.emit?.({ type: 'checkpoint', checkpoint: { optimizer: 'bootstrap_random_search', trials: trials.slice(), states: states.slice() } satisfies RandomSearchCheckpoint });
   }
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'end' });
   const best = bestIndex(trials);
+  if (best < 0) throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', 'Every candidate failed: their calls failed past the error budget.', { hint: 'Check the task model and its endpoint, then run again.' });
   return { state: states[best]!, trials, plan, valScore: trials[best]!.score };
 }
 
@@ -75,7 +80,7 @@ function randomSearchCheckpoint(stored: unknown): RandomSearchCheckpoint {
 function bestIndex(trials: readonly TrialRecord[]): number {
   let best = -1;
   trials.forEach((t, i) => {
-    if (best < 0 || t.score > trials[best]!.score) best = i;
+    if (!t.failed && (best < 0 || t.score > trials[best]!.score)) best = i;
   });
   return best;
 }

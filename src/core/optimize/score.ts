@@ -2,7 +2,8 @@
 import type { Example } from '../data/types';
 import { evaluate } from '../evaluate/evaluate';
 import type { ProgramState } from '../program/types';
-import type { OptimizeContext } from './types';
+import { PlaygroundError, type ErrorData } from '../errors';
+import type { OptimizeContext, TrialRecord } from './types';
 
 /** What a trial records of its evaluation (every optimizer's `TrialRecord` takes these fields). */
 export interface CandidateScore {
@@ -13,6 +14,8 @@ export interface CandidateScore {
   parseFailures?: number;
   calls: { sent: number; cacheHits: number };
   durationMs: number;
+  /** The evaluation stopped: its calls failed past the error budget (score 0). */
+  failed?: ErrorData;
 }
 
 /**
@@ -23,7 +26,13 @@ export interface CandidateScore {
 export async function scoreCandidate(ctx: OptimizeContext, state: ProgramState, examples: readonly Example[], trialIndex: number, label = 'trial'): Promise<CandidateScore> {
   const before = ctx.usage?.().task;
   const started = performance.now();
-  const result = await evaluate({
+  const callsSince = () => {
+    const after = ctx.usage?.().task;
+    return before && after ? { sent: after.calls - before.calls, cacheHits: after.cacheHits - before.cacheHits } : { sent: 0, cacheHits: 0 };
+  };
+  let result: Awaited<ReturnType<typeof evaluate>>;
+  try {
+    result = await evaluate({
     program: ctx.program,
     state,
     examples,
@@ -33,8 +42,28 @@ export async function scoreCandidate(ctx: OptimizeContext, state: ProgramState, 
     ...(ctx.maxErrors !== undefined && { maxErrors: ctx.maxErrors }),
     omitTraces: true,
     onProgress: (done, total) => ctx.emit?.({ type: 'progress', phase: label, done, total }),
+    });
+  } catch (err) {
+    // One candidate whose calls failed (a flaky endpoint for a minute) is a failed trial, not a failed search.
+    if (!(err instanceof PlaygroundError && err.code === 'EVAL_ERROR_BUDGET')) throw err;
+    const errors = typeof err.details?.errors === 'number' ? err.details.errors : examples.length;
+    return { score: 0, n: examples.length, errors, calls: callsSince(), durationMs: performance.now() - started, failed: err.toData() };
+  }
+  return { score: result.mean, n: result.n, errors: result.errors, ...(result.parseFailures > 0 && { parseFailures: result.parseFailures }), calls: callsSince(), durationMs: performance.now() - started };
+}
+
+/**
+ * Counts failed trials in a row; past `max` the search stops with `OPTIMIZER_ERROR_BUDGET`
+ * (the model or endpoint is down, not one candidate unlucky). Its count is derived from the
+ * trials, so a resumed search counts on from its checkpoint.
+ */
+export function checkFailureStreak(trials: readonly TrialRecord[], max: number): void {
+  let streak = 0;
+  for (let i = trials.length - 1; i >= 0 && trials[i]!.failed; i--) streak++;
+  if (streak < max) return;
+  const last = trials[trials.length - 1]!.failed!;
+  throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', `The search stopped: ${streak} trials in a row failed. Last: ${last.message}`, {
+    hint: last.hint ?? 'Check the task model and its endpoint, then resume the run.',
+    details: { failedTrials: streak, maxFailedTrials: max, lastError: last },
   });
-  const after = ctx.usage?.().task;
-  const calls = before && after ? { sent: after.calls - before.calls, cacheHits: after.cacheHits - before.cacheHits } : { sent: 0, cacheHits: 0 };
-  return { score: result.mean, n: result.n, errors: result.errors, ...(result.parseFailures > 0 && { parseFailures: result.parseFailures }), calls, durationMs: performance.now() - started };
 }

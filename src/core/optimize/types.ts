@@ -63,6 +63,11 @@ export interface TrialRecord {
   durationMs: number;
   /** For full evaluations: the minibatch trial(s) they re-check. */
   ofTrials?: number[];
+  /**
+   * Why the trial failed: its calls failed past the error budget (`EVAL_ERROR_BUDGET`). A
+   * failed trial scores 0, teaches the sampler nothing and is never the winner.
+   */
+  failed?: ErrorData;
 }
 
 /** What a plan is computed from: split sizes and the program's predictor count. */

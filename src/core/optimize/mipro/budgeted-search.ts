@@ -56,7 +56,7 @@ import { throwIfAborted } from '../../errors';
 import { Rng } from '../../util/random';
 import type { CallBudget } from '../budget';
 import { configKey, groupByConfig } from '../config-groups';
-import { scoreCandidate } from '../score';
+import { checkFailureStreak, scoreCandidate } from '../score';
 import type { TpeExplanation } from '../tpe';
 import type { OptimizeContext, TrialRecord } from '../types';
 import { MAX_DESIGN_COMBOS, type BudgetedShape } from './budgeted-plan';
@@ -85,6 +85,8 @@ export interface BudgetedSearch {
   budget: CallBudget;
   /** Maps a configuration to its first identical twin (duplicate proposals are searched once). */
   canonical: (params: Record<string, number>) => Record<string, number>;
+  /** Failed trials in a row before the search stops. */
+  maxFailedTrials: number;
 }
 
 /** Runs (or continues) the search until the budget cannot pay for one more program run. */
@@ -105,6 +107,7 @@ export async function runBudgetedSearch(
     const examples = nextChunk(state, order, params, shape.chunk, affordable) ?? fallbackChunk(ctx, search, state, affordable);
     if (!examples) break;
     await runTrial(ctx, space, state, examples.params, examples.examples, examples.params === params ? next.explanation : undefined);
+    checkFailureStreak(state.trials, search.maxFailedTrials);
     ctx.emit?.({ type: 'progress', phase: 'search', done: state.trials.length, total: Math.max(state.trialBudget, state.trials.length) });
     checkpoint(state);
   }
@@ -116,7 +119,8 @@ function nextParams(ctx: OptimizeContext, { shape, space, sampler }: BudgetedSea
   const t = state.trials.length;
   if (t === 0) return { params: Object.fromEntries(space.params.map((q) => [q.name, 0])) };
   if (t < shape.startupTrials) return { params: designParams(space, t, ctx.seed, shape.startupTrials) };
-  const history = state.trials.map((tr) => ({ params: tr.params, value: tr.score }));
+  // A failed trial says nothing about its configuration.
+  const history = state.trials.filter((tr) => !tr.failed).map((tr) => ({ params: tr.params, value: tr.score }));
   return sampler.suggest(space.params, history, t + 1);
 }
 
@@ -224,7 +228,7 @@ async function runTrial(ctx: OptimizeContext, space: SearchSpace, state: Budgete
 }
 
 function evaluated(state: BudgetedSearchState, key: string): number {
-  return state.trials.reduce((n, t) => (configKey(t.params) === key ? n + t.n : n), 0);
+  return state.trials.reduce((n, t) => (!t.failed && configKey(t.params) === key ? n + t.n : n), 0);
 }
 
 /** How many standard errors below its mean a configuration's standing is taken. */
@@ -240,7 +244,7 @@ const STANDING_Z = 1;
  * the configuration tried first. The winner's reported score is its plain mean.
  */
 function standings(trials: readonly TrialRecord[]) {
-  const groups = groupByConfig(trials, (t) => t.score).map((g) => {
+  const groups = groupByConfig(trials.filter((t) => !t.failed), (t) => t.score).map((g) => {
     const n = g.items.reduce((a, t) => a + t.n, 0);
     const mean = n > 0 ? g.items.reduce((a, t) => a + t.score * t.n, 0) / n : 0;
     const bound = mean - STANDING_Z * Math.sqrt(Math.max(mean * (1 - mean), 0.01) / Math.max(1, n));

@@ -52,7 +52,7 @@ export async function miproBudgeted(ctx: OptimizeContext, s: MiproSettings, budg
   const state = cp.budgeted ?? emptyBudgetedState(Math.floor(budget.remaining / (shape.chunk * p)));
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${shape.calls - budget.used} calls left for the search` });
   const sampler = makeSampler({ seed: ctx.seed, multivariate: s.multivariate, nStartupTrials: shape.startupTrials, optuna: false, trialBudget: state.trialBudget });
-  const search = await runBudgetedSearch(counted, { shape, space, order, sampler, budget, canonical }, state, (next) => {
+  const search = await runBudgetedSearch(counted, { shape, space, order, sampler, budget, canonical, maxFailedTrials: s.maxFailedTrials }, state, (next) => {
     cp.budgeted = next;
     save();
   });

@@ -60,6 +60,11 @@ export async function miproV2(
     save();
   });
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'end' });
-  const best = search.best!;
+  const best = search.best;
+  if (!best) {
+    throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', 'The search ended without one full evaluation that succeeded, so there is no program to return.', {
+      hint: 'Its calls kept failing: check the task model and its endpoint, then run again.',
+    });
+  }
   return { state: stateFor(ctx, space, best.params), trials: search.trials, plan, valScore: best.score };
 }

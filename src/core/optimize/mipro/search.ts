@@ -14,7 +14,7 @@ import type { ProgramState } from '../../program/types';
 import { Rng } from '../../util/random';
 import type { DemoSet } from '../demo-sets';
 import { configKey, groupByConfig } from '../config-groups';
-import { scoreCandidate } from '../score';
+import { checkFailureStreak, scoreCandidate } from '../score';
 import type { OptimizeContext, TrialRecord } from '../types';
 import type { Sampler } from './sampler';
 import type { MiproRunSettings } from './settings';
@@ -72,7 +72,8 @@ export async function runSearch(
     // The sampler learns from the search trials and the default program; periodic full
     // evaluations only re-check configurations (as in DSPy, where Optuna never sees them).
     const searchKind = minibatch ? 'minibatch' : 'full';
-    const history = state.trials.filter((tr) => tr.kind === searchKind || tr.kind === 'default').map((tr) => ({ params: tr.params, value: tr.score }));
+    // A failed trial says nothing about its configuration (Optuna leaves failed trials out too).
+    const history = state.trials.filter((tr) => !tr.failed && (tr.kind === searchKind || tr.kind === 'default')).map((tr) => ({ params: tr.params, value: tr.score }));
     const { params, explanation } = sampler.suggest(space.params, history, t);
     const index = state.trials.length;
     ctx.emit?.({ type: 'trial_start', trial: index, kind: minibatch ? 'minibatch' : 'full', params, ...(explanation !== undefined && { explanation }) });
@@ -83,10 +84,12 @@ export async function runSearch(
       state.trials.push(trial);
       state.minibatchTrials = t;
       ctx.emit?.({ type: 'trial_end', trial });
+      checkFailureStreak(state.trials, settings.maxFailedTrials);
       if (t % settings.minibatchFullEvalSteps === 0 || t === settings.numTrials) await periodicFullEvaluation(ctx, space, valset, state);
     } else {
       state.minibatchTrials = t;
       await fullEvaluation(ctx, space, valset, state, params, 'full', []);
+      checkFailureStreak(state.trials, settings.maxFailedTrials);
     }
     ctx.emit?.({ type: 'progress', phase: 'search', done: t, total: settings.numTrials });
     checkpoint(state);
@@ -96,7 +99,7 @@ export async function runSearch(
 
 /** Full evaluation of the best-mean configuration not yet fully evaluated (if any). */
 async function periodicFullEvaluation(ctx: OptimizeContext, space: SearchSpace, valset: readonly Example[], state: SearchState): Promise<void> {
-  const groups = groupByConfig(state.trials.filter((tr) => tr.kind === 'minibatch'), (tr) => tr.score);
+  const groups = groupByConfig(state.trials.filter((tr) => tr.kind === 'minibatch' && !tr.failed), (tr) => tr.score);
   let pick: (typeof groups)[number] | undefined;
   for (const g of groups) {
     if (g.key in state.fullScores) continue;
@@ -120,9 +123,11 @@ async function fullEvaluation(
   const s = await scoreCandidate(ctx, stateFor(ctx, space, params), valset, index, kind === 'default' ? 'default program' : 'full evaluation');
   const trial: TrialRecord = { index, kind, params, ...s, ...(ofTrials.length && { ofTrials }) };
   state.trials.push(trial);
+  ctx.emit?.({ type: 'trial_end', trial });
+  // A failed full evaluation leaves its configuration unscored: a later one may check it again.
+  if (s.failed) return;
   const key = configKey(params);
   state.fullScores[key] = s.score;
-  ctx.emit?.({ type: 'trial_end', trial });
   if (!state.best || s.score > state.best.score) {
     state.best = { key, score: s.score, trial: index, params };
     ctx.emit?.({ type: 'new_best', trial: index, score: s.score, params });
