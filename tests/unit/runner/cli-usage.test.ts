@@ -83,3 +83,12 @@ describe('npm run optimize: usage errors exit 2 and name the problem', () => {
     expectUsageError(latency, '--latency-ms', 'Usage:');
   });
 });
+
+describe('npm run optimize: secrets', () => {
+  it('refuses a password in the base URL without printing it', async () => {
+    const r = await optimize(config({ task: { baseURL: 'http://alice:hunter2-PASSWORD@127.0.0.1:9/v1' }, top: { maxErrors: 0 } }));
+    expectUsageError(r, 'models.task.baseURL');
+    expect(r.stderr).not.toContain('hunter2');
+    expect(r.stderr).not.toContain('alice');
+  });
+});
