@@ -71,6 +71,14 @@ export interface OpenAICompatibleOptions {
 
 const MAX_BACKOFF_MS = 20_000;
 
+/**
+ * Upper bounds of the numeric options (the run config checks the same): a timeout past
+ * setTimeout's 32-bit range fires at once, so every call would time out; more than 10 retries
+ * turns a dead endpoint into a run that never ends; 256 calls in flight is already more than
+ * a single server or the runner's abort listeners are sized for.
+ */
+export const CLIENT_LIMITS = { maxConcurrency: 256, maxRetries: 10, timeoutMs: 2 ** 31 - 1 } as const;
+
 /** Requests in flight at once to one endpoint unless the config says otherwise. */
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
@@ -102,9 +110,9 @@ export class OpenAICompatibleLM implements LanguageModel {
       });
     }
     if (!opts.model.trim()) throw new PlaygroundError('CONFIG_INVALID', 'The model name is empty.', { hint: 'Give the model name the endpoint expects, e.g. gpt-4o-mini.' });
-    this.maxConcurrency = positiveInt('maxConcurrency', opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, 1);
-    this.maxRetries = positiveInt('maxRetries', opts.maxRetries ?? 4, 0);
-    this.timeoutMs = positiveInt('timeoutMs', opts.timeoutMs ?? 60_000, 1);
+    this.maxConcurrency = boundedInt('maxConcurrency', opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, 1);
+    this.maxRetries = boundedInt('maxRetries', opts.maxRetries ?? 4, 0);
+    this.timeoutMs = boundedInt('timeoutMs', opts.timeoutMs ?? 60_000, 1);
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
     this.backoffBaseMs = opts.backoffBaseMs ?? 500;
     this.model = opts.model;
@@ -264,9 +272,11 @@ function count(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }
 
-function positiveInt(name: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) {
-    throw new PlaygroundError('CONFIG_INVALID', `${name} must be an integer >= ${min}, but got ${v}.`);
+function boundedInt(name: keyof typeof CLIENT_LIMITS, v: number, min: number): number {
+  const max = CLIENT_LIMITS[name];
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new PlaygroundError('CONFIG_INVALID', `${name} must be an integer from ${min} to ${max}, but got ${v}.`);
   }
   return v;
 }
+

@@ -97,7 +97,8 @@ describe('run config: shapes and bounds', () => {
   });
 
   it('refuses headers that are not an object of strings', () => {
-    expect(validateRunConfig(withAt('models.task', 'headers', 'Authorization: Bearer x'))).toEqual(['models.task.headers: must be an object, but got "Authorization: Bearer x"']);
+    // The value is not quoted back: a header given as a string is likely to hold a key.
+    expect(validateRunConfig(withAt('models.task', 'headers', 'Authorization: Bearer x'))).toEqual(['models.task.headers: must be an object of header names and values, e.g. { "x-org": "acme" }']);
     expect(validateRunConfig(withAt('models.task', 'headers', { 'x-n': 1 }))).toEqual(['models.task.headers["x-n"]: must be a string, but got 1']);
   });
 });
