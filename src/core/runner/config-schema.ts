@@ -14,7 +14,7 @@
  */
 import * as v from 'valibot';
 import { CLIENT_LIMITS } from '../lm/openai-client';
-import { stripCredentials } from '../lm/openai-errors';
+import { hasCredentials, stripCredentials } from '../lm/openai-errors';
 import { OUTPUT_MODES } from '../lm/types';
 import { validateMetricSpec } from '../metric';
 import { OptimizerConfigSchema } from '../optimize/options';
@@ -109,10 +109,11 @@ const DataSchema = v.pipe(
   exactlyOne(['path', 'rows', 'text'], 'a file, the rows, or their text'),
 );
 
-/** An http(s) URL; messages show it with any credentials removed. */
+/** An http(s) URL without credentials; messages show it with any credentials removed. */
 const BaseURLSchema = v.pipe(
   v.string(),
   v.check((s) => /^https?:\/\/[^/]/i.test(s.trim()), (issue) => `must be an http(s) URL such as http://127.0.0.1:8000/v1, but got ${JSON.stringify(stripCredentials(String(issue.input)))}`),
+  v.check((s) => !hasCredentials(s), 'must not contain a user name or password (they would show in every error and log): give the key with apiKeyEnv, or an Authorization header'),
 );
 
 /** Header names as RFC 9110 tokens; values on one line. A value is never quoted back (it may be a key). */
