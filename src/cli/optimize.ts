@@ -13,8 +13,9 @@ import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
 import { OpenAICompatibleLM, probeLatency, type LanguageModel, type UsageSnapshot } from '../core/lm';
 import type { OptimizerEvent, Plan } from '../core/optimize';
-import { budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent } from '../core/runner';
+import { assertRunConfig, budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
+import { fileCheck } from '../node/file-check';
 import { FileOutputMemory } from '../node/file-output-memory';
 import { CheckpointFile } from '../node/checkpoint-file';
 
@@ -54,7 +55,9 @@ async function main(): Promise<number> {
   }
   const configPath = resolve(values.config);
   const baseDir = dirname(configPath);
-  const config = await readJson(configPath);
+  const checkFile = fileCheck(baseDir);
+  // Validated (files included) before anything else, so a bad config makes no call, not even the warm-up one.
+  const config = await assertRunConfig(await readJson(configPath), checkFile);
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   if (values.resume && !values.out) {
     process.stderr.write(`error: --resume needs the --out of the run to continue (its checkpoint is beside it).\n${USAGE}\n`);
@@ -62,7 +65,7 @@ async function main(): Promise<number> {
   }
   const checkpoints = values.out ? CheckpointFile.beside(resolve(values.out)) : undefined;
   const saved = values.resume ? await checkpoints!.resume(config) : undefined;
-  const latencyMs = saved?.latencyMs ?? (values['latency-ms'] !== undefined ? Number(values['latency-ms']) : await measuredLatency(config, log));
+  const latencyMs = saved?.latencyMs ?? (values['latency-ms'] !== undefined ? latencyFlag(values['latency-ms']) : await measuredLatency(config, log));
   if (saved) log(`Resuming from the checkpoint of ${saved.savedAt} (${checkpoints!.path}).`);
   const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
   const outputMemory = cache && new FileOutputMemory(cache.dir);
@@ -82,6 +85,7 @@ async function main(): Promise<number> {
     const result = await executeRun(config, {
       createLM: (cfg) => createLM(cfg, log),
       readText: (path) => readFile(resolve(baseDir, path), 'utf8'),
+      checkFile,
       ...(cache && { cache }),
       ...(outputMemory && { outputMemory }),
       ...(values.refresh && { refresh: true }),
@@ -224,6 +228,26 @@ function printOptimizerEvent(e: OptimizerEvent, log: (line: string) => void): vo
   }
 }
 
+function latencyFlag(text: string): number {
+  const ms = Number(text);
+  if (text.trim() !== '' && Number.isFinite(ms) && ms >= 0) return ms;
+  throw new UsageError(`--latency-ms must be a number of milliseconds >= 0, but got "${text}".`);
+}
+
+/** A wrong command line: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * Error codes that mean the input is wrong (the config, its files, the program or data it
+ * describes), not the run: exit code 2, as for a bad command line.
+ */
+const USAGE_CODES = /^(CONFIG_INVALID|DATA_|PROGRAM_|SIGNATURE_|METRIC_INVALID|OPTIMIZER_INVALID)/;
+
+/** parseArgs reports an unknown flag or a stray argument as a TypeError with an ERR_PARSE_ARGS_* code. */
+function isUsageError(err: unknown): err is Error {
+  return err instanceof UsageError || (err instanceof TypeError && String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'));
+}
+
 async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
@@ -245,8 +269,12 @@ function fmt(x: number): string {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (isUsageError(err)) {
+      process.stderr.write(`error: ${err.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
     const e = toErrorData(err);
     process.stderr.write(`error [${e.code}]: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
-    process.exit(e.code === 'CONFIG_INVALID' ? 2 : 1);
+    process.exit(USAGE_CODES.test(e.code) ? 2 : 1);
   },
 );

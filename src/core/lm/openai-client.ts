@@ -14,6 +14,7 @@ import { Rng } from '../util/random';
 import {
   badResponse,
   classifyHttpError,
+  hasCredentials,
   makeRedactor,
   networkError,
   parseRetryAfter,
@@ -50,7 +51,11 @@ export interface OpenAICompatibleOptions {
   model: string;
   /** Sent as `Authorization: Bearer ...`; never appears in errors, ids or details. */
   apiKey?: string;
-  /** Extra headers, e.g. `anthropic-dangerous-direct-browser-access`. */
+  /**
+   * Extra headers, e.g. `anthropic-dangerous-direct-browser-access`. Names are
+   * case-insensitive (RFC 9110): one given here replaces the client's own of the same name, so
+   * an `Authorization` header is sent instead of the Bearer `apiKey`, never next to it.
+   */
   headers?: Record<string, string>;
   /** Requests in flight at once (default 4). */
   maxConcurrency?: number;
@@ -70,6 +75,14 @@ export interface OpenAICompatibleOptions {
 }
 
 const MAX_BACKOFF_MS = 20_000;
+
+/**
+ * Upper bounds of the numeric options (the run config checks the same): a timeout past
+ * setTimeout's 32-bit range fires at once, so every call would time out; more than 10 retries
+ * turns a dead endpoint into a run that never ends; 256 calls in flight is already more than
+ * a single server or the runner's abort listeners are sized for.
+ */
+export const CLIENT_LIMITS = { maxConcurrency: 256, maxRetries: 10, timeoutMs: 2 ** 31 - 1 } as const;
 
 /** Requests in flight at once to one endpoint unless the config says otherwise. */
 export const DEFAULT_MAX_CONCURRENCY = 4;
@@ -101,18 +114,23 @@ export class OpenAICompatibleLM implements LanguageModel {
         hint: 'Use e.g. https://api.openai.com/v1 or http://localhost:11434/v1.',
       });
     }
+    // Credentials in a URL end up in every error message, log and proxy; keys have their own options.
+    if (hasCredentials(base)) {
+      throw new PlaygroundError('CONFIG_INVALID', `The base URL "${this.redact(stripCredentials(base))}" must not contain a user name or password.`, {
+        hint: 'Give the key as the API key (apiKeyEnv in the headless runner), or an Authorization header.',
+      });
+    }
     if (!opts.model.trim()) throw new PlaygroundError('CONFIG_INVALID', 'The model name is empty.', { hint: 'Give the model name the endpoint expects, e.g. gpt-4o-mini.' });
-    this.maxConcurrency = positiveInt('maxConcurrency', opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, 1);
-    this.maxRetries = positiveInt('maxRetries', opts.maxRetries ?? 4, 0);
-    this.timeoutMs = positiveInt('timeoutMs', opts.timeoutMs ?? 60_000, 1);
+    this.maxConcurrency = boundedInt('maxConcurrency', opts.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, 1);
+    this.maxRetries = boundedInt('maxRetries', opts.maxRetries ?? 4, 0);
+    this.timeoutMs = boundedInt('timeoutMs', opts.timeoutMs ?? 60_000, 1);
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
     this.backoffBaseMs = opts.backoffBaseMs ?? 500;
     this.model = opts.model;
     this.url = `${base}/chat/completions`;
     this.baseURL = this.redact(stripCredentials(base));
     this.id = `openai-compatible:${opts.model}@${this.baseURL}`;
-    this.headers = { 'content-type': 'application/json', ...opts.headers };
-    if (opts.apiKey) this.headers.authorization = `Bearer ${opts.apiKey}`;
+    this.headers = mergeHeaders({ 'content-type': 'application/json', ...(opts.apiKey && { authorization: `Bearer ${opts.apiKey}` }) }, opts.headers ?? {});
     // Bound to the global lazily: browsers throw "Illegal invocation" for an unbound fetch.
     this.fetchImpl = opts.fetch ?? ((url, init) => fetch(url, init));
     this.sleep = opts.sleep ?? defaultSleep;
@@ -264,9 +282,20 @@ function count(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
 }
 
-function positiveInt(name: string, v: number, min: number): number {
-  if (!Number.isInteger(v) || v < min) {
-    throw new PlaygroundError('CONFIG_INVALID', `${name} must be an integer >= ${min}, but got ${v}.`);
+function boundedInt(name: keyof typeof CLIENT_LIMITS, v: number, min: number): number {
+  const max = CLIENT_LIMITS[name];
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new PlaygroundError('CONFIG_INVALID', `${name} must be an integer from ${min} to ${max}, but got ${v}.`);
   }
   return v;
+}
+
+/**
+ * `own` headers with `given` ones on top, names lower-cased: fetch joins two spellings of one
+ * name into one comma-separated value ("Bearer a, Bearer b"), which servers reject or misread.
+ */
+function mergeHeaders(own: Record<string, string>, given: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of [...Object.entries(own), ...Object.entries(given)]) out[name.toLowerCase()] = value;
+  return out;
 }

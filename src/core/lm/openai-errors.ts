@@ -10,7 +10,30 @@ export type Redactor = (text: string) => string;
 
 const SECRET_HEADER = /authorization|key|token|secret|password|cookie/i;
 
-/** Builds the redactor for a key and the extra headers (values of secret-looking headers). */
+/**
+ * The shortest run of a secret that counts as leaking it. A server that echoes a key in part
+ * ("sk-abc…xyz", or all but a few characters) must not leak the rest, so any run this long
+ * is removed, not only the whole key; shorter runs are too likely to be ordinary text.
+ */
+const SECRET_RUN = 8;
+
+/**
+ * Tokens that look like API keys whoever they belong to: the usual provider prefixes (OpenAI
+ * `sk-`, Groq `gsk_`, xAI `xai-`, Hugging Face `hf_`, GitHub, NVIDIA, Replicate, GitLab),
+ * Google's `AIza`, and bearer tokens. Each needs a digit, so words such as "sk-learn" or
+ * "Bearer authentication" stay readable.
+ */
+const KEY_LIKE = /\b(?:sk|rk|pk|gsk|xai|hf|ghp|gho|ghu|ghs|github_pat|nvapi|r8|glpat)[-_](?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{8,}|\bAIza[0-9A-Za-z_-]{30,}/g;
+const BEARER = /\b(bearer)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/gi;
+
+/** `user:password@` (or `user@`) after a URL's scheme, anywhere in a text. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+
+/**
+ * Builds the redactor for a key and the extra headers (values of secret-looking headers). It
+ * removes URL credentials, each secret whole, any run of {@link SECRET_RUN} characters of a
+ * secret, and key-looking tokens.
+ */
 export function makeRedactor(apiKey: string | undefined, headers: Record<string, string> = {}): Redactor {
   const secrets = new Set<string>();
   if (apiKey) secrets.add(apiKey);
@@ -23,16 +46,44 @@ export function makeRedactor(apiKey: string | undefined, headers: Record<string,
   }
   // Longest first, so a key that contains a shorter secret is removed whole.
   const list = [...secrets].sort((a, b) => b.length - a.length);
+  const runs = new Set<string>();
+  for (const s of list) for (let i = 0; i + SECRET_RUN <= s.length; i++) runs.add(s.slice(i, i + SECRET_RUN));
   return (text) => {
-    let out = text;
+    let out = stripCredentials(text);
     for (const s of list) out = out.split(s).join('[redacted]');
-    return out;
+    out = removeRuns(out, runs);
+    return out.replace(KEY_LIKE, '[redacted]').replace(BEARER, '$1 [redacted]');
   };
 }
 
-/** A URL without user:password@ credentials. */
-export function stripCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+/** `text` with every stretch covered by runs of a secret (each SECRET_RUN long) replaced. */
+function removeRuns(text: string, runs: ReadonlySet<string>): string {
+  if (runs.size === 0 || text.length < SECRET_RUN) return text;
+  const stretches: [number, number][] = [];
+  for (let i = 0; i + SECRET_RUN <= text.length; i++) {
+    if (!runs.has(text.slice(i, i + SECRET_RUN))) continue;
+    const last = stretches.at(-1);
+    // A run that starts inside (or right at the end of) the last stretch extends it.
+    if (last && i <= last[1]) last[1] = i + SECRET_RUN;
+    else stretches.push([i, i + SECRET_RUN]);
+  }
+  let out = '';
+  let from = 0;
+  for (const [start, end] of stretches) {
+    out += `${text.slice(from, start)}[redacted]`;
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
+/** True when a URL carries a user name or password (`http://user:pass@host`). */
+export function hasCredentials(url: string): boolean {
+  return /^\s*[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
+}
+
+/** A text with user:password@ credentials removed from every URL in it. */
+export function stripCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1');
 }
 
 /** The server's own error text: `error.message`, `error` or `message` of a JSON body, else the body. */

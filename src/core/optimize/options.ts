@@ -12,11 +12,13 @@
  * still ground the proposer), `auto: "light"`, minibatches of 35 and a full evaluation every
  * 5 trials (`teleprompt/mipro_optimizer_v2.py`).
  *
- * Objects are strict: a misspelled option (`"minibatchsize"`) is reported, not ignored.
+ * Objects are strict: a misspelled option (`"minibatchsize"`) is reported, not ignored, with
+ * the option it was probably meant to be (util/strict-object.ts).
  */
 import * as v from 'valibot';
 import { PlaygroundError } from '../errors';
 import { issuesToMessages } from '../util/schema-issues';
+import { strictObject } from '../util/strict-object';
 
 const int = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
 const nonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
@@ -40,7 +42,7 @@ const demoOptions = {
  * The final scoring after the search is not part of it.
  */
 const BudgetSchema = v.pipe(
-  v.strictObject({
+  strictObject({
     taskCalls: v.optional(int(1)),
     minutes: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0))),
   }),
@@ -48,18 +50,18 @@ const BudgetSchema = v.pipe(
 );
 export type Budget = v.InferOutput<typeof BudgetSchema>;
 
-const NoneSchema = v.strictObject({ kind: v.literal('none') });
+const NoneSchema = strictObject({ kind: v.literal('none') });
 
-const LabeledFewShotSchema = v.strictObject({
+const LabeledFewShotSchema = strictObject({
   kind: v.literal('labeled_few_shot'),
   seed,
   /** Labeled demos per predictor. */
   k: v.optional(int(0), 16),
 });
 
-const BootstrapFewShotSchema = v.strictObject({ kind: v.literal('bootstrap_few_shot'), seed, ...demoOptions });
+const BootstrapFewShotSchema = strictObject({ kind: v.literal('bootstrap_few_shot'), seed, ...demoOptions });
 
-const RandomSearchSchema = v.strictObject({
+const RandomSearchSchema = strictObject({
   kind: v.literal('bootstrap_random_search'),
   seed,
   ...demoOptions,
@@ -78,7 +80,7 @@ const AUTO_SETTINGS: Record<MiproAuto, { n: number; valSize: number }> = {
   heavy: { n: 18, valSize: 1000 },
 };
 
-const MiproFields = v.strictObject({
+const MiproFields = strictObject({
   kind: v.literal('mipro_v2'),
   seed,
   /** light / medium / heavy; null with `numCandidates` to set N by hand. Default light. */
@@ -105,7 +107,7 @@ const MiproFields = v.strictObject({
   tipAware: v.optional(v.boolean(), true),
   /** TPE: multivariate (as MIPROv2 runs Optuna) with Optuna's 10 random startup trials. */
   sampler: v.optional(
-    v.strictObject({
+    strictObject({
       multivariate: v.optional(v.boolean(), true),
       nStartupTrials: v.optional(int(0), 10),
       /** Optuna's TPE as DSPy runs it (no repeat merging, confirmation or end-of-budget race). */
@@ -119,7 +121,7 @@ const MiproFields = v.strictObject({
    * Milliseconds per call for the plan's time estimate, when the host gives none (configs
    * written for the headless runner before it took `--latency-ms`).
    */
-  latencyMs: v.optional(v.strictObject({ task: v.optional(nonNegative), proposer: v.optional(nonNegative) })),
+  latencyMs: v.optional(strictObject({ task: v.optional(nonNegative), proposer: v.optional(nonNegative) })),
 });
 
 type MiproFieldsOutput = v.InferOutput<typeof MiproFields>;
@@ -161,8 +163,8 @@ const MiproSchema = v.pipe(
   v.transform(resolveMipro),
 );
 
-/** Every optimizer's options, by kind. */
-const OptimizerConfigSchema = v.variant('kind', [NoneSchema, LabeledFewShotSchema, BootstrapFewShotSchema, RandomSearchSchema, MiproSchema]);
+/** Every optimizer's options, by kind (the run config's schema embeds it). */
+export const OptimizerConfigSchema = v.variant('kind', [NoneSchema, LabeledFewShotSchema, BootstrapFewShotSchema, RandomSearchSchema, MiproSchema]);
 
 /** Optimizer options as written in a run config (`{ "kind": "mipro_v2", "auto": "light" }`). */
 export type OptimizerConfig = v.InferInput<typeof OptimizerConfigSchema>;

@@ -16,7 +16,9 @@ import * as v from 'valibot';
 import type { FieldKind, FieldSpec, SignatureInput } from '../signature/types';
 import type { MetricSpec } from '../metric/types';
 import type { Demo, PredictorState, ProgramSpec, ProgramState, StepSpec } from './types';
+import { TEMPLATE_NAMES, type TemplateOptions } from './templates';
 import { NAME_RE } from '../util/names';
+import { strictObject } from '../util/strict-object';
 
 /** Size limits applied by the schemas. */
 export const SCHEMA_LIMITS = {
@@ -68,7 +70,7 @@ const FieldKindSchema = v.picklist(['string', 'number', 'boolean', 'labels', 'li
 
 const LabelsSchema = v.pipe(v.array(text(L.labelChars)), v.maxLength(L.labels));
 
-const FieldSpecSchema = v.strictObject({
+const FieldSpecSchema = strictObject({
   name: NameSchema,
   description: v.optional(text(L.descriptionChars)),
   type: v.optional(FieldKindSchema),
@@ -80,7 +82,7 @@ const FieldListSchema = v.pipe(v.array(v.union([text(L.nameChars * 4), FieldSpec
 /** A signature in either form: `"question -> answer"` or the structured object. */
 const SignatureInputSchema = v.union([
   text(L.signatureChars),
-  v.strictObject({
+  strictObject({
     signature: v.optional(text(L.signatureChars)),
     instruction: v.optional(text(L.instructionChars)),
     inputs: v.optional(FieldListSchema),
@@ -97,21 +99,32 @@ const stepBase = {
   bind: v.optional(v.pipe(v.record(NameSchema, BindingSchema), v.maxEntries(L.fields))),
 };
 
-export const StepSpecSchema = v.variant('kind', [
-  v.strictObject({ ...stepBase, kind: v.literal('predict'), signature: SignatureInputSchema }),
-  v.strictObject({ ...stepBase, kind: v.literal('chain_of_thought'), signature: SignatureInputSchema }),
-  v.strictObject({
-    ...stepBase,
-    kind: v.literal('retrieve'),
-    k: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(L.retrieveK)),
-    corpus: v.variant('from', [
-      v.strictObject({ from: v.literal('corpus'), name: text(L.titleChars) }),
-      v.strictObject({ from: v.literal('input'), field: NameSchema }),
-    ]),
-  }),
+const RetrieveKSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(L.retrieveK));
+const RetrieveCorpusSchema = v.variant('from', [
+  strictObject({ from: v.literal('corpus'), name: text(L.titleChars) }),
+  strictObject({ from: v.literal('input'), field: NameSchema }),
 ]);
 
-export const ProgramSpecSchema = v.strictObject({
+export const StepSpecSchema = v.variant('kind', [
+  strictObject({ ...stepBase, kind: v.literal('predict'), signature: SignatureInputSchema }),
+  strictObject({ ...stepBase, kind: v.literal('chain_of_thought'), signature: SignatureInputSchema }),
+  strictObject({ ...stepBase, kind: v.literal('retrieve'), k: RetrieveKSchema, corpus: RetrieveCorpusSchema }),
+]);
+
+const LabelSetsSchema = v.pipe(v.record(NameSchema, LabelsSchema), v.maxEntries(L.fields));
+
+/** A template's options (templates.ts), as a run config gives them. */
+export const TemplateOptionsSchema = strictObject({
+  template: v.picklist(TEMPLATE_NAMES),
+  signature: SignatureInputSchema,
+  labels: v.optional(LabelSetsSchema),
+  instruction: v.optional(text(L.instructionChars)),
+  k: v.optional(RetrieveKSchema),
+  corpus: v.optional(RetrieveCorpusSchema),
+  name: v.optional(text(L.titleChars)),
+});
+
+export const ProgramSpecSchema = strictObject({
   version: v.literal(1),
   name: v.optional(text(L.titleChars)),
   description: v.optional(text(L.descriptionChars)),
@@ -126,13 +139,13 @@ export const JsonValueSchema = v.custom<unknown>(
   `must be plain JSON data (text, numbers, lists, objects) at most ${L.valueDepth} levels deep with strings under ${L.valueChars} characters`,
 );
 
-const DemoSchema = v.strictObject({
+const DemoSchema = strictObject({
   fields: v.pipe(v.record(NameSchema, JsonValueSchema), v.maxEntries(L.demoFields)),
   augmented: v.optional(v.boolean()),
   exampleId: v.optional(v.pipe(v.string(), v.maxLength(256))),
 });
 
-const PredictorStateSchema = v.strictObject({
+const PredictorStateSchema = strictObject({
   instruction: text(L.instructionChars),
   demos: v.pipe(v.array(DemoSchema), v.maxLength(L.demos)),
 });
@@ -141,17 +154,17 @@ export const ProgramStateSchema = v.pipe(v.record(NameSchema, PredictorStateSche
 
 const metricField = { field: NameSchema };
 export const MetricSpecSchema = v.variant('kind', [
-  v.strictObject({ kind: v.literal('exact_match'), ...metricField }),
-  v.strictObject({ kind: v.literal('contains'), ...metricField }),
-  v.strictObject({ kind: v.literal('f1'), ...metricField }),
-  v.strictObject({
+  strictObject({ kind: v.literal('exact_match'), ...metricField }),
+  strictObject({ kind: v.literal('contains'), ...metricField }),
+  strictObject({ kind: v.literal('f1'), ...metricField }),
+  strictObject({
     kind: v.literal('numeric'),
     ...metricField,
     tolerance: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0))),
     relative: v.optional(v.boolean()),
   }),
-  v.strictObject({ kind: v.literal('one_of_labels'), ...metricField, labels: v.optional(LabelsSchema) }),
-  v.strictObject({
+  strictObject({ kind: v.literal('one_of_labels'), ...metricField, labels: v.optional(LabelsSchema) }),
+  strictObject({
     kind: v.literal('llm_judge'),
     ...metricField,
     signature: v.optional(SignatureInputSchema),
@@ -179,6 +192,7 @@ type SchemaTypeChecks = [
   Assert<Fits<typeof SignatureInputSchema, SignatureInput>>,
   Assert<Fits<typeof StepSpecSchema, StepSpec>>,
   Assert<Fits<typeof ProgramSpecSchema, ProgramSpec>>,
+  Assert<Fits<typeof TemplateOptionsSchema, TemplateOptions>>,
   Assert<Fits<typeof DemoSchema, Demo>>,
   Assert<Fits<typeof PredictorStateSchema, PredictorState>>,
   Assert<Fits<typeof ProgramStateSchema, ProgramState>>,

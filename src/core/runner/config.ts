@@ -3,15 +3,16 @@
  * sends to the optimizer worker. Plain JSON. `validateRunConfig` lists *every* problem, so a
  * user fixes a config in one pass instead of one error at a time.
  */
+import * as v from 'valibot';
 import type { FieldMapping, SplitFractions } from '../data/types';
 import { PlaygroundError } from '../errors';
 import type { MetricSpec } from '../metric/types';
-import { validateMetricSpec } from '../metric';
-import { parseOptimizerConfig, type OptimizerConfig } from '../optimize';
-import { resolveProgram } from '../program/resolve';
-import { buildFromTemplate, TEMPLATE_NAMES, type TemplateOptions } from '../program/templates';
+import type { OptimizerConfig } from '../optimize';
+import { buildFromTemplate, type TemplateOptions } from '../program/templates';
 import type { ProgramSpec, ProgramState } from '../program/types';
-import { OUTPUT_MODES, type LMRole, type OutputMode } from '../lm/types';
+import type { LMRole, OutputMode } from '../lm/types';
+import { issuesToMessages } from '../util/schema-issues';
+import { RunConfigSchema } from './config-schema';
 
 /**
  * How a model is asked for its answers (any provider). `output` defaults to `auto` for the
@@ -78,44 +79,45 @@ export interface RunConfig {
   maxErrors?: number;
 }
 
-const PROVIDERS = ['openai-compatible', 'webllm', 'scripted'];
-const ROLES: LMRole[] = ['task', 'proposer', 'teacher', 'judge'];
-
-/** Every problem with `config`, as readable lines (empty when valid). */
+/** Every problem with `config`, as readable lines (empty when valid). Files are not looked at: see {@link assertRunConfig}. */
 export function validateRunConfig(config: unknown): string[] {
-  const problems: string[] = [];
-  if (!isObject(config)) return ['the config must be a JSON object'];
-  problems.push(...programProblems(config.program));
-  problems.push(...dataProblems(config.data));
-  if (!isObject(config.metric)) problems.push('metric: is required, e.g. { "kind": "exact_match", "field": "answer" }');
-  else problems.push(...validateMetricSpec(config.metric).map((p) => `metric: ${p}`));
-  if (!isObject(config.optimizer)) problems.push(`optimizer: is required, e.g. { "kind": "none" }`);
-  else {
-    const parsed = parseOptimizerConfig(config.optimizer);
-    if (!parsed.ok) problems.push(...parsed.problems.map((p) => `optimizer.${p}`));
-  }
-  if (!isObject(config.models) || !isObject(config.models.task)) problems.push('models.task: is required (the model that runs the program)');
-  if (isObject(config.models)) {
-    for (const key of Object.keys(config.models)) {
-      if (!ROLES.includes(key as LMRole)) problems.push(`models.${key}: unknown role; roles are ${ROLES.join(', ')}`);
-      else problems.push(...modelProblems(config.models[key], `models.${key}`));
-    }
-  }
-  if (config.seed !== undefined && !isInt(config.seed)) problems.push(`seed: must be an integer, but got ${JSON.stringify(config.seed)}`);
-  if (config.concurrency !== undefined && !(isInt(config.concurrency) && config.concurrency >= 1)) problems.push(`concurrency: must be an integer >= 1, but got ${JSON.stringify(config.concurrency)}`);
-  if (config.maxErrors !== undefined && !(isInt(config.maxErrors) && config.maxErrors >= 0)) problems.push(`maxErrors: must be an integer >= 0, but got ${JSON.stringify(config.maxErrors)}`);
-  return problems;
+  const parsed = v.safeParse(RunConfigSchema, config);
+  return parsed.success ? [] : issuesToMessages(parsed.issues);
 }
 
-/** Throws `CONFIG_INVALID` listing every problem. */
-export function assertRunConfig(config: unknown): asserts config is RunConfig {
+/**
+ * What the host says about a file the config names (relative to the config): a problem such
+ * as "does not exist" or "is a folder, not a file", or undefined when it can be read.
+ */
+export type FileCheck = (path: string) => Promise<string | undefined>;
+
+/**
+ * Throws `CONFIG_INVALID` listing every problem: the config's, and, when the host can look at
+ * files (`checkFile`), those of the data and corpus files it names, so a missing file is
+ * reported with the rest instead of failing later as an unexpected error.
+ */
+export async function assertRunConfig(config: unknown, checkFile?: FileCheck): Promise<RunConfig> {
   const problems = validateRunConfig(config);
+  if (checkFile) problems.push(...(await fileProblems(config, checkFile)));
   if (problems.length > 0) {
     throw new PlaygroundError('CONFIG_INVALID', `The run config has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n- ${problems.join('\n- ')}`, {
       hint: 'Fix each listed field and run again.',
       details: { problems },
     });
   }
+  return config as RunConfig;
+}
+
+async function fileProblems(config: unknown, checkFile: FileCheck): Promise<string[]> {
+  const data = isObject(config) && isObject(config.data) ? config.data : {};
+  const corpus = isObject(data.corpus) ? data.corpus : {};
+  const out: string[] = [];
+  for (const [where, path] of [['data.path', data.path], ['data.corpus.path', corpus.path]] as const) {
+    if (typeof path !== 'string' || path === '') continue;
+    const problem = await checkFile(path);
+    if (problem) out.push(`${where}: ${problem}`);
+  }
+  return out;
 }
 
 /**
@@ -164,66 +166,6 @@ export function redactConfig(config: RunConfig, opts: { keepData?: boolean } = {
   return { ...config, data, models: models as RunConfig['models'] };
 }
 
-function programProblems(p: unknown): string[] {
-  if (!isObject(p)) return ['program: is required: a template ({ "template": "chain_of_thought", "signature": "question -> answer" }) or a { "spec": ... }'];
-  if ('spec' in p) {
-    try {
-      resolveProgram(p.spec as ProgramSpec);
-      return [];
-    } catch (err) {
-      return [`program.spec: ${(err as Error).message}`];
-    }
-  }
-  if (!TEMPLATE_NAMES.includes(p.template as never)) return [`program.template: must be one of ${TEMPLATE_NAMES.join(', ')}, but got ${JSON.stringify(p.template)}`];
-  if (p.signature === undefined) return ['program.signature: is required, e.g. "question -> answer"'];
-  try {
-    resolveProgram(buildFromTemplate(p as unknown as TemplateOptions));
-    return [];
-  } catch (err) {
-    return [`program: ${(err as Error).message}`];
-  }
-}
-
-function dataProblems(d: unknown): string[] {
-  if (!isObject(d)) return ['data: is required, e.g. { "path": "train.jsonl", "split": { "train": 0.5, "val": 0.5 } }'];
-  const out: string[] = [];
-  const sources = ['path', 'rows', 'text'].filter((k) => d[k] !== undefined);
-  if (sources.length !== 1) out.push(`data: give exactly one of "path", "rows" or "text", but got ${sources.length === 0 ? 'none' : sources.join(', ')}`);
-  if (d.path !== undefined && (typeof d.path !== 'string' || d.path === '')) out.push('data.path: must be a non-empty string');
-  if (d.rows !== undefined && !(Array.isArray(d.rows) && d.rows.every(isObject))) out.push('data.rows: must be a list of objects');
-  if (!isObject(d.split)) out.push('data.split: is required, e.g. { "train": 0.5, "val": 0.5 }');
-  else {
-    for (const k of ['train', 'val', 'test']) {
-      const v = d.split[k];
-      if (v === undefined && k === 'test') continue;
-      if (typeof v !== 'number' || !(v > 0)) out.push(`data.split.${k}: must be a positive number (a fraction or a count), but got ${JSON.stringify(v)}`);
-    }
-  }
-  if (d.seed !== undefined && !isInt(d.seed)) out.push(`data.seed: must be an integer, but got ${JSON.stringify(d.seed)}`);
-  return out;
-}
-
-function modelProblems(m: unknown, where: string): string[] {
-  if (!isObject(m)) return [`${where}: must be an object`];
-  if (!PROVIDERS.includes(String(m.provider))) return [`${where}.provider: must be one of ${PROVIDERS.join(', ')}, but got ${JSON.stringify(m.provider)}`];
-  const out: string[] = [];
-  if (typeof m.model !== 'string' || m.model === '') out.push(`${where}.model: is required`);
-  if (m.output !== undefined && !OUTPUT_MODES.includes(m.output)) out.push(`${where}.output: must be one of ${OUTPUT_MODES.join(', ')}, but got ${JSON.stringify(m.output)}`);
-  if (m.maxReasoningTokens !== undefined && !(isInt(m.maxReasoningTokens) && m.maxReasoningTokens >= 16)) {
-    out.push(`${where}.maxReasoningTokens: must be an integer >= 16, but got ${JSON.stringify(m.maxReasoningTokens)}`);
-  }
-  if (m.provider === 'openai-compatible') {
-    if (typeof m.baseURL !== 'string' || !/^https?:\/\//.test(m.baseURL)) out.push(`${where}.baseURL: must be an http(s) URL, but got ${JSON.stringify(m.baseURL)}`);
-    if (m.apiKeyEnv !== undefined && typeof m.apiKeyEnv !== 'string') out.push(`${where}.apiKeyEnv: must be the name of an environment variable`);
-    if (m.maxConcurrency !== undefined && !(isInt(m.maxConcurrency) && m.maxConcurrency >= 1)) out.push(`${where}.maxConcurrency: must be an integer >= 1`);
-  }
-  return out;
-}
-
-function isObject(v: unknown): v is Record<string, any> {
+function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
 }

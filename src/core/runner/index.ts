@@ -1,4 +1,4 @@
-export { validateRunConfig, redactConfig, restoreSecrets } from './config';
+export { assertRunConfig, validateRunConfig, redactConfig, restoreSecrets } from './config';
 export type { RunConfig, ModelConfig, DataConfig, ProgramConfig } from './config';
 export { planRun } from './plan';
 export type { RunSizes, PlanLatency } from './plan';

@@ -18,7 +18,7 @@ import { toPassages } from '../program/retrieve';
 import type { RunContext } from '../program/run';
 import type { ProgramSpec, ProgramState } from '../program/types';
 import { runOptimizer, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
-import { assertRunConfig, programFromConfig, redactConfig, roleOutput, type ModelConfig, type RunConfig } from './config';
+import { assertRunConfig, programFromConfig, redactConfig, roleOutput, type FileCheck, type ModelConfig, type RunConfig } from './config';
 import { planRun, type PlanLatency } from './plan';
 
 /** What the host provides. */
@@ -33,6 +33,8 @@ export interface RunHost {
   observeCall?(call: ObservedCall): void;
   /** Reads a file named in the config (headless runner only). */
   readText?(path: string): Promise<string>;
+  /** Checks a file named in the config before the run starts (headless runner only): see {@link FileCheck}. */
+  checkFile?: FileCheck;
   /** Where LM answers are cached (default: in memory for this run). */
   cache?: CacheStore;
   signal?: AbortSignal;
@@ -125,9 +127,9 @@ export interface PreparedRun {
   seed: number;
 }
 
-/** Validates the config, loads data and builds models. Throws `CONFIG_INVALID` listing every problem. */
-export async function prepareRun(config: unknown, host: RunHost): Promise<PreparedRun> {
-  assertRunConfig(config);
+/** Validates the config (and its files), loads data and builds models. Throws `CONFIG_INVALID` listing every problem. */
+export async function prepareRun(input: unknown, host: RunHost): Promise<PreparedRun> {
+  const config = await assertRunConfig(input, host.checkFile);
   const seed = config.seed ?? 0;
   const { spec, state } = programFromConfig(config.program);
   const program = resolveProgram(spec);

@@ -65,6 +65,7 @@ function describe(issue: v.BaseIssue<unknown>): string {
     case 'finite':
       return `must be a finite number, but got ${got}`;
     case 'regex':
+    case 'raw_check':
     case 'custom':
     case 'check':
     case 'partial_check':

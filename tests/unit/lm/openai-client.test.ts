@@ -99,9 +99,10 @@ describe('OpenAICompatibleLM: requests and answers', () => {
     expect(chatBodies()[0]!.n).toBe(3);
   });
 
-  it('keeps credentials out of its id', () => {
-    const lm = new OpenAICompatibleLM({ baseURL: `http://user:${KEY}@127.0.0.1:1/v1/`, model: 'm', apiKey: KEY });
+  it('keeps credentials out of its id, and refuses them in the base URL (issue 11)', () => {
+    const lm = new OpenAICompatibleLM({ baseURL: 'http://127.0.0.1:1/v1/', model: 'm', apiKey: KEY });
     expect(lm.id).toBe('openai-compatible:m@http://127.0.0.1:1/v1');
+    expect(() => new OpenAICompatibleLM({ baseURL: `http://user:${KEY}@127.0.0.1:1/v1/`, model: 'm', apiKey: KEY })).toThrow(/user name or password/);
   });
 });
 

@@ -40,7 +40,7 @@ describe('model output settings', () => {
     const problems = validateRunConfig({ ...config, models: { task: { provider: 'webllm', model: 'x', output: 'xml', maxReasoningTokens: 3 } } });
     expect(problems).toEqual([
       'models.task.output: must be one of chat, json, json_schema, auto, but got "xml"',
-      'models.task.maxReasoningTokens: must be an integer >= 16, but got 3',
+      'models.task.maxReasoningTokens: must be at least 16, but got 3',
     ]);
   });
 

@@ -57,7 +57,7 @@ describe('Models panel: answer format per model', () => {
     expect(ws.models.toConfig().task).not.toHaveProperty('maxReasoningTokens');
     ws.models.endpoints[0]!.maxReasoningTokens = 8;
     expect(validateRunConfig({ ...ws.toRunConfig(), program: { template: 'predict', signature: 'q -> a' }, data: { rows: [{ q: 1, a: 2 }], split: { train: 1, val: 1 } } } as RunConfig))
-      .toContain('models.task.maxReasoningTokens: must be an integer >= 16, but got 8');
+      .toContain('models.task.maxReasoningTokens: must be at least 16, but got 8');
   });
 
   it('gives the local model the same choice', () => {
