@@ -8,7 +8,6 @@
  * wrapper of the same inner model, so the task and teacher roles, which often use one model,
  * never send the same request twice either. Failures are not cached.
  */
-import { isAbortError } from '../errors';
 import { cacheKey, copyResponse } from './cache';
 import { abortedError, raceAbort } from './semaphore';
 import type { CacheStore, CallOptions, LanguageModel, LMRequest, LMResponse, LMRole, OutputChannel } from './types';
@@ -53,10 +52,11 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
       try {
         response = await lm.call(req, { signal: controller.signal });
       } catch (err) {
-        if (!isAbortError(err)) usage.recordFailure(role);
+        // A cancelled call is no failure, but the requests it had sent still count as attempts.
+        usage.recordFailure(role, err);
         throw err;
       }
-      usage.recordCall(role, response.usage);
+      usage.recordCall(role, response.usage, response.attempts);
       await safeSet(cache, key, response);
       return { response, fromCache: false };
     };

@@ -137,15 +137,28 @@ export class OpenAICompatibleLM implements LanguageModel {
     }
   }
 
+  /**
+   * Sends until answered, out of retries, or cancelled. Every way out says how many HTTP
+   * requests were sent (`LMResponse.attempts`, `details.attempts` on errors, a cancel
+   * included): the server got them all, and usage accounting counts them.
+   */
   private async withRetries(body: string, signal: AbortSignal | undefined): Promise<LMResponse> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(body, signal);
-      if (!('error' in outcome)) return outcome;
-      const { error, retryable, retryAfterMs } = outcome;
-      if (!retryable || attempt >= this.maxRetries) throw withAttempts(error, attempt + 1);
-      // A server that asks for a long pause (a daily quota, say) will not recover within a run.
-      if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) throw withAttempts(error, attempt + 1);
-      await this.sleep(retryAfterMs ?? this.backoff(attempt), signal);
+    let sent = 0;
+    try {
+      for (;;) {
+        sent++;
+        const outcome = await this.attempt(body, signal);
+        if (!('error' in outcome)) return { ...outcome, attempts: sent };
+        const { error, retryable, retryAfterMs } = outcome;
+        if (!retryable || sent > this.maxRetries) throw withAttempts(error, sent);
+        // A server that asks for a long pause (a daily quota, say) will not recover within a run.
+        if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) throw withAttempts(error, sent);
+        await this.sleep(retryAfterMs ?? this.backoff(sent - 1), signal);
+      }
+    } catch (err) {
+      // Thrown rather than returned: a cancel, or a 200 that is no chat completion.
+      if (!(err instanceof PlaygroundError) || err.details?.attempts !== undefined) throw err;
+      throw err.code === 'ABORTED' ? withDetails(err, { attempts: sent }) : withAttempts(err, sent);
     }
   }
 
@@ -252,11 +265,16 @@ function responseFormatBody(format: ResponseFormat): Record<string, unknown> {
   return { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: format.strict } };
 }
 
+/** The error with `details.attempts` (always, for usage) and, past one attempt, a message that says so. */
 function withAttempts(error: PlaygroundError, attempts: number): PlaygroundError {
-  if (attempts <= 1) return error;
-  return new PlaygroundError(error.code, `${error.message} (after ${attempts} attempts)`, {
+  if (attempts <= 1) return withDetails(error, { attempts });
+  return withDetails(error, { attempts }, `${error.message} (after ${attempts} attempts)`);
+}
+
+function withDetails(error: PlaygroundError, details: Record<string, unknown>, message = error.message): PlaygroundError {
+  return new PlaygroundError(error.code, message, {
     ...(error.hint !== undefined && { hint: error.hint }),
-    details: { ...error.details, attempts },
+    details: { ...error.details, ...details },
   });
 }
 

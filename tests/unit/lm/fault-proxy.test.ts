@@ -77,15 +77,15 @@ describe('fault proxy', () => {
       server.reset();
       const proxy = await startFaultProxy({ target: server.url, rate: 0.3, faults: ['empty-200', 'server-error'], seed });
       try {
-        for (let i = 0; i < 100; i++) await ask(proxy, `q${i}`);
+        for (let i = 0; i < 60; i++) await ask(proxy, `q${i}`);
         const which = proxy.requests.map((r) => r.fault ?? '-');
         expect(proxy.forwarded).toBe(server.requests.length);
         proxy.recover();
         for (let i = 0; i < 20; i++) expect(content((await ask(proxy, `q${i}`)).text)).toBe('fine');
-        expect(proxy.requests.slice(100).every((r) => r.fault === undefined)).toBe(true);
+        expect(proxy.requests.slice(60).every((r) => r.fault === undefined)).toBe(true);
         proxy.resume();
         proxy.reset();
-        for (let i = 0; i < 100; i++) await ask(proxy, `q${i}`);
+        for (let i = 0; i < 60; i++) await ask(proxy, `q${i}`);
         expect(proxy.requests.map((r) => r.fault ?? '-')).toEqual(which);
         return which;
       } finally {
@@ -94,9 +94,9 @@ describe('fault proxy', () => {
     };
     const a = await faulted(1);
     const spoiled = a.filter((f) => f !== '-').length;
-    expect(spoiled).toBeGreaterThan(15);
-    expect(spoiled).toBeLessThan(45);
+    expect(spoiled).toBeGreaterThan(8);
+    expect(spoiled).toBeLessThan(30);
     expect(await faulted(1)).toEqual(a);
     expect(await faulted(2)).not.toEqual(a);
-  });
+  }, 60_000);
 });

@@ -56,12 +56,12 @@ describe('attempts against the fault proxy', () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, 60_000);
 
   it('without faults, calls, attempts and the server count agree', async () => {
     server.reset();
     const result = await executeRun(config(server.url), { createLM });
     expect(sum(result.usage, 'calls')).toBe(server.requests.length);
     expect(sum(result.usage, 'attempts')).toBe(server.requests.length);
-  });
+  }, 60_000);
 });

@@ -102,13 +102,13 @@ describe('run snapshot fold', () => {
 
 describe('usage and diff', () => {
   it('lists only the roles that made calls', () => {
-    const zero = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
+    const zero = { calls: 0, attempts: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
     const rows = usageRows({ task: { ...zero, calls: 5, promptTokens: 100 }, proposer: { ...zero, calls: 1 }, teacher: zero, judge: zero });
     expect(rows.map((r) => r.role)).toEqual(['task', 'proposer']);
   });
 
   it('shows the planned task calls next to those sent and answered by the cache', () => {
-    const zero = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
+    const zero = { calls: 0, attempts: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
     const plan = { optimizer: 'mipro_v2', trials: 10, fullEvaluations: 3, taskProgramRuns: { search: 350, fullEvaluations: 180, final: 180, total: 710 }, taskCalls: 710, teacherProgramRunsMax: 120, proposerCalls: 6, notes: [] };
     expect(planLine(undefined, undefined)).toBeUndefined();
     expect(planLine(plan, undefined)).toBe('10 search trials, 3 full evaluations · task calls: ≤ 710 planned');
