@@ -67,6 +67,13 @@ describe('attempts per role', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('counts the tokens of a complete 200 that the client could not use', async () => {
+    server.setHandler(() => ({ body: { object: 'chat.completion', choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } } }));
+    const { usage, lm } = accounted();
+    expect((await rejection(lm.call(ask('q')))).code).toBe('LM_BAD_RESPONSE');
+    expect(usage.snapshot().task).toMatchObject({ calls: 1, failures: 1, attempts: 1, promptTokens: 11, completionTokens: 4 });
+  });
+
   it('without faults, calls and attempts both equal the requests the server received', async () => {
     server.setHandler(() => 'fine');
     const { usage, lm } = accounted();
