@@ -220,7 +220,12 @@ export class OpenAICompatibleLM implements LanguageModel {
       throw badResponse(this.baseURL, 'not JSON', text, this.redact);
     }
     const o = (json ?? {}) as Record<string, unknown>;
-    if (!Array.isArray(o.choices) || o.choices.length === 0) throw badResponse(this.baseURL, 'no choices', text, this.redact);
+    const usage = (o.usage ?? {}) as Record<string, unknown>;
+    const tokens = { promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) };
+    // The answer arrived whole and the server billed it even if we cannot use it: its tokens
+    // travel on the error, so usage counts them.
+    const bad = (why: string) => withDetails(badResponse(this.baseURL, why, text, this.redact), { usage: tokens });
+    if (!Array.isArray(o.choices) || o.choices.length === 0) throw bad('no choices');
     const choices = (o.choices as unknown[])
       .map((c, i) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : { index: i }))
       .sort((a, b) => (typeof a.index === 'number' && typeof b.index === 'number' ? a.index - b.index : 0));
@@ -231,17 +236,16 @@ export class OpenAICompatibleLM implements LanguageModel {
       const content = message?.content ?? (c as { text?: unknown }).text;
       // null content happens (e.g. a reasoning model that spent all its tokens): an empty answer, not a protocol error.
       if (content !== null && content !== undefined && typeof content !== 'string') {
-        throw badResponse(this.baseURL, 'a choice has no text content', text, this.redact);
+        throw bad('a choice has no text content');
       }
-      if (content === undefined && message === undefined) throw badResponse(this.baseURL, 'a choice has no message', text, this.redact);
+      if (content === undefined && message === undefined) throw bad('a choice has no message');
       completions.push(content ?? '');
       finishReasons.push(typeof c.finish_reason === 'string' ? c.finish_reason : null);
     }
-    const usage = (o.usage ?? {}) as Record<string, unknown>;
     return {
       completions,
       finishReasons,
-      usage: { promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) },
+      usage: tokens,
       model: typeof o.model === 'string' && o.model ? o.model : this.model,
     };
   }

@@ -148,6 +148,12 @@ export interface RoleUsage {
   failures: number;
   /** Answers received (not from the cache) that the adapter could not read. */
   parseFailures: number;
+  /**
+   * Tokens of every answer received whole, as the server reported them: read, unreadable by
+   * the adapter, or refused by the client (a 200 that is no chat completion). An answer lost
+   * on the way (a reset, a timeout mid-body) is an attempt with no tokens: nothing says what
+   * it cost. The client retries no answer it received, so none is counted twice.
+   */
   promptTokens: number;
   completionTokens: number;
 }

@@ -64,7 +64,8 @@ export class UsageMeter {
   /**
    * A call sent to a model threw `err`. A cancelled call counts only the requests it had sent
    * (`details.attempts`, 0 when absent); any other error is a call and a failure, with its
-   * attempts (`details.attempts`, 1 when absent).
+   * attempts (`details.attempts`, 1 when absent) and the tokens of an answer that arrived
+   * whole but was refused (`details.usage`, e.g. a 200 with no choices).
    */
   recordFailure(role: LMRole, err?: unknown): void {
     const u = this.usage[role];
@@ -76,6 +77,9 @@ export class UsageMeter {
       u.calls += 1;
       u.failures += 1;
       u.attempts += atLeast(1, sent ?? 1);
+      const tokens = details?.usage as Partial<TokenUsage> | undefined;
+      u.promptTokens += nonNegative(tokens?.promptTokens);
+      u.completionTokens += nonNegative(tokens?.completionTokens);
     }
     this.emit();
   }
