@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { decodeShare, encodeShare, type SharePayload } from '../../src/core/share';
 import { crc32, toBase64Url } from '../../src/core/share/bytes';
 import { collectErrors, launch, screenshot } from './browser';
+import { buildAndServePage } from './serve-page';
 
 /** A format-1 link for any payload, made as a hand-crafted one would be (no validation). */
 function craftLink(data: unknown): string {
@@ -113,6 +114,26 @@ describe('share links', () => {
       await page.close();
     }
     await context.close();
+  });
+
+  it('the preview shows whatever reaches it, even steps that share an id, without crashing', async () => {
+    const served = await buildAndServePage('tests/e2e/pages/share-preview');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    try {
+      await page.goto(served.url);
+      await page.locator('body[data-mounted]').waitFor({ state: 'attached' });
+      expect(errors).toEqual([]);
+      await expect(page.locator('body').getAttribute('data-mounted')).resolves.toBe('true');
+      const steps = page.getByRole('list', { name: 'Shared steps' }).getByRole('listitem');
+      await expect(steps.count()).resolves.toBe(2);
+      await expect(steps.allTextContents()).resolves.toEqual([expect.stringMatching(/answer\s+predict/), expect.stringMatching(/answer\s+chain_of_thought/)]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await served.close();
+    }
   });
 
   it('a copied link never contains the API key', async () => {
