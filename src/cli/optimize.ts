@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
-import { OpenAICompatibleLM, probeLatency, type LanguageModel, type UsageSnapshot } from '../core/lm';
+import { LM_ROLES, OpenAICompatibleLM, probeLatency, type LanguageModel, type UsageSnapshot } from '../core/lm';
 import type { OptimizerEvent, Plan } from '../core/optimize';
 import { assertRunConfig, budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
@@ -105,7 +105,9 @@ async function main(): Promise<number> {
     const u = result.usage.task;
     const base = result.details.baselineTest && result.config.optimizer.kind !== 'none' ? ` (baseline ${fmt(result.details.baselineTest.mean)})` : '';
     const unreadable = u.parseFailures > 0 ? `, unreadable answers ${u.parseFailures}` : '';
-    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, cache hits ${u.cacheHits}, failures ${u.failures}${unreadable}`);
+    // Attempts are what a provider bills: retries and lost answers included, every role summed.
+    const all = LM_ROLES.reduce((t, role) => ({ calls: t.calls + result.usage[role].calls, attempts: t.attempts + result.usage[role].attempts }), { calls: 0, attempts: 0 });
+    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, attempts ${u.attempts}, cache hits ${u.cacheHits}, failures ${u.failures}${unreadable}; all roles: ${all.calls} calls, ${all.attempts} attempts`);
     return 0;
   } finally {
     await cache?.close();

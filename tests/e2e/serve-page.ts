@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build, preview, type PreviewServer } from 'vite';
 
 export interface ServedPage {
@@ -14,7 +15,8 @@ export interface ServedPage {
 
 export async function buildAndServePage(root: string): Promise<ServedPage> {
   const outDir = mkdtempSync(join(tmpdir(), 'promptlab-page-'));
-  const config = { root: resolve(root), configFile: false as const, base: './', logLevel: 'warn' as const, worker: { format: 'es' as const }, build: { outDir, emptyOutDir: true, target: 'es2022' } };
+  // The Svelte plugin lets a page mount one of the app's components on its own.
+  const config = { root: resolve(root), configFile: false as const, plugins: [svelte()], base: './', logLevel: 'warn' as const, worker: { format: 'es' as const }, build: { outDir, emptyOutDir: true, target: 'es2022' } };
   await build(config);
   const server: PreviewServer = await preview({ ...config, preview: { host: '127.0.0.1', port: 0 } });
   const url = server.resolvedUrls?.local[0];

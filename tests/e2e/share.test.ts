@@ -3,10 +3,23 @@
  * what it holds before anything is loaded; a truncated link gives the SHARE_INVALID message;
  * a link copied from the app never contains the API key typed into it.
  */
+import { deflateSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { decodeShare, encodeShare, type SharePayload } from '../../src/core/share';
+import { crc32, toBase64Url } from '../../src/core/share/bytes';
 import { collectErrors, launch, screenshot } from './browser';
+import { buildAndServePage } from './serve-page';
+
+/** A format-1 link for any payload, made as a hand-crafted one would be (no validation). */
+function craftLink(data: unknown): string {
+  const json = new TextEncoder().encode(JSON.stringify(data));
+  const deflated = deflateSync(json, { level: 9 });
+  const bytes = new Uint8Array(deflated.length + 4);
+  bytes.set(deflated);
+  new DataView(bytes.buffer).setUint32(deflated.length, crc32(json));
+  return `p1.${toBase64Url(bytes)}`;
+}
 
 const INSTRUCTION = 'Read the petal length first; it separates the three species.';
 
@@ -81,6 +94,46 @@ describe('share links', () => {
     await page.getByRole('heading', { name: 'Data' }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('crafted links with a repeated step id or a dangling binding give a clear SHARE_INVALID message, no crash', async () => {
+    const step = payload.spec.steps[0]!;
+    const repeated = { ...payload, spec: { ...payload.spec, steps: [step, { ...step }] } };
+    const dangling = { ...payload, spec: { ...payload.spec, steps: [{ ...step, bind: { petal_width: 'sepal.width' } }] } };
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    for (const [crafted, says] of [[repeated, /Two steps share the id "classify"/], [dangling, /"sepal\.width"/]] as const) {
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${inject('appUrl')}#p=${craftLink(crafted)}`);
+      const dialog = page.getByRole('dialog', { name: 'This share link cannot be opened' });
+      await dialog.waitFor();
+      await expect(dialog.locator('[data-code="SHARE_INVALID"]').textContent()).resolves.toMatch(says);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('heading', { name: 'Data' }).waitFor();
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    await context.close();
+  });
+
+  it('the preview shows whatever reaches it, even steps that share an id, without crashing', async () => {
+    const served = await buildAndServePage('tests/e2e/pages/share-preview');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    try {
+      await page.goto(served.url);
+      await page.locator('body[data-mounted]').waitFor({ state: 'attached' });
+      expect(errors).toEqual([]);
+      await expect(page.locator('body').getAttribute('data-mounted')).resolves.toBe('true');
+      const steps = page.getByRole('list', { name: 'Shared steps' }).getByRole('listitem');
+      await expect(steps.count()).resolves.toBe(2);
+      await expect(steps.allTextContents()).resolves.toEqual([expect.stringMatching(/answer\s+predict/), expect.stringMatching(/answer\s+chain_of_thought/)]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await served.close();
+    }
   });
 
   it('a copied link never contains the API key', async () => {

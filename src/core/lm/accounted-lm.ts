@@ -12,7 +12,6 @@
  * once its reader could read it; see answer-session.ts. Without one, answers are cached as
  * they arrive.
  */
-import { isAbortError } from '../errors';
 import { cacheKey, copyResponse } from './cache';
 import { abortedError, raceAbort } from './semaphore';
 import { AnswerSession } from './answer-session';
@@ -66,10 +65,11 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
       try {
         response = await lm.call(req, { signal: controller.signal });
       } catch (err) {
-        if (!isAbortError(err)) usage.recordFailure(role);
+        // A cancelled call is no failure, but the requests it had sent still count as attempts.
+        usage.recordFailure(role, err);
         throw err;
       }
-      usage.recordCall(role, response.usage);
+      usage.recordCall(role, response.usage, response.attempts);
       if (output) session.received(key, response);
       else session.store(key, response, cache);
       return { response, fromCache: false };

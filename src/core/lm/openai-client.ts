@@ -155,15 +155,28 @@ export class OpenAICompatibleLM implements LanguageModel {
     }
   }
 
+  /**
+   * Sends until answered, out of retries, or cancelled. Every way out says how many HTTP
+   * requests were sent (`LMResponse.attempts`, `details.attempts` on errors, a cancel
+   * included): the server got them all, and usage accounting counts them.
+   */
   private async withRetries(body: string, signal: AbortSignal | undefined): Promise<LMResponse> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(body, signal);
-      if (!('error' in outcome)) return outcome;
-      const { error, retryable, retryAfterMs } = outcome;
-      if (!retryable || attempt >= this.maxRetries) throw withAttempts(error, attempt + 1);
-      // A server that asks for a long pause (a daily quota, say) will not recover within a run.
-      if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) throw withAttempts(error, attempt + 1);
-      await this.sleep(retryAfterMs ?? this.backoff(attempt), signal);
+    let sent = 0;
+    try {
+      for (;;) {
+        sent++;
+        const outcome = await this.attempt(body, signal);
+        if (!('error' in outcome)) return { ...outcome, attempts: sent };
+        const { error, retryable, retryAfterMs } = outcome;
+        if (!retryable || sent > this.maxRetries) throw withAttempts(error, sent);
+        // A server that asks for a long pause (a daily quota, say) will not recover within a run.
+        if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) throw withAttempts(error, sent);
+        await this.sleep(retryAfterMs ?? this.backoff(sent - 1), signal);
+      }
+    } catch (err) {
+      // Thrown rather than returned: a cancel, or a 200 that is no chat completion.
+      if (!(err instanceof PlaygroundError) || err.details?.attempts !== undefined) throw err;
+      throw err.code === 'ABORTED' ? withDetails(err, { attempts: sent }) : withAttempts(err, sent);
     }
   }
 
@@ -225,7 +238,12 @@ export class OpenAICompatibleLM implements LanguageModel {
       throw badResponse(this.baseURL, 'not JSON', text, this.redact);
     }
     const o = (json ?? {}) as Record<string, unknown>;
-    if (!Array.isArray(o.choices) || o.choices.length === 0) throw badResponse(this.baseURL, 'no choices', text, this.redact);
+    const usage = (o.usage ?? {}) as Record<string, unknown>;
+    const tokens = { promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) };
+    // The answer arrived whole and the server billed it even if we cannot use it: its tokens
+    // travel on the error, so usage counts them.
+    const bad = (why: string) => withDetails(badResponse(this.baseURL, why, text, this.redact), { usage: tokens });
+    if (!Array.isArray(o.choices) || o.choices.length === 0) throw bad('no choices');
     const choices = (o.choices as unknown[])
       .map((c, i) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : { index: i }))
       .sort((a, b) => (typeof a.index === 'number' && typeof b.index === 'number' ? a.index - b.index : 0));
@@ -236,17 +254,16 @@ export class OpenAICompatibleLM implements LanguageModel {
       const content = message?.content ?? (c as { text?: unknown }).text;
       // null content happens (e.g. a reasoning model that spent all its tokens): an empty answer, not a protocol error.
       if (content !== null && content !== undefined && typeof content !== 'string') {
-        throw badResponse(this.baseURL, 'a choice has no text content', text, this.redact);
+        throw bad('a choice has no text content');
       }
-      if (content === undefined && message === undefined) throw badResponse(this.baseURL, 'a choice has no message', text, this.redact);
+      if (content === undefined && message === undefined) throw bad('a choice has no message');
       completions.push(content ?? '');
       finishReasons.push(typeof c.finish_reason === 'string' ? c.finish_reason : null);
     }
-    const usage = (o.usage ?? {}) as Record<string, unknown>;
     return {
       completions,
       finishReasons,
-      usage: { promptTokens: count(usage.prompt_tokens), completionTokens: count(usage.completion_tokens) },
+      usage: tokens,
       model: typeof o.model === 'string' && o.model ? o.model : this.model,
     };
   }
@@ -270,11 +287,16 @@ function responseFormatBody(format: ResponseFormat): Record<string, unknown> {
   return { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: format.strict } };
 }
 
+/** The error with `details.attempts` (always, for usage) and, past one attempt, a message that says so. */
 function withAttempts(error: PlaygroundError, attempts: number): PlaygroundError {
-  if (attempts <= 1) return error;
-  return new PlaygroundError(error.code, `${error.message} (after ${attempts} attempts)`, {
+  if (attempts <= 1) return withDetails(error, { attempts });
+  return withDetails(error, { attempts }, `${error.message} (after ${attempts} attempts)`);
+}
+
+function withDetails(error: PlaygroundError, details: Record<string, unknown>, message = error.message): PlaygroundError {
+  return new PlaygroundError(error.code, message, {
     ...(error.hint !== undefined && { hint: error.hint }),
-    details: { ...error.details, attempts },
+    details: { ...error.details, ...details },
   });
 }
 

@@ -99,6 +99,12 @@ export interface LMResponse {
   finishReasons?: (string | null)[];
   /** True when this answer came from the cache (no request was sent). */
   cached?: boolean;
+  /**
+   * HTTP requests this answer took, retries included, when the model sends requests that can
+   * be retried (the OpenAI-compatible client). Absent means one (WebLLM, scripted models).
+   * Usage accounting reads it; it is never cached or passed on to callers.
+   */
+  attempts?: number;
 }
 
 export interface CallOptions {
@@ -126,13 +132,28 @@ export interface LanguageModel {
 export type LMRole = 'task' | 'proposer' | 'teacher' | 'judge';
 export const LM_ROLES: readonly LMRole[] = ['task', 'proposer', 'teacher', 'judge'];
 
-/** Usage of one role. `calls` counts requests actually sent (cache hits are not calls). */
+/**
+ * Usage of one role. `calls` counts LM calls that went to the network, one each whatever its
+ * retries (cache hits are not calls); `attempts` counts the HTTP requests they sent.
+ */
 export interface RoleUsage {
   calls: number;
+  /**
+   * HTTP requests sent: every attempt of every call, retries, lost answers and the requests of
+   * cancelled calls included (what a provider bills), so never less than `calls`. Snapshots
+   * stored before it was counted read it as `calls` (each call sent at least one request).
+   */
+  attempts: number;
   cacheHits: number;
   failures: number;
   /** Answers received (not from the cache) that the adapter could not read. */
   parseFailures: number;
+  /**
+   * Tokens of every answer received whole, as the server reported them: read, unreadable by
+   * the adapter, or refused by the client (a 200 that is no chat completion). An answer lost
+   * on the way (a reset, a timeout mid-body) is an attempt with no tokens: nothing says what
+   * it cost. The client retries no answer it received, so none is counted twice.
+   */
   promptTokens: number;
   completionTokens: number;
 }

@@ -1,8 +1,10 @@
 /**
- * Per-role accounting of language-model use: how many requests were sent, how many were
- * answered from the cache, how many failed, and the tokens spent. The snapshot is plain data
+ * Per-role accounting of language-model use: how many calls went to the network and the HTTP
+ * requests (attempts) they took, how many were answered from the cache, how many failed, and
+ * the tokens spent. The snapshot is plain data
  * so it can cross a worker boundary, go into a run's result, and be restored on resume.
  */
+import { isAbortError, PlaygroundError } from '../errors';
 import { LM_ROLES, type LMRole, type RoleUsage, type TokenUsage, type UsageSnapshot } from './types';
 
 /** Called after every change with a fresh snapshot. */
@@ -11,16 +13,17 @@ export type UsageListener = (snapshot: UsageSnapshot) => void;
 /** An all-zero usage record for every role. */
 export function emptyUsage(): UsageSnapshot {
   const out = {} as UsageSnapshot;
-  for (const role of LM_ROLES) out[role] = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
+  for (const role of LM_ROLES) out[role] = { calls: 0, attempts: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
   return out;
 }
 
 /** The sum over all roles. */
 function totalUsage(snapshot: UsageSnapshot): RoleUsage {
-  const total: RoleUsage = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
+  const total: RoleUsage = { calls: 0, attempts: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
   for (const role of LM_ROLES) {
     const u = snapshot[role];
     total.calls += u.calls;
+    total.attempts += u.attempts;
     total.cacheHits += u.cacheHits;
     total.failures += u.failures;
     total.parseFailures += u.parseFailures;
@@ -31,10 +34,13 @@ function totalUsage(snapshot: UsageSnapshot): RoleUsage {
 }
 
 /**
- * Counts LM use per role. `calls` are requests actually sent to a model, successful or not
- * (so `failures <= calls`); cache hits and answers shared with an identical in-flight call
- * are `cacheHits`, never calls. Cancelled calls are not counted. `parseFailures` are answers
- * that arrived but could not be read (`parseFailures <= calls - failures`).
+ * Counts LM use per role. `calls` are LM calls sent to a model, successful or not (so
+ * `failures <= calls`), one each whatever their retries; `attempts` are the HTTP requests
+ * they took (`LMResponse.attempts`, or `details.attempts` on the error). Cache hits and
+ * answers shared with an identical in-flight call are `cacheHits`, never calls. Cancelled
+ * calls are not calls, but the requests they had sent are attempts: the server got them.
+ * `parseFailures` are answers that arrived but could not be read
+ * (`parseFailures <= calls - failures`).
  */
 export class UsageMeter {
   private usage: UsageSnapshot = emptyUsage();
@@ -45,20 +51,36 @@ export class UsageMeter {
     if (opts.onChange) this.listeners.add(opts.onChange);
   }
 
-  /** A request was sent and answered. */
-  recordCall(role: LMRole, tokens: TokenUsage): void {
+  /** A call was sent and answered, after `attempts` HTTP requests (default 1). */
+  recordCall(role: LMRole, tokens: TokenUsage, attempts = 1): void {
     const u = this.usage[role];
     u.calls += 1;
+    u.attempts += atLeast(1, attempts);
     u.promptTokens += nonNegative(tokens.promptTokens);
     u.completionTokens += nonNegative(tokens.completionTokens);
     this.emit();
   }
 
-  /** A request was sent and failed (it counts as a call and as a failure). */
-  recordFailure(role: LMRole): void {
+  /**
+   * A call sent to a model threw `err`. A cancelled call counts only the requests it had sent
+   * (`details.attempts`, 0 when absent); any other error is a call and a failure, with its
+   * attempts (`details.attempts`, 1 when absent) and the tokens of an answer that arrived
+   * whole but was refused (`details.usage`, e.g. a 200 with no choices).
+   */
+  recordFailure(role: LMRole, err?: unknown): void {
     const u = this.usage[role];
-    u.calls += 1;
-    u.failures += 1;
+    const details = err instanceof PlaygroundError ? err.details : undefined;
+    const sent = typeof details?.attempts === 'number' ? details.attempts : undefined;
+    if (isAbortError(err)) {
+      u.attempts += atLeast(0, sent ?? 0);
+    } else {
+      u.calls += 1;
+      u.failures += 1;
+      u.attempts += atLeast(1, sent ?? 1);
+      const tokens = details?.usage as Partial<TokenUsage> | undefined;
+      u.promptTokens += nonNegative(tokens?.promptTokens);
+      u.completionTokens += nonNegative(tokens?.completionTokens);
+    }
     this.emit();
   }
 
@@ -111,6 +133,8 @@ function copyUsage(s: Partial<Record<LMRole, Partial<RoleUsage>>>): UsageSnapsho
     if (!src) continue;
     const dst = out[role];
     dst.calls = nonNegative(src.calls);
+    // Before attempts were counted, every call was at least one request: the best lower bound.
+    dst.attempts = src.attempts === undefined ? dst.calls : nonNegative(src.attempts);
     dst.cacheHits = nonNegative(src.cacheHits);
     dst.failures = nonNegative(src.failures);
     dst.parseFailures = nonNegative(src.parseFailures);
@@ -118,6 +142,10 @@ function copyUsage(s: Partial<Record<LMRole, Partial<RoleUsage>>>): UsageSnapsho
     dst.completionTokens = nonNegative(src.completionTokens);
   }
   return out;
+}
+
+function atLeast(min: number, n: number): number {
+  return Number.isFinite(n) && n > min ? Math.floor(n) : min;
 }
 
 function nonNegative(n: number | undefined): number {

@@ -31,6 +31,7 @@ import { PlaygroundError } from '../errors';
 import type { ResolvedOutput } from '../lm/types';
 import { JsonValueSchema, SCHEMA_LIMITS } from '../program/schema';
 import { issuesToMessages } from '../util/schema-issues';
+import { assertRunnableProgram } from './program-check';
 import type { Demo, PredictorStep, ProgramSpec, ProgramState, StepSpec } from '../program/types';
 import { parseSignature, prependOutput } from '../signature';
 import type { FieldSpec, Signature } from '../signature/types';
@@ -148,6 +149,8 @@ export function fromDspyJson(json: unknown, spec: ProgramSpec): ProgramState {
   if (!isPlainObject(json)) {
     throw invalid('The DSPy file is not a JSON object of saved predictors.', 'Export it from DSPy with program.save("program.json").', {});
   }
+  // Keys are matched to step ids: a program with repeated ids or dangling bindings has no sound state to load.
+  assertRunnableProgram(spec, 'DSPY_INVALID', 'This program cannot take a DSPy file', 'Fix the program, then load the file again.');
   const byKey = new Map<string, StepSpec>();
   for (const step of spec.steps) {
     byKey.set(step.id, step);

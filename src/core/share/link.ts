@@ -20,6 +20,7 @@ import { PlaygroundError } from '../errors';
 import { issuesToMessages } from '../util/schema-issues';
 import { crc32, fromBase64Url, toBase64Url } from './bytes';
 import { SharePayloadSchema, type SharePayload } from './payload';
+import { assertRunnableProgram } from './program-check';
 
 /** The share format this build writes and reads. */
 const SHARE_FORMAT_VERSION = 1;
@@ -34,6 +35,7 @@ const PREFIX = `p${SHARE_FORMAT_VERSION}.`;
 // Deflate expands at most ~1032:1, so a 1 KB chunk inflates to at most ~1 MB before we can
 // check the running total: memory stays bounded whatever the link claims.
 const INFLATE_CHUNK = 1024;
+const SENDER_HINT = 'The link was made by a different or modified tool; ask the sender to share it again from PromptLab.';
 const CUT_OFF_HINT = 'The link was probably cut off or altered when it was copied; ask the sender for the whole link.';
 
 /** Encodes a payload as share text (`p1.…`). Validates first, so every link this makes can be opened. */
@@ -46,6 +48,7 @@ export function encodeShare(payload: SharePayload): string {
       details: { problems },
     });
   }
+  assertRunnableProgram(parsed.output.spec, 'SHARE_INVALID', 'The program cannot be shared', 'Fix it in the program editor, then share again.');
   const json = new TextEncoder().encode(JSON.stringify(parsed.output));
   if (json.length > SHARE_MAX_JSON_BYTES) throw tooLarge(`${json.length} bytes of program data`, SHARE_MAX_JSON_BYTES);
   const deflated = deflateSync(json, { level: 9 });
@@ -93,10 +96,12 @@ export function decodeShare(text: string): SharePayload {
   if (!parsed.success) {
     const problems = issuesToMessages(parsed.issues);
     throw new PlaygroundError('SHARE_INVALID', `The shared program is not valid: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}.`, {
-      hint: 'The link was made by a different or modified tool; ask the sender to share it again from PromptLab.',
+      hint: SENDER_HINT,
       details: { problems },
     });
   }
+  // The preview and the workspace assume a program that resolves (distinct step ids, bound inputs).
+  assertRunnableProgram(parsed.output.spec, 'SHARE_INVALID', 'The shared program cannot run', SENDER_HINT);
   return parsed.output;
 }
 

@@ -208,6 +208,8 @@ export function demoText(demo: Demo): string {
 export interface UsageRow {
   role: LMRole;
   calls: number;
+  /** HTTP requests sent, retries included (as many as calls in runs stored before they were counted). */
+  attempts: number;
   cacheHits: number;
   failures: number;
   /** Answers received that could not be read (0 in runs stored before they were counted). */
@@ -227,11 +229,20 @@ export function usageRows(usage: UsageSnapshot | undefined): UsageRow[] {
   if (!usage) return [];
   return LM_ROLES.flatMap((role) => {
     const u = usage[role];
-    if (!u || !(u.calls > 0 || u.cacheHits > 0 || u.failures > 0)) return [];
+    // Attempts alone: every call of the role was cancelled, but its requests were sent.
+    if (!u || !(u.calls > 0 || u.cacheHits > 0 || u.failures > 0 || u.attempts > 0)) return [];
     const answered = u.calls - u.failures;
     const perCall = answered > 0 ? `${formatCount(Math.round(u.promptTokens / answered))} in / ${formatCount(Math.round(u.completionTokens / answered))} out` : '—';
-    return [{ role, ...u, parseFailures: u.parseFailures ?? 0, perCall }];
+    return [{ role, ...u, attempts: u.attempts ?? u.calls, parseFailures: u.parseFailures ?? 0, perCall }];
   });
+}
+
+/**
+ * Whether the usage table needs its Attempts column: only when some role sent more requests
+ * than calls (retries, lost answers). Otherwise the column would repeat Calls.
+ */
+export function showsAttempts(rows: readonly UsageRow[]): boolean {
+  return rows.some((r) => r.attempts !== r.calls);
 }
 
 /** A note on how a model was asked for its answers, from an `output` event. */

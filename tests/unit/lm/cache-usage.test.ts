@@ -70,8 +70,8 @@ describe('UsageMeter', () => {
     meter.recordFailure('proposer');
     meter.recordParseFailure('task');
     const s = meter.snapshot();
-    expect(s.task).toEqual({ calls: 2, cacheHits: 1, failures: 0, parseFailures: 1, promptTokens: 15, completionTokens: 3 });
-    expect(s.proposer).toEqual({ calls: 1, cacheHits: 0, failures: 1, parseFailures: 0, promptTokens: 0, completionTokens: 0 });
+    expect(s.task).toEqual({ calls: 2, attempts: 2, cacheHits: 1, failures: 0, parseFailures: 1, promptTokens: 15, completionTokens: 3 });
+    expect(s.proposer).toEqual({ calls: 1, attempts: 1, cacheHits: 0, failures: 1, parseFailures: 0, promptTokens: 0, completionTokens: 0 });
     expect(s.judge).toEqual(emptyUsage().judge);
     expect(meter.total()).toMatchObject({ calls: 3, failures: 1, cacheHits: 1, parseFailures: 1 });
   });

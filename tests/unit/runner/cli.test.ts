@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
+import { startFaultProxy } from '../../fixtures/fault-proxy';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
 const run = promisify(execFile);
@@ -103,6 +104,8 @@ describe('npm run optimize', { timeout: 90_000 }, () => {
     expect(readFileSync(join(dir, 'result.json'), 'utf8')).not.toContain(KEY);
     expect(readFileSync(join(dir, 'cache', 'cache.jsonl'), 'utf8')).not.toContain(KEY);
     expect(first.stderr).not.toContain(KEY);
+    // The final line says how many requests went out: here each call was one.
+    expect(first.stderr).toMatch(/task calls sent 5, attempts 5, cache hits 0, failures 0; all roles: 5 calls, 5 attempts\n$/);
 
     server.reset();
     const second = await optimize(dir, config);
@@ -113,6 +116,32 @@ describe('npm run optimize', { timeout: 90_000 }, () => {
     expect(server.requests).toHaveLength(0);
     expect(second.stderr).toMatch(/is asked in json_schema format, as an earlier run found/);
   });
+
+  it('counts in its final line every request sent: under connection resets, as many attempts as the proxy received', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptlab-cli-resets-'));
+    const rows = ['apple', 'banana', 'cherry', 'quince', 'tomato', 'zucchini', 'mango', 'walnut', 'date', 'pear', 'kiwi', 'olive'].map((w) => ({ word: w, label: w[0]! <= 'm' ? 'alpha' : 'beta' }));
+    writeFileSync(join(dir, 'words.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const proxy = await startFaultProxy({ target: server.url, rate: 0.3, faults: ['reset-before-body', 'reset-after-body'], seed: 3 });
+    try {
+      const { code, stderr, result: r } = await optimize(dir, {
+        program: { template: 'predict', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } },
+        data: { path: 'words.jsonl', split: { train: 0.5, val: 0.5 }, seed: 0 },
+        metric: { kind: 'exact_match', field: 'label' },
+        optimizer: { kind: 'none' },
+        models: { task: { provider: 'openai-compatible', baseURL: proxy.url, model: 'm', output: 'chat', maxRetries: 8 } },
+        seed: 0,
+      });
+      expect(code, stderr).toBe(0);
+      const resets = proxy.injected['reset-before-body'] + proxy.injected['reset-after-body'];
+      expect(resets).toBeGreaterThan(0);
+      expect(r.usage.task).toMatchObject({ calls: 6, attempts: proxy.received, failures: 0 });
+      expect(proxy.received).toBe(6 + resets);
+      expect(stderr).toMatch(new RegExp(`task calls sent 6, attempts ${proxy.received}, cache hits 0, failures 0; all roles: 6 calls, ${proxy.received} attempts\\n$`));
+    } finally {
+      await proxy.close();
+    }
+    // The runner backs off for real (half a second and up) before each retry.
+  }, 60_000);
 
   it('fits MIPROv2 into a budget in minutes: one warm-up call measures the model, the search stays within the calls it became', async () => {
     const { dir, config } = irisRun('promptlab-budget-', { kind: 'mipro_v2', budget: { minutes: 2 } }, { maxConcurrency: 1 });

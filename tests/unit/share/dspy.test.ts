@@ -112,3 +112,25 @@ describe('DSPy JSON import', () => {
     for (const bad of [null, [], 'x', 3]) expect(errorOf(() => fromDspyJson(bad, RAG_SPEC)).code).toBe('DSPY_INVALID');
   });
 });
+
+// Issue 11, defect 9: importing into a program that cannot run is refused, with the reason,
+// rather than producing a state for steps that clash or dangle.
+describe('DSPy JSON import checks the program it loads into', () => {
+  const file = () => clone(toDspyJson(RAG_SPEC, STATE));
+
+  it('refuses a program with a repeated step id', () => {
+    const spec = { ...RAG_SPEC, steps: [...RAG_SPEC.steps, { ...RAG_SPEC.steps[0]!, description: 'again' }] };
+    const err = errorOf(() => fromDspyJson(file(), spec));
+    expect(err.code).toBe('DSPY_INVALID');
+    expect(err.message).toContain('Two steps share the id "rewrite"');
+    expect(err.details).toMatchObject({ reason: 'PROGRAM_INVALID' });
+  });
+
+  it('refuses a program with a dangling binding', () => {
+    const spec = { ...RAG_SPEC, steps: RAG_SPEC.steps.map((s) => (s.id === 'generate_answer' ? { ...s, bind: { context: 'retrieve.nothing' } } : s)) };
+    const err = errorOf(() => fromDspyJson(file(), spec));
+    expect(err.code).toBe('DSPY_INVALID');
+    expect(err.message).toContain('"retrieve.nothing"');
+    expect(err.details).toMatchObject({ reason: 'PROGRAM_UNKNOWN_FIELD' });
+  });
+});

@@ -188,3 +188,36 @@ describe('share links', () => {
     expect(v.is(SharePayloadSchema, { ...PAYLOAD, meta: { ...PAYLOAD.meta, apiKey: 'sk-x' } })).toBe(false);
   });
 });
+
+// Issue 11, defect 9: a link is a program, so it must be one that runs, not only one of the
+// right shape. Crafted links (made by hand, not by encodeShare) are refused with the reason.
+describe('share links carry valid programs', () => {
+  const withSpec = (spec: unknown) => craft(JSON.stringify({ ...PAYLOAD, spec }));
+
+  it('refuses a link with a repeated step id, saying which', () => {
+    const steps = [RAG_SPEC.steps[0]!, { ...RAG_SPEC.steps[0]!, description: 'again' }, ...RAG_SPEC.steps.slice(1)];
+    const err = errorOf(() => decodeShare(withSpec({ ...RAG_SPEC, steps })));
+    expect(err.code).toBe('SHARE_INVALID');
+    expect(err.message).toContain('Two steps share the id "rewrite"');
+    expect(err.details).toMatchObject({ reason: 'PROGRAM_INVALID' });
+  });
+
+  it('refuses a link whose binding names no step output or input', () => {
+    const steps = RAG_SPEC.steps.map((s) => (s.id === 'retrieve' ? { ...s, bind: { query: 'rewrite.nowhere' } } : s));
+    const err = errorOf(() => decodeShare(withSpec({ ...RAG_SPEC, steps })));
+    expect(err.code).toBe('SHARE_INVALID');
+    expect(err.message).toContain('"rewrite.nowhere"');
+    expect(err.details).toMatchObject({ reason: 'PROGRAM_UNKNOWN_FIELD' });
+  });
+
+  it('refuses a link whose output no step produces, or whose steps loop', () => {
+    expect(errorOf(() => decodeShare(withSpec({ ...RAG_SPEC, outputs: { answer: 'ghost.answer' } }))).code).toBe('SHARE_INVALID');
+    const loop = RAG_SPEC.steps.map((s) => (s.id === 'rewrite' ? { ...s, bind: { question: 'generate_answer.answer' } } : s));
+    expect(errorOf(() => decodeShare(withSpec({ ...RAG_SPEC, steps: loop }))).details).toMatchObject({ reason: 'PROGRAM_CYCLE' });
+  });
+
+  it('never makes a link it would refuse to open', () => {
+    const steps = [RAG_SPEC.steps[0]!, RAG_SPEC.steps[0]!];
+    expect(codeOf(() => encodeShare({ ...PAYLOAD, spec: { ...RAG_SPEC, steps } }))).toBe('SHARE_INVALID');
+  });
+});

@@ -86,7 +86,7 @@ export function updates(runId: string, events: readonly RunEvent[], fromSeq = 0)
   return events.map((event, i) => ({ kind: 'event', runId, seq: fromSeq + i, event }));
 }
 
-const USAGE = { calls: 3, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 30, completionTokens: 9 };
+const USAGE = { calls: 3, attempts: 3, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 30, completionTokens: 9 };
 
 /** A run result (only what the state reads of it is meaningful). */
 export function result(config: RunConfig = CONFIG): RunResult {

@@ -3,7 +3,7 @@ import type { TrialRecord } from '../../../src/core/optimize/types';
 import { buildFromTemplate } from '../../../src/core/program';
 import type { RunUpdate } from '../../../src/protocol/optimizer';
 import { applyUpdates, emptySnapshot, phaseEta } from '../../../src/ui/run/run-snapshot';
-import { bestHistory, chartModel, optimizerLabel, paramLabel, planLine, programDiff, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
+import { bestHistory, chartModel, optimizerLabel, paramLabel, planLine, programDiff, showsAttempts, trialRows, usageRows, wordDiff, type NewBest } from '../../../src/ui/run/view-models';
 
 function trial(index: number, kind: TrialRecord['kind'], score: number, params = { 'generate.instruction': index % 3, 'generate.demos': index % 2 }): TrialRecord {
   return { index, kind, params, score, n: kind === 'minibatch' ? 35 : 100, calls: { sent: 10, cacheHits: 2 }, errors: 0, durationMs: 5 };
@@ -102,13 +102,26 @@ describe('run snapshot fold', () => {
 
 describe('usage and diff', () => {
   it('lists only the roles that made calls', () => {
-    const zero = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
+    const zero = { calls: 0, attempts: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
     const rows = usageRows({ task: { ...zero, calls: 5, promptTokens: 100 }, proposer: { ...zero, calls: 1 }, teacher: zero, judge: zero });
     expect(rows.map((r) => r.role)).toEqual(['task', 'proposer']);
   });
 
+  it('reports HTTP attempts per role, shown only when some differ from the calls (stored runs without them: as many as calls)', () => {
+    const zero = { calls: 0, attempts: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
+    const { attempts: _absent, ...old } = { ...zero, calls: 4 };
+    const clean = usageRows({ task: { ...zero, calls: 5, attempts: 5 }, proposer: old as typeof zero, teacher: zero, judge: zero });
+    expect(clean.map((r) => [r.role, r.calls, r.attempts])).toEqual([['task', 5, 5], ['proposer', 4, 4]]);
+    expect(showsAttempts(clean)).toBe(false);
+    const retried = usageRows({ task: { ...zero, calls: 543, attempts: 776 }, proposer: zero, teacher: { ...zero, calls: 3, attempts: 3 }, judge: zero });
+    expect(retried.map((r) => r.attempts)).toEqual([776, 3]);
+    expect(showsAttempts(retried)).toBe(true);
+    // A role whose calls were all cancelled still sent requests: it is listed.
+    expect(usageRows({ task: { ...zero, attempts: 2 }, proposer: zero, teacher: zero, judge: zero }).map((r) => r.role)).toEqual(['task']);
+  });
+
   it('shows the planned task calls next to those sent and answered by the cache', () => {
-    const zero = { calls: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
+    const zero = { calls: 0, attempts: 0, cacheHits: 0, failures: 0, parseFailures: 0, promptTokens: 0, completionTokens: 0 };
     const plan = { optimizer: 'mipro_v2', trials: 10, fullEvaluations: 3, taskProgramRuns: { search: 350, fullEvaluations: 180, final: 180, total: 710 }, taskCalls: 710, teacherProgramRunsMax: 120, proposerCalls: 6, notes: [] };
     expect(planLine(undefined, undefined)).toBeUndefined();
     expect(planLine(plan, undefined)).toBe('10 search trials, 3 full evaluations · task calls: ≤ 710 planned');
