@@ -48,7 +48,7 @@ async function generate(file: string, bytes: number, format: 'csv' | 'jsonl', sh
     let chunk = '';
     for (let k = 0; k < 1000; k++) chunk += row(rows++, format, shape);
     written += Buffer.byteLength(chunk);
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((err?: Error | null) => (err ? j(err) : r())));
   return rows;
