@@ -7,7 +7,7 @@
  * (or stdout).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
@@ -18,8 +18,9 @@ import { FileCacheStore } from '../node/file-cache-store';
 import { fileCheck } from '../node/file-check';
 import { FileOutputMemory } from '../node/file-output-memory';
 import { CheckpointFile } from '../node/checkpoint-file';
+import { readDataFile } from '../node/read-data';
 
-const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--resume] [--cache-dir .lm-cache] [--no-cache] [--refresh] [--latency-ms 800] [--quiet]
+const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--resume] [--cache-dir .lm-cache] [--no-cache] [--refresh] [--latency-ms 800] [--max-data-mb 100] [--max-rows 1000000] [--quiet]
 
   --resume      continue the run stopped at its last checkpoint (<out>.checkpoint.json, written
                 at every trial boundary while a run with --out goes on)
@@ -29,7 +30,16 @@ const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] 
 
   --latency-ms  milliseconds per LM call, for the plan's time estimate and to turn a budget in
                 minutes into calls (default: 800 ms; with a budget in minutes and no flag, one
-                warm-up call to the task model measures it)`;
+                warm-up call to the task model measures it)
+  --max-data-mb largest data file read, in MB (default 100; memory use is up to about 12x it)
+  --max-rows    most data rows accepted (default 1000000)
+
+Exit codes: 0 done; 1 the run failed; 2 a usage error (config, flags, data over a limit);
+3 the run finished and its result was written, but the LM cache could not be (e.g. a full disk)`;
+
+/** Default data limits: what a run holds in memory comfortably (see the README's "Limits"). */
+const DEFAULT_MAX_DATA_MB = 100;
+const DEFAULT_MAX_ROWS = 1_000_000;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -41,6 +51,8 @@ async function main(): Promise<number> {
       refresh: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
+      'max-data-mb': { type: 'string' },
+      'max-rows': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -53,6 +65,7 @@ async function main(): Promise<number> {
     process.stderr.write(`error: --config is required.\n${USAGE}\n`);
     return 2;
   }
+  const limits = dataLimits(values['max-data-mb'], values['max-rows']);
   const configPath = resolve(values.config);
   const baseDir = dirname(configPath);
   const checkFile = fileCheck(baseDir);
@@ -67,7 +80,7 @@ async function main(): Promise<number> {
   const saved = values.resume ? await checkpoints!.resume(config) : undefined;
   const latencyMs = saved?.latencyMs ?? (values['latency-ms'] !== undefined ? latencyFlag(values['latency-ms']) : await measuredLatency(config, log));
   if (saved) log(`Resuming from the checkpoint of ${saved.savedAt} (${checkpoints!.path}).`);
-  const cache = values['no-cache'] ? undefined : await FileCacheStore.open(resolve(values['cache-dir'] ?? '.lm-cache'));
+  const cache = values['no-cache'] ? undefined : await openCache(resolve(values['cache-dir'] ?? '.lm-cache'), log);
   const outputMemory = cache && new FileOutputMemory(cache.dir);
   const controller = new AbortController();
   // One abort listener per call in flight: high concurrency is not a leak.
@@ -84,8 +97,9 @@ async function main(): Promise<number> {
   try {
     const result = await executeRun(config, {
       createLM: (cfg) => createLM(cfg, log),
-      readText: (path) => readFile(resolve(baseDir, path), 'utf8'),
+      readText: (path) => readDataFile(resolve(baseDir, path), limits.maxBytes),
       checkFile,
+      rowLimit: limits.rows,
       ...(cache && { cache }),
       ...(outputMemory && { outputMemory }),
       ...(values.refresh && { refresh: true }),
@@ -108,10 +122,39 @@ async function main(): Promise<number> {
     // Attempts are what a provider bills: retries and lost answers included, every role summed.
     const all = LM_ROLES.reduce((t, role) => ({ calls: t.calls + result.usage[role].calls, attempts: t.attempts + result.usage[role].attempts }), { calls: 0, attempts: 0 });
     log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, attempts ${u.attempts}, cache hits ${u.cacheHits}, failures ${u.failures}${unreadable}; all roles: ${all.calls} calls, ${all.attempts} attempts`);
-    return 0;
   } finally {
     await cache?.close();
   }
+  // The result is written; exit 3 says the cache is not, so a rerun will ask those calls again.
+  return cache?.writeError ? 3 : 0;
+}
+
+/** `--max-data-mb` and `--max-rows`, or their defaults; a value that is not a positive number is a usage error. */
+function dataLimits(mb: string | undefined, rows: string | undefined): { maxBytes: number; rows: { maxRows: number; hint: string } } {
+  const positive = (flag: string, raw: string | undefined, fallback: number, integer: boolean): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (raw.trim() === '' || !(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+      throw new PlaygroundError('CONFIG_INVALID', `--${flag} must be a positive ${integer ? 'whole ' : ''}number, but got ${JSON.stringify(raw)}.`, { hint: `e.g. --${flag} ${fallback * 2}` });
+    }
+    return n;
+  };
+  const maxRows = positive('max-rows', rows, DEFAULT_MAX_ROWS, true);
+  return {
+    maxBytes: positive('max-data-mb', mb, DEFAULT_MAX_DATA_MB, false) * 1024 * 1024,
+    rows: { maxRows, hint: `Pass --max-rows with a larger number (e.g. --max-rows ${maxRows * 2}) to accept them, or use a sample of the data.` },
+  };
+}
+
+/**
+ * The LM cache, saying what it could not read (those answers will be asked again) and, once,
+ * when a write fails: the run goes on with the answers in memory and exits 3 at the end.
+ */
+async function openCache(dir: string, log: (line: string) => void): Promise<FileCacheStore> {
+  const cache = await FileCacheStore.open(dir);
+  if (cache.skippedLines > 0) log(`LM cache: ${cache.skippedLines} unreadable line${cache.skippedLines === 1 ? '' : 's'} in ${join(dir, 'cache.jsonl')} were skipped; those answers will be asked again.`);
+  cache.onWriteError = (err) => log(`warning: could not write the LM cache: ${err.message}. The run goes on without saving new answers; it will write its result and exit with code 3.`);
+  return cache;
 }
 
 /**
@@ -154,7 +197,13 @@ function progressPrinter(log: (line: string) => void): (e: RunEvent) => void {
   let lastAt = 0;
   let pace: ((usage: UsageSnapshot) => void) | undefined;
   return (e) => {
-    if (e.type === 'data') log(`Data: ${e.rows} rows (${e.dropped} dropped) -> train ${e.train}, val ${e.val}, test ${e.test}`);
+    if (e.type === 'data') {
+      log(`Data: ${e.rows} rows (${e.dropped} dropped) -> train ${e.train}, val ${e.val}, test ${e.test}`);
+      // The first 20 here; result.json's data.warnings has them all.
+      const warnings = e.warnings ?? [];
+      for (const w of warnings.slice(0, 20)) log(`  warning: ${w}`);
+      if (warnings.length > 20) log(`  ...and ${warnings.length - 20} more warnings (all in the result's data.warnings).`);
+    }
     else if (e.type === 'plan') {
       printPlan(e.plan, log);
       if (e.plan.budget) pace = pacePrinter(e.plan.budget.calls, log);

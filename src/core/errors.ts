@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'DATA_EMPTY'
   | 'DATA_MAPPING'
   | 'DATA_SPLIT'
+  /** Over a size or row limit (the headless runner's `--max-data-mb` / `--max-rows`). */
+  | 'DATA_TOO_LARGE'
   // metrics and evaluation
   | 'METRIC_INVALID'
   | 'EVAL_ERROR_BUDGET'

@@ -29,6 +29,10 @@ export class FileCacheStore implements CacheStore {
   private pending: string[] = [];
   private writing: Promise<void> | null = null;
   private closed = false;
+  /** The first failed write (e.g. ENOSPC on a full disk); from then on answers stay in memory only. */
+  writeError: PlaygroundError | undefined;
+  /** Told once, at the first failed write, so the runner can warn while the run goes on. */
+  onWriteError?: (err: PlaygroundError) => void;
 
   private constructor(
     /** The cache folder. */
@@ -77,6 +81,8 @@ export class FileCacheStore implements CacheStore {
     const stored = structuredClone(value);
     delete stored.cached;
     this.index.set(key, stored);
+    // After a failed write, more appends would only fail again or tear lines mid-file.
+    if (this.writeError) return;
     this.pending.push(`${JSON.stringify({ k: key, v: stored })}\n`);
     return this.drain();
   }
@@ -106,7 +112,11 @@ export class FileCacheStore implements CacheStore {
           await this.handle.write(chunk);
         }
       } catch (err) {
-        throw ioError(`write the LM cache in ${this.dir}`, err);
+        // Kept, not thrown: callers already ignore a failed set, and close() must then behave
+        // the same whether or not a write was still in flight.
+        this.writeError = ioError(`write the LM cache in ${this.dir}`, err);
+        this.pending = [];
+        this.onWriteError?.(this.writeError);
       } finally {
         this.writing = null;
       }

@@ -4,6 +4,9 @@
  * tested against the scripted OpenAI-compatible server, the plan before a run, offline reload
  * through the service worker, and screenshots at desktop/phone sizes in light and dark.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { fixtureData } from '../fixtures/fixture-data';
@@ -66,6 +69,33 @@ describe('setup flow', () => {
     await expect(problems.textContent()).resolves.toContain('Line 3: has 4 cells but the header has 2');
     await context.close();
   });
+
+  it('reads a Latin-1 file with a Windows-1252 warning, and holds a file over 20 MB back with a warning before parsing it', async () => {
+    const { context, page, errors } = await freshPage(browser);
+    const chooser = page.locator('#step-data input[type="file"]');
+    await chooser.setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: Buffer.from('question,answer\ncafé,x\nnaïve,y\n', 'latin1') });
+    await expect(page.getByTestId('row-count').textContent()).resolves.toBe('2 rows');
+    const problems = page.getByRole('region', { name: 'Row problems' });
+    await expect(problems.textContent()).resolves.toMatch(/not valid UTF-8 \(first at line 2\).*Windows-1252/);
+    await expect(page.getByRole('region', { name: 'Data preview' }).textContent()).resolves.toContain('café');
+    await screenshot(page, 'data-latin1-warning');
+
+    const row = 'a question of some length,an answer\n';
+    // From a file on disk: a 20 MB buffer is too slow through the protocol.
+    const big = join(mkdtempSync(join(tmpdir(), 'promptlab-e2e-')), 'big.csv');
+    writeFileSync(big, `question,answer\n${row.repeat(Math.ceil((20 * 1024 * 1024 + 1) / row.length))}`);
+    await chooser.setInputFiles(big);
+    const held = page.getByTestId('large-file');
+    await expect(held.textContent()).resolves.toMatch(/big\.csv is 20\.0 MB\..*Above 20\.0 MB/);
+    // Still the previous data: nothing was parsed yet.
+    await expect(page.getByTestId('row-count').textContent()).resolves.toBe('2 rows');
+    await screenshot(page, 'data-large-file');
+    await held.getByRole('button', { name: 'Cancel' }).click();
+    await expect(held.count()).resolves.toBe(0);
+    await expect(page.getByTestId('row-count').textContent()).resolves.toBe('2 rows');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('validates templates and signatures live', async () => {
     const { context, page } = await freshPage(browser);

@@ -18,31 +18,92 @@ import Papa from 'papaparse';
 import { PlaygroundError } from '../errors';
 import type { DroppedRow, ParsedTable } from './types';
 
-/** Parses CSV (`,` or, when the header has no comma but has `;`, `;`) or TSV text. */
-export function parseDelimited(text: string, format: 'csv' | 'tsv'): ParsedTable {
+/**
+ * Parses CSV (`,` or, when the header has no comma but has `;`, `;`) or TSV text. Rows are
+ * built as papaparse streams records through `step` (no list of raw records is kept), and a
+ * cell that is a number in canonical form is stored as a number at once: on a large file the
+ * cells' strings were most of the memory. `maxRows` stops the parse at the first row past it.
+ */
+export function parseDelimited(text: string, format: 'csv' | 'tsv', limits: RowLimit = {}): ParsedTable {
   const warnings: string[] = [];
   const delimiter = format === 'tsv' ? '\t' : csvDelimiter(text, warnings);
-  const records = readRecords(text, delimiter, warnings);
-  const header = records.shift();
-  if (!header) throw new PlaygroundError('DATA_EMPTY', 'The data is empty.', { hint: 'Paste a header row and at least one data row.' });
-  const columns = fixHeader(header.cells, warnings);
-
   const dropped: DroppedRow[] = [];
   const rows: Record<string, unknown>[] = [];
   const sourceRows: number[] = [];
-  for (const { cells, line } of records) {
+  let columns: string[] | undefined;
+  let numeric: boolean[] = [];
+  readRecords(text, delimiter, warnings, (cells, line) => {
+    if (!columns) {
+      columns = fixHeader(cells, warnings);
+      numeric = columns.map(() => true);
+      return;
+    }
     const fitted = fitCells(cells, columns.length, line, warnings, dropped);
-    if (!fitted) continue;
-    rows.push(Object.fromEntries(columns.map((c, i) => [c, fitted[i] ?? ''])));
+    if (!fitted) return;
+    if (limits.maxRows !== undefined && rows.length >= limits.maxRows) throw tooManyRows(limits);
+    rows.push(toRow(columns, fitted, numeric));
     sourceRows.push(line);
-  }
+  });
+  if (!columns) throw new PlaygroundError('DATA_EMPTY', 'The data is empty.', { hint: 'Paste a header row and at least one data row.' });
   if (rows.length === 0 && dropped.length === 0) {
     throw new PlaygroundError('DATA_EMPTY', `The ${format.toUpperCase()} data has a header (${columns.join(', ')}) but no data rows.`, {
       hint: 'Add at least one row under the header.',
     });
   }
-  convertNumericColumns(columns, rows);
+  settleColumns(columns, rows, numeric);
   return { format, columns, rows, dropped, warnings, sourceRows };
+}
+
+/** The most rows a parse keeps, and what to say past it (the host knows how to raise it). */
+export interface RowLimit {
+  maxRows?: number;
+  hint?: string;
+}
+
+export function tooManyRows(limits: RowLimit): PlaygroundError {
+  return new PlaygroundError('DATA_TOO_LARGE', `The data has more than ${limits.maxRows} rows.`, {
+    hint: limits.hint ?? 'Use a sample of the data.',
+    details: { maxRows: limits.maxRows },
+  });
+}
+
+/**
+ * One row object. A cell whose text is exactly the number's own spelling ("12", "0.5") is
+ * stored as a number, so a non-numeric column can turn it back exactly (`settleColumns`);
+ * `numeric[i]` stays true while every non-empty cell of column i is a plain number.
+ */
+function toRow(columns: string[], cells: string[], numeric: boolean[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) {
+    const cell = cells[i] ?? '';
+    let value: unknown = cell;
+    const trimmed = numeric[i] ? cell.trim() : '';
+    if (trimmed !== '') {
+      const n = Number(cell);
+      if (String(n) === cell && isPlainNumber(cell)) value = n;
+      else if (!isPlainNumber(trimmed)) numeric[i] = false;
+    }
+    row[columns[i]!] = value;
+  }
+  return row;
+}
+
+/**
+ * Makes each column all numbers or all strings, as decided over the whole file: a numeric
+ * column converts the cells kept as text (" 7", "1.50"); any other column turns the numbers
+ * stored early back into their text, which is exact since they were stored only when
+ * `String(n)` gave the cell back.
+ */
+function settleColumns(columns: string[], rows: Record<string, unknown>[], numeric: boolean[]): void {
+  columns.forEach((col, i) => {
+    const any = rows.some((r) => r[col] !== '' && String(r[col]).trim() !== '');
+    const toNumber = numeric[i] && any;
+    for (const r of rows) {
+      const v = r[col];
+      if (toNumber && typeof v === 'string' && v.trim() !== '') r[col] = Number(v.trim());
+      else if (!toNumber && typeof v === 'number') r[col] = String(v);
+    }
+  });
 }
 
 /** True for plain decimal numbers: optional sign, digits, optional fraction and exponent. No "007", "1,000" or 16+ digit ids (they would lose precision). */
@@ -55,14 +116,8 @@ function isPlainNumber(s: string): boolean {
   return Number.isFinite(Number(s));
 }
 
-interface RawRecord {
-  cells: string[];
-  /** 1-based line where the record starts. */
-  line: number;
-}
-
-function readRecords(text: string, delimiter: string, warnings: string[]): RawRecord[] {
-  const records: RawRecord[] = [];
+/** Streams records to `onRecord` with the 1-based line where each starts; blank lines are skipped. */
+function readRecords(text: string, delimiter: string, warnings: string[], onRecord: (cells: string[], line: number) => void): void {
   let start = 0;
   let line = 1;
   let counted = 0;
@@ -83,10 +138,9 @@ function readRecords(text: string, delimiter: string, warnings: string[]): RawRe
       const cells = result.data;
       start = result.meta.cursor;
       if (cells.length === 1 && (cells[0] ?? '').trim() === '') return; // a blank line
-      records.push({ cells, line });
+      onRecord(cells, line);
     },
   });
-  return records;
 }
 
 function csvDelimiter(text: string, warnings: string[]): string {
@@ -147,21 +201,4 @@ function fitCells(cells: string[], width: number, line: number, warnings: string
     return [...cells, ...Array<string>(width - cells.length).fill('')];
   }
   return cells;
-}
-
-function convertNumericColumns(columns: string[], rows: Record<string, unknown>[]): void {
-  for (const col of columns) {
-    let any = false;
-    const numeric = rows.every((r) => {
-      const v = String(r[col]).trim();
-      if (v === '') return true;
-      any = true;
-      return isPlainNumber(v);
-    });
-    if (!numeric || !any) continue;
-    for (const r of rows) {
-      const v = String(r[col]).trim();
-      if (v !== '') r[col] = Number(v);
-    }
-  }
 }

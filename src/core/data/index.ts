@@ -1,5 +1,6 @@
 /** Datasets: parsing (CSV/TSV/JSONL/JSON), field mapping and seeded splits. */
 export type { DataFormat, Example, FieldMapping, ParsedTable, SplitFractions } from './types';
 export { columnsOf, detectFormat, parseDataset } from './parse';
+export { decodeText, type DecodedText } from './decode';
 export { suggestMapping, toExamples } from './mapping';
 export { splitCounts, splitExamples } from './split';

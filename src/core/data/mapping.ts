@@ -39,23 +39,21 @@ export function toExamples(table: ParsedTable, mapping: FieldMapping): { example
   const dropped: DroppedRow[] = [];
   const used = new Set<string>();
 
+  const inputs = Object.entries(mapping.inputs);
+  const labels = Object.entries(mapping.labels);
   table.rows.forEach((row, i) => {
-    const source = table.sourceRows?.[i] ?? i + 1;
-    const missing = [
-      ...Object.entries(mapping.inputs).filter(([, col]) => isBlank(row[col])).map(([name, col]) => `input "${name}" (column "${col}")`),
-      ...Object.entries(mapping.labels).filter(([, col]) => isBlank(row[col])).map(([name, col]) => `label "${name}" (column "${col}")`),
-    ];
-    if (missing.length > 0) {
+    if (inputs.some(([, col]) => isBlank(row[col])) || labels.some(([, col]) => isBlank(row[col]))) {
+      const source = table.sourceRows?.[i] ?? i + 1;
+      const missing = [
+        ...inputs.filter(([, col]) => isBlank(row[col])).map(([name, col]) => `input "${name}" (column "${col}")`),
+        ...labels.filter(([, col]) => isBlank(row[col])).map(([name, col]) => `label "${name}" (column "${col}")`),
+      ];
       dropped.push({ row: source, reason: `Row ${source}: no value for ${missing.join(', ')}.` });
       return;
     }
     const rawId = idColumn === undefined ? undefined : row[idColumn];
     const base = isBlank(rawId) ? `row-${i + 1}` : String(rawId).trim();
-    examples.push({
-      id: uniqueId(base, used),
-      inputs: pick(row, mapping.inputs),
-      labels: pick(row, mapping.labels),
-    });
+    examples.push({ id: uniqueId(base, used), inputs: pick(row, inputs), labels: pick(row, labels) });
   });
   return { examples, dropped };
 }
@@ -75,8 +73,11 @@ function checkMapping(columns: string[], mapping: FieldMapping): void {
   });
 }
 
-function pick(row: Record<string, unknown>, fields: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).map(([name, col]) => [name, row[col]]));
+/** The row's values under the program's names; built by assignment, which costs less memory per object than `Object.fromEntries` on large datasets. */
+function pick(row: Record<string, unknown>, fields: [string, string][]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, col] of fields) out[name] = row[col];
+  return out;
 }
 
 function isBlank(v: unknown): boolean {

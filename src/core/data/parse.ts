@@ -6,10 +6,10 @@
  * (the header is line 1). Values keep their JSON types; CSV/TSV rules are in `delimited.ts`.
  */
 import { PlaygroundError } from '../errors';
-import { parseDelimited } from './delimited';
+import { parseDelimited, tooManyRows, type RowLimit } from './delimited';
 import type { DataFormat, DroppedRow, ParsedTable } from './types';
 
-export interface ParseOptions {
+export interface ParseOptions extends RowLimit {
   /** The text's format; `auto` (the default) detects it, see {@link detectFormat}. */
   format?: DataFormat | 'auto';
 }
@@ -18,7 +18,7 @@ export interface ParseOptions {
  * Parses pasted or loaded dataset text (CSV, TSV, JSONL, a JSON array of objects, a JSON
  * object wrapping one under `data` or `rows`, or a single JSON object as one row). Unreadable rows are listed in `dropped`; the
  * rest are kept. Throws `DATA_EMPTY` when there is no row at all and `DATA_PARSE` when
- * nothing can be read (with the line or row at fault).
+ * nothing can be read (with the line or row at fault), and `DATA_TOO_LARGE` past `maxRows` rows.
  */
 export function parseDataset(text: string, opts: ParseOptions = {}): ParsedTable {
   const clean = text.replace(/^\uFEFF/, '');
@@ -27,11 +27,11 @@ export function parseDataset(text: string, opts: ParseOptions = {}): ParsedTable
   switch (format) {
     case 'csv':
     case 'tsv':
-      return parseDelimited(clean, format);
+      return parseDelimited(clean, format, opts);
     case 'jsonl':
-      return parseJsonl(clean);
+      return parseJsonl(clean, opts);
     case 'json':
-      return parseJson(clean);
+      return parseJson(clean, opts);
     default:
       throw new PlaygroundError('DATA_PARSE', `Unknown data format ${JSON.stringify(format)}.`, { hint: 'Use "csv", "tsv", "jsonl", "json" or "auto".' });
   }
@@ -51,7 +51,7 @@ export function detectFormat(text: string): DataFormat {
   return tabs > 0 && tabs >= commas ? 'tsv' : 'csv';
 }
 
-function parseJsonl(text: string): ParsedTable {
+function parseJsonl(text: string, limits: RowLimit): ParsedTable {
   const rows: Record<string, unknown>[] = [];
   const sourceRows: number[] = [];
   const dropped: DroppedRow[] = [];
@@ -70,6 +70,7 @@ function parseJsonl(text: string): ParsedTable {
       dropped.push({ row: line, reason: `Line ${line}: expected a JSON object like {"question": "..."}, but got ${kindOf(value)}.` });
       return;
     }
+    if (limits.maxRows !== undefined && rows.length >= limits.maxRows) throw tooManyRows(limits);
     rows.push(value);
     sourceRows.push(line);
   });
@@ -81,7 +82,7 @@ function parseJsonl(text: string): ParsedTable {
   return { format: 'jsonl', columns: columnsOf(rows), rows, dropped, warnings: [], sourceRows };
 }
 
-function parseJson(text: string): ParsedTable {
+function parseJson(text: string, limits: RowLimit): ParsedTable {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -97,6 +98,7 @@ function parseJson(text: string): ParsedTable {
       hint: 'Wrap the rows in [ ... ], one object per row.',
     });
   }
+  if (limits.maxRows !== undefined && list.length > limits.maxRows) throw tooManyRows(limits);
   const rows: Record<string, unknown>[] = [];
   const sourceRows: number[] = [];
   const dropped: DroppedRow[] = [];

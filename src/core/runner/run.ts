@@ -3,7 +3,8 @@
  * The same function runs in the headless runner (Node) and in the optimizer worker; the host
  * supplies how to build model clients, how to read files, and the cache store.
  */
-import { columnsOf, parseDataset, splitExamples, suggestMapping, toExamples } from '../data';
+import { columnsOf, parseDataset, splitExamples, suggestMapping, toExamples, type DecodedText } from '../data';
+import { tooManyRows, type RowLimit } from '../data/delimited';
 import type { DataSplits, DroppedRow, Example } from '../data/types';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
 import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
@@ -31,10 +32,15 @@ export interface RunHost {
   usage?: UsageSnapshot;
   /** Sees every LM call a run makes (cache hits included): the browser stores them as traces. */
   observeCall?(call: ObservedCall): void;
-  /** Reads a file named in the config (headless runner only). */
-  readText?(path: string): Promise<string>;
+  /**
+   * Reads a file named in the config (headless runner only); with `warnings` when decoding
+   * had to assume something (see `decodeText`), which the run reports with the parse warnings.
+   */
+  readText?(path: string): Promise<string | DecodedText>;
   /** Checks a file named in the config before the run starts (headless runner only): see {@link FileCheck}. */
   checkFile?: FileCheck;
+  /** The most data rows a run accepts, and how to raise it (the runner's `--max-rows`). */
+  rowLimit?: RowLimit;
   /** Where LM answers are cached (default: in memory for this run). */
   cache?: CacheStore;
   signal?: AbortSignal;
@@ -62,7 +68,7 @@ export interface ObservedCall {
 /** Progress events a run emits (the runner prints them; the UI shows them). */
 export type RunEvent =
   | { type: 'optimizer'; event: OptimizerEvent; /** On checkpoints: usage so far, to restore on resume. */ usage?: UsageSnapshot }
-  | { type: 'data'; rows: number; dropped: number; train: number; val: number; test: number }
+  | { type: 'data'; rows: number; dropped: number; train: number; val: number; test: number; /** What reading and parsing changed or assumed (absent in older events). */ warnings?: string[] }
   /** The run's plan (`planRun`), announced once the data is split. */
   | { type: 'plan'; plan: Plan }
   | { type: 'phase'; phase: string; status: 'start' | 'end'; detail?: string }
@@ -92,7 +98,8 @@ export interface RunResult {
   trials: TrialRecord[];
   /** The run's plan (absent in results stored before plans were kept). */
   plan?: Plan;
-  data: { rows: number; dropped: DroppedRow[]; train: number; val: number; test: number };
+  /** `warnings`: what decoding and parsing changed or assumed, e.g. a padded row (absent in older results). */
+  data: { rows: number; dropped: DroppedRow[]; warnings?: string[]; train: number; val: number; test: number };
   timings: { totalMs: number; dataMs: number; optimizeMs: number; evaluateMs: number };
   config: RunConfig;
 }
@@ -113,6 +120,8 @@ export interface PreparedRun {
   state: ProgramState;
   splits: DataSplits;
   dropped: DroppedRow[];
+  /** Decoding and parse warnings, in file order. */
+  warnings: string[];
   rows: number;
   metric: Metric;
   lms: Record<LMRole, LanguageModel>;
@@ -139,14 +148,14 @@ export async function prepareRun(input: unknown, host: RunHost): Promise<Prepare
   const session = new AnswerSession({ refresh: host.refresh ?? false, unreadable: resumed.unreadable });
   const lms = buildModels(config, host, usage, cache, session);
   const taskOutput = () => lms.task.output?.current();
-  const { examples, dropped, rows, table } = await loadExamples(config, program, host);
+  const { examples, dropped, rows, table, warnings } = await loadExamples(config, program, host);
   const splits = splitExamples(examples, config.data.split, config.data.seed ?? seed);
   const corpora = await loadCorpora(config, table, host);
   const metric = createMetric(config.metric, config.metric.kind === 'llm_judge'
     ? { judge: createJudge({ lm: lms.judge, field: config.metric.field, ...(config.metric.signature && { signature: config.metric.signature }), ...(config.metric.verdictField && { verdictField: config.metric.verdictField }) }) }
     : {});
   return {
-    config, program, state: state ?? initialState(program), splits, dropped, rows, metric, lms, usage, session, taskOutput, corpora, seed,
+    config, program, state: state ?? initialState(program), splits, dropped, warnings, rows, metric, lms, usage, session, taskOutput, corpora, seed,
     ...(resumed.optimizer !== undefined && { checkpoint: resumed.optimizer }),
   };
 }
@@ -162,7 +171,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
   const dataMs = performance.now() - started;
   const { splits } = prep;
   const sizes = { train: splits.train.length, val: splits.val.length, test: splits.test.length };
-  host.onEvent?.({ type: 'data', rows: prep.rows, dropped: prep.dropped.length, ...sizes });
+  host.onEvent?.({ type: 'data', rows: prep.rows, dropped: prep.dropped.length, ...sizes, warnings: prep.warnings });
   const plan = planRun(prep.config, sizes, host.latency);
   host.onEvent?.({ type: 'plan', plan });
 
@@ -215,7 +224,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
     program: { spec: prep.program.spec, state, ...optional('output', prep.taskOutput()) },
     trials,
     plan,
-    data: { rows: prep.rows, dropped: prep.dropped, train: splits.train.length, val: splits.val.length, test: splits.test.length },
+    data: { rows: prep.rows, dropped: prep.dropped, warnings: prep.warnings, train: splits.train.length, val: splits.val.length, test: splits.test.length },
     timings: { totalMs: performance.now() - started, dataMs, optimizeMs, evaluateMs },
     config: redactConfig(prep.config),
   };
@@ -296,18 +305,25 @@ function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache:
 async function loadExamples(config: RunConfig, program: ResolvedProgram, host: RunHost) {
   const d = config.data;
   let text = d.text;
+  const warnings: string[] = [];
   if (d.path !== undefined) {
     if (!host.readText) throw new PlaygroundError('CONFIG_INVALID', `data.path "${d.path}" cannot be read here.`, { hint: 'Paste the data or give "rows".' });
-    text = await host.readText(d.path);
+    const read = await host.readText(d.path);
+    text = typeof read === 'string' ? read : read.text;
+    if (typeof read !== 'string') warnings.push(...read.warnings);
   }
+  if (host.rowLimit?.maxRows !== undefined && (d.rows?.length ?? 0) > host.rowLimit.maxRows) throw tooManyRows(host.rowLimit);
   const table = text !== undefined
-    ? parseDataset(text, { format: d.format ?? 'auto' })
+    ? parseDataset(text, { format: d.format ?? 'auto', ...host.rowLimit })
     : { format: 'json' as const, columns: columnsOf(d.rows ?? []), rows: d.rows ?? [], dropped: [], warnings: [] };
+  // Let the file's text go before the examples are built: on a large file it is a good part of the peak.
+  text = undefined;
+  warnings.push(...table.warnings);
   const inputNames = program.spec.inputs.map((f) => f.name);
   const labelNames = [...new Set([...Object.keys(program.spec.outputs), config.metric.field])].filter((n) => table.columns.includes(n) || n === config.metric.field);
   const mapping = d.mapping ?? suggestMapping(table.columns, inputNames, labelNames);
   const { examples, dropped } = toExamples(table, mapping);
-  return { examples, dropped: [...table.dropped, ...dropped], rows: table.rows.length + table.dropped.length, table };
+  return { examples, dropped: [...table.dropped, ...dropped], rows: table.rows.length + table.dropped.length, table, warnings };
 }
 
 async function loadCorpora(config: RunConfig, table: { rows: Record<string, unknown>[] }, host: RunHost): Promise<Record<string, readonly string[]>> {
@@ -320,7 +336,8 @@ async function loadCorpora(config: RunConfig, table: { rows: Record<string, unkn
     return { passages: [...seen] };
   }
   if (c.path && host.readText) {
-    const text = await host.readText(c.path);
+    const read = await host.readText(c.path);
+    const text = typeof read === 'string' ? read : read.text;
     const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     const passages = lines.map((l) => {
       if (!l.startsWith('{')) return l;

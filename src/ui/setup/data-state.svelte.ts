@@ -5,10 +5,25 @@
  */
 import type { ErrorData } from '../../core/errors';
 import type { DataFormat, FieldMapping, ParsedTable, SplitFractions } from '../../core/data';
-import { suggestMapping } from '../../core/data';
+import { decodeText, suggestMapping } from '../../core/data';
 import { toErrorData } from '../../core/errors';
 
 export type FormatChoice = DataFormat | 'auto';
+
+/**
+ * Above this size the browser warns: parsing takes several times the data's size in memory
+ * (rows become objects), so a tab can slow down or run out of memory. A file this large waits
+ * for the user's go-ahead before it is read; a paste this large is parsed with the warning
+ * shown. The headless runner takes 100 MB by default (README, "Limits").
+ */
+export const BROWSER_DATA_WARN_BYTES = 20 * 1024 * 1024;
+
+/** What `loadFile` needs of a File (a Blob with a name also does, in tests). */
+interface FileLike {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
 
 /** Where an example dataset came from (shown next to the data). */
 export interface DataSource {
@@ -45,6 +60,12 @@ export class DataState {
   split = $state<SplitFractions>({ train: 0.3, val: 0.4, test: 0.3 });
   seed = $state(0);
   source = $state.raw<DataSource | undefined>(undefined);
+  /** What reading the last file had to assume (e.g. it was not UTF-8). */
+  fileWarnings = $state.raw<string[]>([]);
+  /** A file over {@link BROWSER_DATA_WARN_BYTES} waiting for the user to parse or cancel it. */
+  largeFile = $state.raw<{ name: string; bytes: number } | undefined>(undefined);
+  /** The data is over {@link BROWSER_DATA_WARN_BYTES} (a paste, or a file the user chose to parse). */
+  readonly large = $derived(this.text.length > BROWSER_DATA_WARN_BYTES);
 
   readonly columns = $derived(this.table?.columns ?? []);
   readonly rowCount = $derived(this.table?.rows.length ?? 0);
@@ -52,12 +73,43 @@ export class DataState {
   readonly splitTotal = $derived(this.split.train + this.split.val + (this.split.test ?? 0));
 
   private request = 0;
+  private pendingFile: FileLike | undefined;
 
   /** Sets the text and parses it (in the worker). */
-  async setText(text: string, parser: DataParser, source?: DataSource): Promise<void> {
+  async setText(text: string, parser: DataParser, source?: DataSource, fileWarnings: string[] = []): Promise<void> {
     this.text = text;
     this.source = source;
+    this.fileWarnings = fileWarnings;
     await this.parse(parser);
+  }
+
+  /** Reads a dropped or chosen file and parses it; one over the limit waits for {@link parseLargeFile}. */
+  async loadFile(file: FileLike, parser: DataParser): Promise<void> {
+    this.cancelLargeFile();
+    if (file.size > BROWSER_DATA_WARN_BYTES) {
+      this.pendingFile = file;
+      this.largeFile = { name: file.name, bytes: file.size };
+      return;
+    }
+    await this.readFile(file, parser);
+  }
+
+  /** Parses the file held back by {@link loadFile}, as the user asked. */
+  async parseLargeFile(parser: DataParser): Promise<void> {
+    const file = this.pendingFile;
+    this.cancelLargeFile();
+    if (file) await this.readFile(file, parser);
+  }
+
+  cancelLargeFile(): void {
+    this.pendingFile = undefined;
+    this.largeFile = undefined;
+  }
+
+  private async readFile(file: FileLike, parser: DataParser): Promise<void> {
+    // Decoded here rather than by File.text(), which turns bytes that are not UTF-8 into U+FFFD without a word.
+    const { text, warnings } = decodeText(new Uint8Array(await file.arrayBuffer()));
+    await this.setText(text, parser, { name: file.name, license: 'your file', url: '' }, warnings);
   }
 
   async parse(parser: DataParser): Promise<void> {
@@ -108,6 +160,8 @@ export class DataState {
     this.table = undefined;
     this.error = undefined;
     this.source = undefined;
+    this.fileWarnings = [];
+    this.cancelLargeFile();
     this.parsing = false;
     this.mappingTouched = false;
   }
