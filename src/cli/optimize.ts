@@ -13,7 +13,7 @@ import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
 import { LM_ROLES, OpenAICompatibleLM, probeLatency, type LanguageModel, type UsageSnapshot } from '../core/lm';
 import type { OptimizerEvent, Plan } from '../core/optimize';
-import { assertRunConfig, budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent } from '../core/runner';
+import { assertRunConfig, budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent, type RunResult } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
 import { fileCheck } from '../node/file-check';
 import { FileOutputMemory } from '../node/file-output-memory';
@@ -108,20 +108,10 @@ async function main(): Promise<number> {
       ...(saved && { checkpoint: saved.checkpoint, usage: saved.usage }),
       onEvent,
     });
-    const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (values.out) {
-      await mkdir(dirname(resolve(values.out)), { recursive: true });
-      await writeFile(resolve(values.out), json);
-      log(`Wrote ${values.out}`);
-      // The run is complete: nothing is left to resume.
-      await checkpoints?.remove();
-    } else process.stdout.write(json);
-    const u = result.usage.task;
-    const base = result.details.baselineTest && result.config.optimizer.kind !== 'none' ? ` (baseline ${fmt(result.details.baselineTest.mean)})` : '';
-    const unreadable = u.parseFailures > 0 ? `, unreadable answers ${u.parseFailures}` : '';
-    // Attempts are what a provider bills: retries and lost answers included, every role summed.
-    const all = LM_ROLES.reduce((t, role) => ({ calls: t.calls + result.usage[role].calls, attempts: t.attempts + result.usage[role].attempts }), { calls: 0, attempts: 0 });
-    log(`val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, attempts ${u.attempts}, cache hits ${u.cacheHits}, failures ${u.failures}${unreadable}; all roles: ${all.calls} calls, ${all.attempts} attempts`);
+    await writeResult(result, values.out, log);
+    // The run is complete: nothing is left to resume.
+    if (values.out) await checkpoints?.remove();
+    log(summaryLine(result));
   } finally {
     await cache?.close();
   }
@@ -155,6 +145,28 @@ async function openCache(dir: string, log: (line: string) => void): Promise<File
   if (cache.skippedLines > 0) log(`LM cache: ${cache.skippedLines} unreadable line${cache.skippedLines === 1 ? '' : 's'} in ${join(dir, 'cache.jsonl')} were skipped; those answers will be asked again.`);
   cache.onWriteError = (err) => log(`warning: could not write the LM cache: ${err.message}. The run goes on without saving new answers; it will write its result and exit with code 3.`);
   return cache;
+}
+
+/** Writes result.json to `out`, or to stdout without one. */
+async function writeResult(result: RunResult, out: string | undefined, log: (line: string) => void): Promise<void> {
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  if (!out) {
+    process.stdout.write(json);
+    return;
+  }
+  await mkdir(dirname(resolve(out)), { recursive: true });
+  await writeFile(resolve(out), json);
+  log(`Wrote ${out}`);
+}
+
+/** The last line: scores, and what the task model and all roles cost. */
+function summaryLine(result: RunResult): string {
+  const u = result.usage.task;
+  const base = result.details.baselineTest && result.config.optimizer.kind !== 'none' ? ` (baseline ${fmt(result.details.baselineTest.mean)})` : '';
+  const unreadable = u.parseFailures > 0 ? `, unreadable answers ${u.parseFailures}` : '';
+  // Attempts are what a provider bills: retries and lost answers included, every role summed.
+  const all = LM_ROLES.reduce((t, role) => ({ calls: t.calls + result.usage[role].calls, attempts: t.attempts + result.usage[role].attempts }), { calls: 0, attempts: 0 });
+  return `val ${fmt(result.scores.val)}${result.scores.test !== undefined ? `, test ${fmt(result.scores.test)}${base}` : ''}; task calls sent ${u.calls}, attempts ${u.attempts}, cache hits ${u.cacheHits}, failures ${u.failures}${unreadable}; all roles: ${all.calls} calls, ${all.attempts} attempts`;
 }
 
 /**
