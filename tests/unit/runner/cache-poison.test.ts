@@ -13,6 +13,7 @@ import { hashString32 } from '../../../src/core/util/random';
 import { FileCacheStore } from '../../../src/node/file-cache-store';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';
+import { startFaultProxy } from '../../fixtures/fault-proxy';
 import { startScriptedServer, type ChatCompletionBody, type ScriptedServer } from '../../fixtures/scripted-server';
 
 const IRIS = fixtureData('iris/all.jsonl').text;
@@ -134,5 +135,32 @@ describe('unusable answers stay out of the LM cache', () => {
     const after = await executeRun(cfg, { createLM, cache });
     expect(server.requests).toHaveLength(0);
     expect(after.scores).toEqual(refreshed.scores);
+  });
+
+  it('through the fault proxy: 30% unusable 200s, then recovery; the rerun re-asks exactly those calls', async () => {
+    healthy = true;
+    const proxy = await startFaultProxy({ target: server.url, rate: 0.3, faults: ['empty-200', 'wrong-format-200'], seed: 3 });
+    try {
+      const base = irisRunConfig(IRIS, proxy.url);
+      const cfg: RunConfig = { ...base, optimizer: { kind: 'none' }, models: { ...base.models, task: { ...base.models.task, output: 'chat' } } };
+      const dir = mkdtempSync(join(tmpdir(), 'cache-poison-proxy-'));
+      let cache = await FileCacheStore.open(dir);
+      const first = await executeRun(cfg, { createLM, cache });
+      await cache.close();
+      const spoiled = new Set(proxy.requests.filter((r) => r.fault).map((r) => requestId(r.body!)));
+      expect(spoiled.size).toBeGreaterThan(5);
+      expect(first.usage.task.parseFailures).toBe(spoiled.size);
+
+      proxy.recover();
+      proxy.reset();
+      cache = await FileCacheStore.open(dir);
+      const second = await executeRun(cfg, { createLM, cache });
+      await cache.close();
+      expect(new Set(proxy.requests.map((r) => requestId(r.body!)))).toEqual(spoiled);
+      expect(proxy.received).toBe(spoiled.size);
+      expect(second.usage.task.parseFailures).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });
