@@ -153,6 +153,14 @@ describe('evaluate: error budget', () => {
     expect(result.mean).toBe(0.4);
   });
 
+  it('stops when every example failed, whatever the budget: a run with nothing scored is of no use', async () => {
+    const lm = adder({ fail: () => true });
+    const err = await rejection(evaluate({ program, state: {}, examples: sums(8), metric, ctx: { lm }, maxErrors: 1000 }));
+    expect(err.code).toBe('EVAL_ERROR_BUDGET');
+    expect(err.message).toMatch(/all 8 examples failed/);
+    expect(err.details).toMatchObject({ errors: 8, firstError: { code: 'LM_SERVER' } });
+  });
+
   it('defaults to a budget of 10% of the examples, at least 5', async () => {
     const small = adder({ fail: (x) => x < 5 });
     expect((await evaluate({ program, state: {}, examples: sums(10), metric, ctx: { lm: small } })).errors).toBe(5);
