@@ -100,6 +100,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
   );
   throwIfAborted(ctx.signal);
   if (unreadable()) throw unreadableError(done, firstUnreadable);
+  // Nothing scored at all is a failed evaluation whatever the budget: a 0% from dead calls is no score.
+  if (errors > 0 && errors === examples.length) {
+    throw new PlaygroundError('EVAL_ERROR_BUDGET', `Evaluation failed: all ${errors} examples failed. First error: ${firstError?.message ?? 'unknown'}`, {
+      hint: firstError?.hint ?? 'Check the model connection, then run again.',
+      details: { errors, maxErrors, firstError },
+    });
+  }
   if (errors > maxErrors) {
     throw new PlaygroundError('EVAL_ERROR_BUDGET', `Evaluation stopped: ${errors} examples failed, more than the budget of ${maxErrors}. First error: ${firstError?.message ?? 'unknown'}`, {
       hint: firstError?.hint ?? 'Check the model connection and the output format, or raise the error budget.',
