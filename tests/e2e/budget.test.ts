@@ -9,12 +9,11 @@
  * (fewer calls than every configuration on every validation row, which caps the assumed
  * 800 ms one), and the run over a third of Iris ends in seconds, well inside it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { irisHandler } from '../fixtures/iris-world';
-import { startScriptedServer, type ScriptedHandler } from '../fixtures/scripted-server';
-import { collectErrors, launch, screenshot } from './browser';
-import { SMALL_IRIS, own, setUp, waitForSelector } from './flow';
+import { type ScriptedHandler } from '../fixtures/scripted-server';
+import { collectErrors, screenshot } from './browser';
+import { SMALL_IRIS, own, serverAndBrowser, setUp, waitForSelector } from './flow';
 
 const PROBE_MS = 5000;
 
@@ -28,22 +27,13 @@ const handler: ScriptedHandler = (body, ctx) => {
 const count = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 
 describe('a budget in minutes', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startScriptedServer>>;
-  beforeAll(async () => {
-    server = await startScriptedServer({ handler });
-    browser = await launch('no-webgpu');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser(handler);
 
   it('plans "5 min" from the measured latency, shows it before the run, and the run stays within it', { timeout: 240_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await setUp(page, server.url, SMALL_IRIS);
+    await setUp(page, env.server.url, SMALL_IRIS);
     await page.getByRole('tablist', { name: 'Budget' }).getByRole('tab', { name: '5 min' }).click();
 
     // Before Test connection the plan uses an assumed latency, and says so.

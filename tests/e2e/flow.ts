@@ -1,6 +1,8 @@
 /** Steps of the product path shared by the browser tests (against the scripted server). */
-import type { Page } from 'playwright-core';
-import { inject } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { startScriptedServer, type ScriptedHandler, type ScriptedServer } from '../fixtures/scripted-server';
+import { launch } from './browser';
 import { fixtureData } from '../fixtures/fixture-data';
 
 const IRIS = fixtureData('iris/all.jsonl').text;
@@ -54,4 +56,21 @@ export async function finalScores(page: Page): Promise<{ baseline: number; optim
   await waitForSelector(page, '[aria-label="Optimized test score"]');
   const read = async (label: string) => Number((await page.getByLabel(label).textContent())!.replace('%', ''));
   return { baseline: await read('Baseline test score'), optimized: await read('Optimized test score') };
+}
+
+/**
+ * A scripted server answering with `handler` and a browser without WebGPU, for the tests of one
+ * `describe`: started before them, closed after. Read them from the returned object once started.
+ */
+export function serverAndBrowser(handler: ScriptedHandler): { readonly server: ScriptedServer; readonly browser: Browser } {
+  const live = {} as { server: ScriptedServer; browser: Browser };
+  beforeAll(async () => {
+    live.server = await startScriptedServer({ handler });
+    live.browser = await launch('no-webgpu');
+  });
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
 }

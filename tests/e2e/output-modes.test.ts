@@ -8,12 +8,12 @@
  *   which "Check again" forgets.
  * Screenshots of the Models panel and the usage table at desktop and phone sizes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { irisHandler } from '../fixtures/iris-world';
-import { startScriptedServer, type ChatCompletionBody, type ScriptedHandler } from '../fixtures/scripted-server';
-import { collectErrors, launch } from './browser';
-import { SMALL_IRIS, own, setUp, waitForSelector } from './flow';
+import { type ChatCompletionBody, type ScriptedHandler } from '../fixtures/scripted-server';
+import { collectErrors } from './browser';
+import { SMALL_IRIS, own, serverAndBrowser, setUp, waitForSelector } from './flow';
 import { mkdirSync } from 'node:fs';
 
 const SIZES = [[1280, 800], [390, 844]] as const;
@@ -48,8 +48,6 @@ const endpoint = (page: Page, id: string) => page.getByRole('region', { name: 'A
 const isTask = (body: ChatCompletionBody) => !String(body.model ?? '').includes('proposer');
 
 describe('answer formats', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startScriptedServer>>;
   /** When set, the server refuses JSON schemas the way vLLM-like servers do (a 400 naming response_format). */
   let refuseSchemas = false;
   const handler: ScriptedHandler = (body, ctx) => {
@@ -57,22 +55,15 @@ describe('answer formats', () => {
     if (refuseSchemas && format?.type === 'json_schema') return { status: 400, body: { error: { message: 'response_format json_schema is not supported by this server' } } };
     return irisHandler(body, ctx);
   };
-  beforeAll(async () => {
-    server = await startScriptedServer({ handler });
-    browser = await launch('no-webgpu');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser(handler);
 
   it('runs the task model in the chat format picked in the Models panel, and shows tokens per call', { timeout: 240_000 }, async () => {
     refuseSchemas = false;
-    server.reset();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    env.server.reset();
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await setUp(page, server.url, SMALL_IRIS);
+    await setUp(page, env.server.url, SMALL_IRIS);
     const task = endpoint(page, 'api-1');
     await task.getByRole('combobox', { name: 'Answer format' }).selectOption({ label: 'Chat ([[ ## field ## ]] sections)' });
     await expect(task.getByRole('spinbutton', { name: 'Max reasoning tokens' }).getAttribute('placeholder')).resolves.toBe('256');
@@ -88,7 +79,7 @@ describe('answer formats', () => {
     const configs = await storedConfigs(page);
     expect(configs).toHaveLength(1);
     expect(configs[0]!.models.task).toMatchObject({ model: 'task-model', output: 'chat' });
-    const taskRequests = server.requests.flatMap((r) => (typeof r.body === 'object' && r.body && isTask(r.body) ? [r.body] : []));
+    const taskRequests = env.server.requests.flatMap((r) => (typeof r.body === 'object' && r.body && isTask(r.body) ? [r.body] : []));
     expect(taskRequests.length).toBeGreaterThan(0);
     expect(taskRequests.filter((b) => b.response_format !== undefined)).toEqual([]);
 
@@ -113,12 +104,12 @@ describe('answer formats', () => {
 
   it('switches an Auto task model to chat when the server refuses JSON schemas, says so, and forgets it on "Check again"', { timeout: 240_000 }, async () => {
     refuseSchemas = true;
-    server.reset();
+    env.server.reset();
     // In the dark scheme, so its screenshots show the notes' colours there.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await setUp(page, server.url, SMALL_IRIS);
+    await setUp(page, env.server.url, SMALL_IRIS);
     const task = endpoint(page, 'api-1');
     await expect(task.getByRole('combobox', { name: 'Answer format' }).inputValue()).resolves.toBe('auto');
     await task.getByText(/^Not checked yet/).waitFor();

@@ -6,13 +6,13 @@
  * marks each unreadable call with its reason and the text exactly as the model sent it.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { irisHandler } from '../fixtures/iris-world';
-import { startScriptedServer, type ChatCompletionBody, type ScriptedHandler, type ScriptedReply } from '../fixtures/scripted-server';
+import { type ChatCompletionBody, type ScriptedHandler, type ScriptedReply } from '../fixtures/scripted-server';
 import { hashString32 } from '../../src/core/util/random';
-import { collectErrors, launch, screenshot } from './browser';
-import { SMALL_IRIS, own, setUp, waitForSelector } from './flow';
+import { collectErrors, screenshot } from './browser';
+import { SMALL_IRIS, own, serverAndBrowser, setUp, waitForSelector } from './flow';
 
 /** Every unreadable answer the server sent, exactly. */
 const broken = new Set<string>();
@@ -46,22 +46,13 @@ const handler: ScriptedHandler = (body, ctx) => {
 };
 
 describe('a task model that breaks the format', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startScriptedServer>>;
-  beforeAll(async () => {
-    server = await startScriptedServer({ handler });
-    browser = await launch('no-webgpu');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser(handler);
 
   it('finishes its run; the trial table counts the unreadable answers and the trace inspector shows them as received', { timeout: 240_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await setUp(page, server.url, SMALL_IRIS);
+    await setUp(page, env.server.url, SMALL_IRIS);
     await page.getByRole('button', { name: 'Start optimization' }).click();
     await waitForSelector(page, '[aria-label="Optimized test score"]');
 

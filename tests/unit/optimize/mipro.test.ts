@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlaygroundError } from '../../../src/core/errors';
-import { MemoryCacheStore, type LanguageModel, type LMRequest } from '../../../src/core/lm';
-import type { CallOptions } from '../../../src/core/lm/types';
+import { MemoryCacheStore, type LanguageModel } from '../../../src/core/lm';
 import { runOptimizer, type MiproCheckpoint, type OptimizerEvent, type Plan, type TrialRecord } from '../../../src/core/optimize';
 import { makeWorld } from './harness';
 import { RULE } from './world';
@@ -173,16 +172,19 @@ describe('MIPROv2', () => {
     expect(r.state.generate!.instruction).toBe(RULE);
   });
 
-  it('records a trial whose calls failed past the error budget as failed, and goes on to find the optimum', async () => {
-    const w = makeWorld({ train: 40, val: 60 });
-    const task = w.ctx.lms.task;
-    const failing: LanguageModel = {
+  /** The world's task model, failing every search call of the trials `fails` picks with an HTTP 503. */
+  function failingTask(task: LanguageModel, fails: (trialIndex: number) => boolean): LanguageModel {
+    return {
       id: task.id,
       maxConcurrency: task.maxConcurrency,
       ...(task.output && { output: task.output }),
-      call: (req, options) => (req.context?.phase === 'search' && req.context.trialIndex === 2 ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)),
+      call: (req, options) => (req.context?.phase === 'search' && fails(req.context.trialIndex ?? 0) ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)),
     };
-    const r = await runOptimizer('mipro_v2', { ...w.ctx, lms: { ...w.ctx.lms, task: failing } }, LIGHT);
+  }
+
+  it('records a trial whose calls failed past the error budget as failed, and goes on to find the optimum', async () => {
+    const w = makeWorld({ train: 40, val: 60 });
+    const r = await runOptimizer('mipro_v2', { ...w.ctx, lms: { ...w.ctx.lms, task: failingTask(w.ctx.lms.task, (t) => t === 2) } }, LIGHT);
     const failed = r.trials.filter((t) => t.failed);
     expect(failed.map((t) => t.index)).toEqual([2]);
     expect(failed[0]!.failed!.code).toBe('EVAL_ERROR_BUDGET');
@@ -192,20 +194,13 @@ describe('MIPROv2', () => {
 
   it('stops after 3 failed trials in a row (maxFailedTrials), naming the error', async () => {
     const w = makeWorld({ train: 40, val: 60 });
-    const task = w.ctx.lms.task;
-    const down: LanguageModel = {
-      id: task.id,
-      maxConcurrency: task.maxConcurrency,
-      call: (req, options) => (req.context?.phase === 'search' && (req.context.trialIndex ?? 0) >= 3 ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)),
-    };
-    const ctx = { ...w.ctx, lms: { ...w.ctx.lms, task: down } };
-    const err = await runOptimizer('mipro_v2', ctx, LIGHT).catch((e: unknown) => e);
+    const err = await runOptimizer('mipro_v2', { ...w.ctx, lms: { ...w.ctx.lms, task: failingTask(w.ctx.lms.task, (t) => t >= 3) } }, LIGHT).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'OPTIMIZER_ERROR_BUDGET' });
     expect((err as Error).message).toMatch(/3 trials in a row failed/);
     expect((err as Error).message).toMatch(/HTTP 503/);
+    // Four failures in a row are tolerated when the option allows five.
     const w2 = makeWorld({ train: 40, val: 60 });
-    const ctx2 = { ...w2.ctx, lms: { ...w2.ctx.lms, task: { ...down, call: (req: LMRequest, o?: CallOptions) => (req.context?.phase === 'search' && (req.context.trialIndex ?? 0) >= 3 && (req.context.trialIndex ?? 0) <= 6 ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : w2.ctx.lms.task.call(req, o)) } } };
-    const r = await runOptimizer('mipro_v2', ctx2, { ...LIGHT, maxFailedTrials: 5 });
+    const r = await runOptimizer('mipro_v2', { ...w2.ctx, lms: { ...w2.ctx.lms, task: failingTask(w2.ctx.lms.task, (t) => t >= 3 && t <= 6) } }, { ...LIGHT, maxFailedTrials: 5 });
     expect(r.trials.filter((t) => t.failed).length).toBeGreaterThanOrEqual(4);
   });
 
