@@ -47,7 +47,7 @@ export interface DataSource {
 
 /** What parses text: the RunClient in the app, a stub in tests. */
 export interface DataParser {
-  parseData(text: string, format?: FormatChoice): Promise<ParsedTable>;
+  parseData(text: string, format?: FormatChoice): Promise<ParsedTable & { totalRows?: number }>;
 }
 
 /** Persisted form (no parsed table: it is re-parsed on restore). */
@@ -66,7 +66,8 @@ export interface DataSnapshot {
 export class DataState {
   text = $state('');
   format = $state<FormatChoice>('auto');
-  table = $state.raw<ParsedTable | undefined>(undefined);
+  /** The parsed table; from the worker only its first rows, with `totalRows` (see TablePreview). */
+  table = $state.raw<(ParsedTable & { totalRows?: number }) | undefined>(undefined);
   error = $state.raw<ErrorData | undefined>(undefined);
   parsing = $state(false);
   mapping = $state<FieldMapping>({ inputs: {}, labels: {} });
@@ -85,7 +86,7 @@ export class DataState {
   readonly large = $derived(this.text.length > BROWSER_DATA_WARN_BYTES);
 
   readonly columns = $derived(this.table?.columns ?? []);
-  readonly rowCount = $derived(this.table?.rows.length ?? 0);
+  readonly rowCount = $derived(this.table?.totalRows ?? this.table?.rows.length ?? 0);
   readonly previewRows = $derived(this.table?.rows.slice(0, 20) ?? []);
   readonly splitTotal = $derived(this.split.train + this.split.val + (this.split.test ?? 0));
 

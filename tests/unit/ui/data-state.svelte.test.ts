@@ -57,4 +57,12 @@ describe('DataState files and pastes', () => {
     expect(data.largeFile).toBeUndefined();
     expect(data.loadedFile).toBeUndefined();
   });
+
+  it('counts the rows from the worker\'s total when it sends only the first ones', async () => {
+    const data = new DataState();
+    const table = parseDataset('q,a\nx,y\nz,w\n');
+    await data.setText('q,a\nx,y\nz,w\n', { parseData: async () => ({ ...table, rows: table.rows.slice(0, 1), totalRows: 2 }) });
+    expect(data.rowCount).toBe(2);
+    expect(data.previewRows).toHaveLength(1);
+  });
 });
