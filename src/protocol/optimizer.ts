@@ -21,6 +21,15 @@ export type RunUpdate =
 /** Plain result wrapper: the worker never throws across the boundary. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
+/**
+ * A parsed table as the page gets it: its first rows (1,000) and the total.
+ * Copying every row of a 20 MB file to the page (600,000 objects) blocks its main thread for
+ * seconds; the page only shows the first rows and the count (runs parse the text again).
+ */
+export interface TablePreview extends ParsedTable {
+  totalRows: number;
+}
+
 export interface StartRunRequest {
   runId: string;
   /** The config with API keys in memory (the worker redacts before storing anything). */
@@ -58,7 +67,7 @@ export interface OptimizerWorkerApi {
   /** The plan (trials, calls, estimated time) of a config before it runs. */
   plan(request: PlanRequest): Promise<Outcome<Plan & RunSizes>>;
   /** Parses pasted data off the main thread. */
-  parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<Outcome<ParsedTable>>;
+  parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<Outcome<TablePreview>>;
   /** Sends one tiny request to an endpoint to check URL, key and CORS. */
   testConnection(model: RunConfig['models']['task']): Promise<Outcome<{ model: string; latencyMs: number; reply: string }>>;
 }

@@ -7,9 +7,8 @@
 import * as Comlink from 'comlink';
 import { PlaygroundError, fromErrorData } from '../core/errors';
 import type { Plan } from '../core/optimize';
-import type { ParsedTable } from '../core/data';
 import type { RunConfig, RunResult } from '../core/runner';
-import type { LocalModelBridge, OptimizerWorkerApi, Outcome, PlanRequest, RunUpdate, StartRunRequest } from '../protocol/optimizer';
+import type { LocalModelBridge, OptimizerWorkerApi, Outcome, PlanRequest, RunUpdate, StartRunRequest, TablePreview } from '../protocol/optimizer';
 
 type WorkerFactory = () => Worker;
 
@@ -63,7 +62,7 @@ export class RunClient {
     return unwrap(await this.connect().plan(request));
   }
 
-  async parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<ParsedTable> {
+  async parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<TablePreview> {
     return unwrap(await this.connect().parseData(text, format));
   }
 

@@ -7,12 +7,12 @@
  *
  * Kept apart from `optimizer.worker.ts` so it can be tested in Node (fake-indexeddb).
  */
-import { parseDataset } from '../core/data';
+import { parseDataset, type ParsedTable } from '../core/data';
 import { toErrorData } from '../core/errors';
 import { probeLatency } from '../core/lm';
 import { planRun, prepareRun, type ModelConfig } from '../core/runner';
 import type { PromptLabDB } from '../storage';
-import type { OptimizerWorkerApi, Outcome, PlanRequest } from '../protocol/optimizer';
+import type { OptimizerWorkerApi, Outcome, PlanRequest, TablePreview } from '../protocol/optimizer';
 import { RunDriver } from './run-driver';
 import { createModel } from './run-models';
 
@@ -23,7 +23,7 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
     pause: async (runId) => runs.pause(runId),
     cancel: (runId) => runs.cancel(runId),
     plan: (req) => outcome(() => plan(req)),
-    parseData: (text, format) => outcome(async () => parseDataset(text, { format: format ?? 'auto' })),
+    parseData: (text, format) => outcome(async () => previewTable(parseDataset(text, { format: format ?? 'auto' }))),
     testConnection: (model) => outcome(() => testConnection(model)),
   };
 }
@@ -48,4 +48,14 @@ async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
   } catch (err) {
     return { ok: false, error: toErrorData(err) };
   }
+}
+
+/** How many rows of a parsed table the page gets (it shows 20; share samples take a few). */
+const TABLE_PREVIEW_ROWS = 1000;
+
+/** The first rows of a table and its row count (see {@link TablePreview}). */
+function previewTable(table: ParsedTable): TablePreview {
+  const preview: TablePreview = { ...table, rows: table.rows.slice(0, TABLE_PREVIEW_ROWS), totalRows: table.rows.length };
+  if (table.sourceRows) preview.sourceRows = table.sourceRows.slice(0, TABLE_PREVIEW_ROWS);
+  return preview;
 }

@@ -13,6 +13,7 @@ import { fixtureData } from '../fixtures/fixture-data';
 import { irisHandler } from '../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../fixtures/scripted-server';
 import { collectErrors, launch, screenshot } from './browser';
+import { mark, startTaskTrace, stopTaskTrace } from './main-thread';
 
 const IRIS = fixtureData('iris/all.jsonl').text;
 const IRIS_SIGNATURE = 'sepal_length, sepal_width, petal_length, petal_width -> species';
@@ -96,6 +97,36 @@ describe('setup flow', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('parses a 21 MB file after "Parse anyway" without freezing the page, and keeps its text out of the textarea', async () => {
+    const { context, page, errors } = await freshPage(browser);
+    const row = 'a question of some length,an answer\n';
+    const rows = Math.ceil((21 * 1024 * 1024) / row.length);
+    const big = join(mkdtempSync(join(tmpdir(), 'promptlab-e2e-')), 'big.csv');
+    writeFileSync(big, `question,answer\n${row.repeat(rows)}`);
+    await page.locator('#step-data input[type="file"]').setInputFiles(big);
+    const held = page.getByTestId('large-file');
+    await held.waitFor();
+    await startTaskTrace(browser, page);
+    await mark(page, 'parse-start');
+    await held.getByRole('button', { name: 'Parse anyway' }).click();
+    await page.getByTestId('row-count').filter({ hasText: `${rows} rows` }).waitFor({ timeout: 300_000 });
+    await mark(page, 'parsed');
+    await expect(page.getByTestId('loaded-file').textContent()).resolves.toMatch(new RegExp(`big\\.csv, 21\\.0 MB, ${rows} rows`));
+    await expect(page.getByRole('textbox', { name: 'Paste dataset' }).inputValue()).resolves.toBe('');
+    await expect(page.getByRole('region', { name: 'Data preview' }).getByRole('row').count()).resolves.toBe(21);
+    await screenshot(page, 'data-large-file-parsed');
+    await mark(page, 'checked');
+    const trace = await stopTaskTrace(browser, ['parse-start', 'parsed', 'checked']);
+    const long = trace.tasks.filter((t) => t.cpuMs > 1000);
+    expect(long, `main-thread tasks over 1 s of CPU: ${JSON.stringify(long)}`).toEqual([]);
+    // The page still answers: a click on Clear data clears the data.
+    await page.getByRole('button', { name: 'Clear data' }).click();
+    await expect(page.getByTestId('row-count').count()).resolves.toBe(0);
+    await expect(page.getByTestId('loaded-file').count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 600_000);
 
   it('validates templates and signatures live', async () => {
     const { context, page } = await freshPage(browser);

@@ -18,6 +18,19 @@ export type FormatChoice = DataFormat | 'auto';
  */
 export const BROWSER_DATA_WARN_BYTES = 20 * 1024 * 1024;
 
+/**
+ * A file larger than this is not put in the paste textarea: the data panel shows its name, size
+ * and row count instead. A textarea holding tens of MB freezes the tab (Chromium lays out and
+ * spell-checks the whole value on the main thread). Pasted text stays in the textarea.
+ */
+const TEXTAREA_MAX_FILE_BYTES = 1024 * 1024;
+
+/** A file whose text is held but not shown in the textarea (over {@link TEXTAREA_MAX_FILE_BYTES}). */
+export interface LoadedFile {
+  name: string;
+  bytes: number;
+}
+
 /** What `loadFile` needs of a File (a Blob with a name also does, in tests). */
 interface FileLike {
   name: string;
@@ -34,7 +47,7 @@ export interface DataSource {
 
 /** What parses text: the RunClient in the app, a stub in tests. */
 export interface DataParser {
-  parseData(text: string, format?: FormatChoice): Promise<ParsedTable>;
+  parseData(text: string, format?: FormatChoice): Promise<ParsedTable & { totalRows?: number }>;
 }
 
 /** Persisted form (no parsed table: it is re-parsed on restore). */
@@ -46,12 +59,15 @@ export interface DataSnapshot {
   split: SplitFractions;
   seed: number;
   source?: DataSource;
+  /** Set when the text came from a file too large for the textarea. */
+  file?: LoadedFile;
 }
 
 export class DataState {
   text = $state('');
   format = $state<FormatChoice>('auto');
-  table = $state.raw<ParsedTable | undefined>(undefined);
+  /** The parsed table; from the worker only its first rows, with `totalRows` (see TablePreview). */
+  table = $state.raw<(ParsedTable & { totalRows?: number }) | undefined>(undefined);
   error = $state.raw<ErrorData | undefined>(undefined);
   parsing = $state(false);
   mapping = $state<FieldMapping>({ inputs: {}, labels: {} });
@@ -64,22 +80,25 @@ export class DataState {
   fileWarnings = $state.raw<string[]>([]);
   /** A file over {@link BROWSER_DATA_WARN_BYTES} waiting for the user to parse or cancel it. */
   largeFile = $state.raw<{ name: string; bytes: number } | undefined>(undefined);
+  /** The text came from this file and is too large to show in the textarea. */
+  loadedFile = $state.raw<LoadedFile | undefined>(undefined);
   /** The data is over {@link BROWSER_DATA_WARN_BYTES} (a paste, or a file the user chose to parse). */
   readonly large = $derived(this.text.length > BROWSER_DATA_WARN_BYTES);
 
   readonly columns = $derived(this.table?.columns ?? []);
-  readonly rowCount = $derived(this.table?.rows.length ?? 0);
+  readonly rowCount = $derived(this.table?.totalRows ?? this.table?.rows.length ?? 0);
   readonly previewRows = $derived(this.table?.rows.slice(0, 20) ?? []);
   readonly splitTotal = $derived(this.split.train + this.split.val + (this.split.test ?? 0));
 
   private request = 0;
   private pendingFile: FileLike | undefined;
 
-  /** Sets the text and parses it (in the worker). */
-  async setText(text: string, parser: DataParser, source?: DataSource, fileWarnings: string[] = []): Promise<void> {
+  /** Sets the text and parses it (in the worker); `file` when it came from a file too large for the textarea. */
+  async setText(text: string, parser: DataParser, source?: DataSource, fileWarnings: string[] = [], file?: LoadedFile): Promise<void> {
     this.text = text;
     this.source = source;
     this.fileWarnings = fileWarnings;
+    this.loadedFile = file;
     await this.parse(parser);
   }
 
@@ -109,7 +128,8 @@ export class DataState {
   private async readFile(file: FileLike, parser: DataParser): Promise<void> {
     // Decoded here rather than by File.text(), which turns bytes that are not UTF-8 into U+FFFD without a word.
     const { text, warnings } = decodeText(new Uint8Array(await file.arrayBuffer()));
-    await this.setText(text, parser, { name: file.name, license: 'your file', url: '' }, warnings);
+    const shown = file.size > TEXTAREA_MAX_FILE_BYTES ? { name: file.name, bytes: file.size } : undefined;
+    await this.setText(text, parser, { name: file.name, license: 'your file', url: '' }, warnings, shown);
   }
 
   async parse(parser: DataParser): Promise<void> {
@@ -161,6 +181,7 @@ export class DataState {
     this.error = undefined;
     this.source = undefined;
     this.fileWarnings = [];
+    this.loadedFile = undefined;
     this.cancelLargeFile();
     this.parsing = false;
     this.mappingTouched = false;
@@ -176,6 +197,7 @@ export class DataState {
       seed: this.seed,
     };
     if (this.source) snap.source = this.source;
+    if (this.loadedFile) snap.file = this.loadedFile;
     return snap;
   }
 
@@ -187,5 +209,6 @@ export class DataState {
     if (s.split) this.split = s.split;
     if (typeof s.seed === 'number') this.seed = s.seed;
     this.source = s.source;
+    this.loadedFile = s.file;
   }
 }

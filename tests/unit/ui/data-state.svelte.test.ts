@@ -21,6 +21,7 @@ describe('DataState files and pastes', () => {
     expect(data.text).toContain('café');
     expect(data.table?.rows).toHaveLength(2);
     expect(data.fileWarnings).toEqual([expect.stringMatching(/line 3.*Windows-1252/)]);
+    expect(data.loadedFile).toBeUndefined(); // small: its text goes in the textarea
   });
 
   it('warns before parsing a file over the limit, and parses it only when asked', async () => {
@@ -35,6 +36,15 @@ describe('DataState files and pastes', () => {
     expect(p.parseData).toHaveBeenCalledTimes(1);
     expect(data.largeFile).toBeUndefined();
     expect(data.table!.rows.length).toBeGreaterThan(500_000);
+    // Too large for the textarea: named instead, also after a save and restore; a paste or Clear forgets it.
+    expect(data.loadedFile).toEqual({ name: 'big.csv', bytes: big.size });
+    const restored = new DataState();
+    restored.restore(data.snapshot());
+    expect(restored.loadedFile).toEqual({ name: 'big.csv', bytes: big.size });
+    await restored.setText('q,a\nx,y\n', p);
+    expect(restored.loadedFile).toBeUndefined();
+    data.clear();
+    expect(data.loadedFile).toBeUndefined();
   });
 
   it('parses a 5 MB paste', async () => {
@@ -45,5 +55,14 @@ describe('DataState files and pastes', () => {
     expect(data.error).toBeUndefined();
     expect(data.table!.rows).toHaveLength(100_000);
     expect(data.largeFile).toBeUndefined();
+    expect(data.loadedFile).toBeUndefined();
+  });
+
+  it('counts the rows from the worker\'s total when it sends only the first ones', async () => {
+    const data = new DataState();
+    const table = parseDataset('q,a\nx,y\nz,w\n');
+    await data.setText('q,a\nx,y\nz,w\n', { parseData: async () => ({ ...table, rows: table.rows.slice(0, 1), totalRows: 2 }) });
+    expect(data.rowCount).toBe(2);
+    expect(data.previewRows).toHaveLength(1);
   });
 });
