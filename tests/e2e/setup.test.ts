@@ -118,8 +118,10 @@ describe('setup flow', () => {
     await screenshot(page, 'data-large-file-parsed');
     await mark(page, 'checked');
     const trace = await stopTaskTrace(browser, ['parse-start', 'parsed', 'checked']);
-    const long = trace.tasks.filter((t) => t.cpuMs > 1000);
-    expect(long, `main-thread tasks over 1 s of CPU: ${JSON.stringify(long)}`).toEqual([]);
+    // Before the fix one task took 24 s of CPU. 3 s leaves room for a loaded CI machine (the
+    // longest task measured here is about 0.9 s) while still catching a freeze.
+    const long = trace.tasks.filter((t) => t.cpuMs > 3000);
+    expect(long, `main-thread tasks over 3 s of CPU: ${JSON.stringify(long)}`).toEqual([]);
     // The page still answers: a click on Clear data clears the data.
     await page.getByRole('button', { name: 'Clear data' }).click();
     await expect(page.getByTestId('row-count').count()).resolves.toBe(0);
