@@ -31,17 +31,23 @@ export function suggestMapping(columns: string[], inputNames: string[], labelNam
  * string) is dropped with a reason. Ids come from the id column (`mapping.id`, else a column
  * named `id`), else `row-<n>` with n the 1-based position in `table.rows`; a repeated id gets
  * `-2`, `-3`... appended so every id is unique.
+ *
+ * With `consume`, each row is released from `table.rows` once converted and the list is
+ * emptied at the end, so a large table and its examples are never both held in full; the
+ * caller must take whatever else it needs from the rows (their count, a corpus column) first.
  */
-export function toExamples(table: ParsedTable, mapping: FieldMapping): { examples: Example[]; dropped: DroppedRow[] } {
+export function toExamples(table: ParsedTable, mapping: FieldMapping, opts: { consume?: boolean } = {}): { examples: Example[]; dropped: DroppedRow[] } {
   checkMapping(table.columns, mapping);
   const idColumn = mapping.id ?? (table.columns.includes('id') ? 'id' : undefined);
   const examples: Example[] = [];
   const dropped: DroppedRow[] = [];
   const used = new Set<string>();
-
   const inputs = Object.entries(mapping.inputs);
   const labels = Object.entries(mapping.labels);
-  table.rows.forEach((row, i) => {
+  const rows = table.rows as (Record<string, unknown> | undefined)[];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (opts.consume) rows[i] = undefined;
     if (inputs.some(([, col]) => isBlank(row[col])) || labels.some(([, col]) => isBlank(row[col]))) {
       const source = table.sourceRows?.[i] ?? i + 1;
       const missing = [
@@ -49,12 +55,13 @@ export function toExamples(table: ParsedTable, mapping: FieldMapping): { example
         ...labels.filter(([, col]) => isBlank(row[col])).map(([name, col]) => `label "${name}" (column "${col}")`),
       ];
       dropped.push({ row: source, reason: `Row ${source}: no value for ${missing.join(', ')}.` });
-      return;
+      continue;
     }
     const rawId = idColumn === undefined ? undefined : row[idColumn];
     const base = isBlank(rawId) ? `row-${i + 1}` : String(rawId).trim();
     examples.push({ id: uniqueId(base, used), inputs: pick(row, inputs), labels: pick(row, labels) });
-  });
+  }
+  if (opts.consume) table.rows.length = 0;
   return { examples, dropped };
 }
 
@@ -73,9 +80,17 @@ function checkMapping(columns: string[], mapping: FieldMapping): void {
   });
 }
 
+/**
+ * A plain object (prototype `Object.prototype`) made by a constructor, not by `{}`: V8 shrinks a
+ * constructor's objects to the properties they get (here usually one or two), where `{}` always
+ * reserves room for four; on a large dataset the examples' fields were a good part of the memory.
+ */
+const PlainFields = function PlainFields() {} as unknown as new () => Record<string, unknown>;
+PlainFields.prototype = Object.prototype;
+
 /** The row's values under the program's names; built by assignment, which costs less memory per object than `Object.fromEntries` on large datasets. */
 function pick(row: Record<string, unknown>, fields: [string, string][]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = new PlainFields();
   for (const [name, col] of fields) out[name] = row[col];
   return out;
 }

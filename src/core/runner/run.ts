@@ -3,7 +3,7 @@
  * The same function runs in the headless runner (Node) and in the optimizer worker; the host
  * supplies how to build model clients, how to read files, and the cache store.
  */
-import { columnsOf, parseDataset, splitExamples, suggestMapping, toExamples, type DecodedText } from '../data';
+import { columnsOf, parseDataset, splitExamples, suggestMapping, toExamples, type DecodedText, type ParsedTable } from '../data';
 import { tooManyRows, type RowLimit } from '../data/delimited';
 import type { DataSplits, DroppedRow, Example } from '../data/types';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
@@ -148,9 +148,9 @@ export async function prepareRun(input: unknown, host: RunHost): Promise<Prepare
   const session = new AnswerSession({ refresh: host.refresh ?? false, unreadable: resumed.unreadable });
   const lms = buildModels(config, host, usage, cache, session);
   const taskOutput = () => lms.task.output?.current();
-  const { examples, dropped, rows, table, warnings } = await loadExamples(config, program, host);
+  const { examples, dropped, rows, corpusColumn, warnings } = await loadExamples(config, program, host);
   const splits = splitExamples(examples, config.data.split, config.data.seed ?? seed);
-  const corpora = await loadCorpora(config, table, host);
+  const corpora = await loadCorpora(config, corpusColumn, host);
   const metric = createMetric(config.metric, config.metric.kind === 'llm_judge'
     ? { judge: createJudge({ lm: lms.judge, field: config.metric.field, ...(config.metric.signature && { signature: config.metric.signature }), ...(config.metric.verdictField && { verdictField: config.metric.verdictField }) }) }
     : {});
@@ -304,8 +304,26 @@ function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache:
 
 async function loadExamples(config: RunConfig, program: ResolvedProgram, host: RunHost) {
   const d = config.data;
-  let text = d.text;
   const warnings: string[] = [];
+  const table = await readTable(config, host, warnings);
+  warnings.push(...table.warnings);
+  const inputNames = program.spec.inputs.map((f) => f.name);
+  const labelNames = [...new Set([...Object.keys(program.spec.outputs), config.metric.field])].filter((n) => table.columns.includes(n) || n === config.metric.field);
+  const mapping = d.mapping ?? suggestMapping(table.columns, inputNames, labelNames);
+  // Everything later needs from the rows is taken now: toExamples then releases them as it goes.
+  const rows = table.rows.length + table.dropped.length;
+  const corpusColumn = d.corpus?.column !== undefined && !d.corpus.passages ? columnPassages(table.rows, d.corpus.column) : undefined;
+  const { examples, dropped } = toExamples(table, mapping, { consume: true });
+  return { examples, dropped: [...table.dropped, ...dropped], rows, corpusColumn, warnings };
+}
+
+/**
+ * The data's table. The file's text lives only in this function's frame, so it is let go when
+ * the table is returned, before the examples are built: on a large file it is a good part of the peak.
+ */
+async function readTable(config: RunConfig, host: RunHost, warnings: string[]): Promise<ParsedTable> {
+  const d = config.data;
+  let text = d.text;
   if (d.path !== undefined) {
     if (!host.readText) throw new PlaygroundError('CONFIG_INVALID', `data.path "${d.path}" cannot be read here.`, { hint: 'Paste the data or give "rows".' });
     const read = await host.readText(d.path);
@@ -313,28 +331,24 @@ async function loadExamples(config: RunConfig, program: ResolvedProgram, host: R
     if (typeof read !== 'string') warnings.push(...read.warnings);
   }
   if (host.rowLimit?.maxRows !== undefined && (d.rows?.length ?? 0) > host.rowLimit.maxRows) throw tooManyRows(host.rowLimit);
-  const table = text !== undefined
+  // A copy of `rows`, since the examples are built by emptying the table's list.
+  return text !== undefined
     ? parseDataset(text, { format: d.format ?? 'auto', ...host.rowLimit })
-    : { format: 'json' as const, columns: columnsOf(d.rows ?? []), rows: d.rows ?? [], dropped: [], warnings: [] };
-  // Let the file's text go before the examples are built: on a large file it is a good part of the peak.
-  text = undefined;
-  warnings.push(...table.warnings);
-  const inputNames = program.spec.inputs.map((f) => f.name);
-  const labelNames = [...new Set([...Object.keys(program.spec.outputs), config.metric.field])].filter((n) => table.columns.includes(n) || n === config.metric.field);
-  const mapping = d.mapping ?? suggestMapping(table.columns, inputNames, labelNames);
-  const { examples, dropped } = toExamples(table, mapping);
-  return { examples, dropped: [...table.dropped, ...dropped], rows: table.rows.length + table.dropped.length, table, warnings };
+    : { format: 'json', columns: columnsOf(d.rows ?? []), rows: [...(d.rows ?? [])], dropped: [], warnings: [] };
 }
 
-async function loadCorpora(config: RunConfig, table: { rows: Record<string, unknown>[] }, host: RunHost): Promise<Record<string, readonly string[]>> {
+/** The distinct passages of a corpus column, in first-seen order. */
+function columnPassages(rows: readonly Record<string, unknown>[], column: string): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) for (const p of toPassages(row[column])) seen.add(p);
+  return [...seen];
+}
+
+async function loadCorpora(config: RunConfig, corpusColumn: readonly string[] | undefined, host: RunHost): Promise<Record<string, readonly string[]>> {
   const c = config.data.corpus;
   if (!c) return {};
   if (c.passages) return { passages: c.passages };
-  if (c.column) {
-    const seen = new Set<string>();
-    for (const row of table.rows) for (const p of toPassages(row[c.column!])) seen.add(p);
-    return { passages: [...seen] };
-  }
+  if (c.column) return { passages: corpusColumn ?? [] };
   if (c.path && host.readText) {
     const read = await host.readText(c.path);
     const text = typeof read === 'string' ? read : read.text;
