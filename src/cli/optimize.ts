@@ -31,7 +31,7 @@ const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] 
   --latency-ms  milliseconds per LM call, for the plan's time estimate and to turn a budget in
                 minutes into calls (default: 800 ms; with a budget in minutes and no flag, one
                 warm-up call to the task model measures it)
-  --max-data-mb largest data file read, in MB (default 100; memory use is up to about 12x it)
+  --max-data-mb largest data file read, in MB (default 100; memory use is up to about 11x it)
   --max-rows    most data rows accepted (default 1000000)
 
 Exit codes: 0 done; 1 the run failed; 2 a usage error (config, flags, data over a limit);

@@ -26,7 +26,7 @@ export async function readDataFile(path: string, maxBytes: number): Promise<Deco
   }
   if (info.size > maxBytes) {
     throw new PlaygroundError('DATA_TOO_LARGE', `The data file ${path} is ${(info.size / MB).toFixed(1)} MB, over the limit of ${+(maxBytes / MB).toFixed(4)} MB.`, {
-      hint: `Pass --max-data-mb ${Math.ceil(info.size / MB)} (or more) to read it; reading takes up to about 10 times the file's size in memory. Or use a sample of the data.`,
+      hint: `Pass --max-data-mb ${Math.ceil(info.size / MB)} (or more) to read it; reading takes up to about 11 times the file's size in memory. Or use a sample of the data.`,
       details: { bytes: info.size, maxBytes },
     });
   }
