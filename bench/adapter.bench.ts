@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import type { LanguageModel, LMRequest, OutputMode } from '../src/core/lm';
+import { interceptCalls } from '../src/core/lm/intercept';
 import { executeRun, type ModelConfig, type RunConfig } from '../src/core/runner';
 import { fixtureData } from '../tests/fixtures/fixture-data';
 import { IRIS_SIGNATURE } from '../tests/fixtures/iris-world';
@@ -69,16 +70,12 @@ function config(program: Program, output: OutputMode, seed: number): RunConfig {
 
 /** Counts the task model's requests cut off at their cap, and keeps the first request. */
 function watched(lm: LanguageModel, seen: { cutOff: number; first?: LMRequest }): LanguageModel {
-  return {
-    id: lm.id,
-    maxConcurrency: lm.maxConcurrency,
-    async call(req, options) {
-      seen.first ??= req;
-      const res = await lm.call(req, options);
-      if (res.finishReasons?.[0] === 'length') seen.cutOff++;
-      return res;
-    },
-  };
+  return interceptCalls(lm, async (req, options) => {
+    seen.first ??= req;
+    const res = await lm.call(req, options);
+    if (res.finishReasons?.[0] === 'length') seen.cutOff++;
+    return res;
+  });
 }
 
 async function runSeed(program: Program, arm: (typeof ARMS)[number], seed: number, breakRate: number) {

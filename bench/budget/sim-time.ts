@@ -22,6 +22,7 @@
  * benchmark does not run.
  */
 import type { LanguageModel } from '../../src/core/lm';
+import { interceptCalls } from '../../src/core/lm/intercept';
 import type { OptimizerConfig } from '../../src/core/optimize';
 import type { ProgramSpec } from '../../src/core/program';
 import type { ModelConfig } from '../../src/core/runner';
@@ -40,17 +41,12 @@ const API_CONCURRENCY = 8;
 
 /** `lm` with every call logged to `log`; `currentTrial` is the trial open in the event stream. */
 export function recorded(lm: LanguageModel, role: CallLog['role'], log: CallLog[], currentTrial: () => number | undefined): LanguageModel {
-  return {
-    id: lm.id,
-    maxConcurrency: lm.maxConcurrency,
-    ...(lm.output && { output: lm.output }),
-    async call(req, options) {
-      const trial = req.context?.trialIndex ?? currentTrial();
-      const response = await lm.call(req, options);
-      log.push({ role, trial, example: req.context?.exampleId, sent: response.cached !== true });
-      return response;
-    },
-  };
+  return interceptCalls(lm, async (req, options) => {
+    const trial = req.context?.trialIndex ?? currentTrial();
+    const response = await lm.call(req, options);
+    log.push({ role, trial, example: req.context?.exampleId, sent: response.cached !== true });
+    return response;
+  });
 }
 
 /** Seconds in the `local` and `api` regimes (see the file comment). */

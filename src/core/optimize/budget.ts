@@ -10,6 +10,7 @@
  */
 import { PlaygroundError } from '../errors';
 import type { LanguageModel } from '../lm/types';
+import { interceptCalls } from '../lm/intercept';
 
 export class CallBudget {
   private spent: number;
@@ -34,19 +35,14 @@ export class CallBudget {
 
   /** `lm` with every call counted against this budget. */
   wrap(lm: LanguageModel): LanguageModel {
-    return {
-      id: lm.id,
-      maxConcurrency: lm.maxConcurrency,
-      ...(lm.output && { output: lm.output }),
-      call: (request, options) => {
-        if (this.spent >= this.total) {
-          throw new PlaygroundError('INTERNAL', `The optimizer tried a call past its budget of ${this.total} calls.`, {
-            hint: 'This is a bug in PromptLab: an optimizer must check its budget before it spends it; please report it.',
-          });
-        }
-        this.spent++;
-        return lm.call(request, options);
-      },
-    };
+    return interceptCalls(lm, (request, options) => {
+      if (this.spent >= this.total) {
+        throw new PlaygroundError('INTERNAL', `The optimizer tried a call past its budget of ${this.total} calls.`, {
+          hint: 'This is a bug in PromptLab: an optimizer must check its budget before it spends it; please report it.',
+        });
+      }
+      this.spent++;
+      return lm.call(request, options);
+    });
   }
 }

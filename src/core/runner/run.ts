@@ -10,6 +10,7 @@ import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorD
 import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
 import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../lm';
 import { callRecord } from '../lm/call-record';
+import { interceptCalls } from '../lm/intercept';
 import { AnswerSession } from '../lm/answer-session';
 import { createOutputChannel, OutputProbe, type OutputDecision, type OutputMemory } from '../lm/output';
 import type { CacheStore, CallContext, LanguageModel, LMCallRecord, LMResponse, LMRole, ResolvedOutput, UsageSnapshot } from '../lm/types';
@@ -221,7 +222,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
     scores: { val: val.mean, ...(test && { test: test.mean }) },
     details: { val, ...(test && { test }), ...(baselineTest && { baselineTest }) },
     usage: prep.usage.snapshot(),
-    program: { spec: prep.program.spec, state, ...optional('output', prep.taskOutput()) },
+    program: { spec: prep.program.spec, state, ...outputOf(prep) },
     trials,
     plan,
     data: { rows: prep.rows, dropped: prep.dropped, warnings: prep.warnings, train: splits.train.length, val: splits.val.length, test: splits.test.length },
@@ -372,20 +373,21 @@ async function loadCorpora(config: RunConfig, corpusColumn: readonly string[] | 
  * calls are reported by the role's output channel, which knows whether they could be read.
  */
 function observeFailures(lm: LanguageModel, role: LMRole, observe: (call: ObservedCall) => void): LanguageModel {
-  return {
-    id: lm.id,
-    maxConcurrency: lm.maxConcurrency,
-    ...(lm.output && { output: lm.output }),
-    async call(request, options) {
-      const started = performance.now();
-      try {
-        return await lm.call(request, options);
-      } catch (err) {
-        if (!isAbortError(err)) observe({ role, context: request.context ?? {}, error: toErrorData(err), durationMs: performance.now() - started });
-        throw err;
-      }
-    },
-  };
+  return interceptCalls(lm, async (request, options) => {
+    const started = performance.now();
+    try {
+      return await lm.call(request, options);
+    } catch (err) {
+      if (!isAbortError(err)) observe({ role, context: request.context ?? {}, error: toErrorData(err), durationMs: performance.now() - started });
+      throw err;
+    }
+  });
+}
+
+/** The task model's output mode for the result, when one was decided. */
+function outputOf(prep: PreparedRun): { output?: ResolvedOutput } {
+  const output = prep.taskOutput();
+  return output ? { output } : {};
 }
 
 /**
@@ -404,8 +406,4 @@ function unwrapCheckpoint(stored: unknown): { optimizer?: unknown; unreadable: R
   const c = stored as Partial<RunCheckpoint>;
   if (typeof c === 'object' && c.runner === 1 && c.unreadable && typeof c.unreadable === 'object') return { optimizer: c.optimizer, unreadable: c.unreadable };
   return { optimizer: stored, unreadable: {} };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

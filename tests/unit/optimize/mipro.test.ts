@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaygroundError } from '../../../src/core/errors';
 import { MemoryCacheStore, type LanguageModel } from '../../../src/core/lm';
+import { interceptCalls } from '../../../src/core/lm/intercept';
 import { runOptimizer, type MiproCheckpoint, type OptimizerEvent, type Plan, type TrialRecord } from '../../../src/core/optimize';
 import { makeWorld } from './harness';
 import { RULE } from './world';
@@ -174,12 +175,7 @@ describe('MIPROv2', () => {
 
   /** The world's task model, failing every search call of the trials `fails` picks with an HTTP 503. */
   function failingTask(task: LanguageModel, fails: (trialIndex: number) => boolean): LanguageModel {
-    return {
-      id: task.id,
-      maxConcurrency: task.maxConcurrency,
-      ...(task.output && { output: task.output }),
-      call: (req, options) => (req.context?.phase === 'search' && fails(req.context.trialIndex ?? 0) ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)),
-    };
+    return interceptCalls(task, (req, options) => (req.context?.phase === 'search' && fails(req.context.trialIndex ?? 0) ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)));
   }
 
   it('records a trial whose calls failed past the error budget as failed, and goes on to find the optimum', async () => {
