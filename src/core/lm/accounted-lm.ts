@@ -51,9 +51,11 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
   if (!flights) flightsByModel.set(lm, (flights = new Map()));
   const inFlight = flights;
 
+  // Each request's key, computed once per call and found again when its answer is read.
+  const keys = new WeakMap<LMRequest, string>();
   // The role's channel, passing each answer's verdict to the session before the role's own reader.
   const output: OutputChannel | undefined = opts.output && withVerdicts(opts.output, (call) => {
-    if (!call.response.cached) session.settle(cacheKey(lm.id, call.request), !call.unreadable, cache);
+    if (!call.response.cached) session.settle(keys.get(call.request) ?? cacheKey(lm.id, call.request), !call.unreadable, cache);
   });
 
   const startFlight = (key: string, req: LMRequest): Flight => {
@@ -95,6 +97,7 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
       const { signal } = options;
       if (signal?.aborted) throw abortedError();
       const key = cacheKey(lm.id, req);
+      keys.set(req, key);
       let flight = inFlight.get(key);
       const joined = flight !== undefined;
       if (!flight) {
