@@ -51,8 +51,7 @@ export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
   if (!flights) flightsByModel.set(lm, (flights = new Map()));
   const inFlight = flights;
 
-  // Each request's key, computed once per call and found again when its answer is read.
-  const keys = new WeakMap<LMRequest, string>();
+  const keys = new WeakMap<LMRequest, string>(); // each call's cache key, hashed once
   // The role's channel, passing each answer's verdict to the session before the role's own reader.
   const output: OutputChannel | undefined = opts.output && withVerdicts(opts.output, (call) => {
     if (!call.response.cached) session.settle(keys.get(call.request) ?? cacheKey(lm.id, call.request), !call.unreadable, cache);
