@@ -47,9 +47,8 @@ const flightsByModel = new WeakMap<LanguageModel, Map<string, Flight>>();
 export function createAccountedLM(opts: AccountedLMOptions): LanguageModel {
   const { lm, role, usage, cache } = opts;
   const session = opts.session ?? new AnswerSession();
-  let flights = flightsByModel.get(lm);
-  if (!flights) flightsByModel.set(lm, (flights = new Map()));
-  const inFlight = flights;
+  const inFlight = flightsByModel.get(lm) ?? new Map<string, Flight>();
+  flightsByModel.set(lm, inFlight);
 
   const keys = new WeakMap<LMRequest, string>(); // each call's cache key, hashed once
   // The role's channel, passing each answer's verdict to the session before the role's own reader.
