@@ -18,7 +18,7 @@ import { FileCacheStore } from '../node/file-cache-store';
 import { fileCheck } from '../node/file-check';
 import { FileOutputMemory } from '../node/file-output-memory';
 import { CheckpointFile } from '../node/checkpoint-file';
-import { readDataFile } from '../node/read-data';
+import { openDataFile } from '../node/read-data';
 
 const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--resume] [--cache-dir .lm-cache] [--no-cache] [--refresh] [--latency-ms 800] [--max-data-mb 100] [--max-rows 1000000] [--quiet]
 
@@ -97,7 +97,7 @@ async function main(): Promise<number> {
   try {
     const result = await executeRun(config, {
       createLM: (cfg) => createLM(cfg, log),
-      readText: (path) => readDataFile(resolve(baseDir, path), limits.maxBytes),
+      openFile: (path) => openDataFile(resolve(baseDir, path), limits.maxBytes),
       checkFile,
       rowLimit: limits.rows,
       ...(cache && { cache }),

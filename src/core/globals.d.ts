@@ -21,7 +21,7 @@ declare class AbortController {
   abort(reason?: unknown): void;
 }
 declare class TextEncoder { encode(s: string): Uint8Array }
-declare class TextDecoder { constructor(label?: string, opts?: { fatal?: boolean }); decode(b: Uint8Array): string }
+declare class TextDecoder { constructor(label?: string, opts?: { fatal?: boolean }); decode(b?: Uint8Array, opts?: { stream?: boolean }): string }
 declare function btoa(s: string): string;
 declare function atob(s: string): string;
 

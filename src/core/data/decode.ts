@@ -18,9 +18,12 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     // `fatal` throws at the first invalid sequence instead of replacing it with U+FFFD.
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), warnings: [] };
   } catch {
-    const text = windows1252(bytes);
-    return { text, warnings: [`The file is not valid UTF-8 (first at line ${firstInvalidLine(bytes)}), so it was read as Windows-1252 (Latin-1). If accented letters look wrong, save the file as UTF-8.`] };
+    return { text: windows1252(bytes), warnings: [notUtf8Warning(firstInvalidLine(bytes))] };
   }
+}
+
+export function notUtf8Warning(line: number): string {
+  return `The file is not valid UTF-8 (first at line ${line}), so it was read as Windows-1252 (Latin-1). If accented letters look wrong, save the file as UTF-8.`;
 }
 
 /**
@@ -31,12 +34,12 @@ export function decodeText(bytes: Uint8Array): DecodedText {
  */
 const C1 = '\u20AC\x81\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\x8D\u017D\x8F\x90\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\x9D\u017E\u0178';
 
-function windows1252(bytes: Uint8Array): string {
+export function windows1252(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(bytes).replace(/[\x80-\x9f]/g, (c) => C1[c.charCodeAt(0) - 0x80]!);
 }
 
 /** The 1-based line of the first byte sequence that is not UTF-8, found one line at a time. */
-function firstInvalidLine(bytes: Uint8Array): number {
+export function firstInvalidLine(bytes: Uint8Array): number {
   const strict = new TextDecoder('utf-8', { fatal: true });
   let line = 1;
   for (let start = 0; start < bytes.length; line++) {

@@ -16,42 +16,170 @@
  */
 import Papa from 'papaparse';
 import { PlaygroundError } from '../errors';
-import type { DroppedRow, ParsedTable } from './types';
+import { plainRecord } from './plain';
+import type { ColumnType, DroppedRow, ParsedTable } from './types';
 
 /**
- * Parses CSV (`,` or, when the header has no comma but has `;`, `;`) or TSV text. Rows are
- * built as papaparse streams records through `step` (no list of raw records is kept), and a
- * cell that is a number in canonical form is stored as a number at once: on a large file the
- * cells' strings were most of the memory. `maxRows` stops the parse at the first row past it.
+ * Parses CSV (`,` or, when the header has no comma but has `;`, `;`) or TSV text in one go:
+ * see {@link DelimitedReader} for how rows are built.
  */
-export function parseDelimited(text: string, format: 'csv' | 'tsv', limits: RowLimit = {}): ParsedTable {
-  const warnings: string[] = [];
-  const delimiter = format === 'tsv' ? '\t' : csvDelimiter(text, warnings);
-  const dropped: DroppedRow[] = [];
-  const rows: Record<string, unknown>[] = [];
-  const sourceRows: number[] = [];
-  let columns: string[] | undefined;
-  let numeric: boolean[] = [];
-  readRecords(text, delimiter, warnings, (cells, line) => {
-    if (!columns) {
-      columns = fixHeader(cells, warnings);
-      numeric = columns.map(() => true);
+export function parseDelimited(text: string, format: 'csv' | 'tsv', limits: DelimitedOptions = {}): ParsedTable {
+  const reader = new DelimitedReader(format, limits);
+  reader.push(text);
+  return reader.end();
+}
+
+export interface DelimitedOptions extends RowLimit {
+  /**
+   * Given the header's columns, the columns whose values the rows keep (default: all). The
+   * table still lists every column, so a mapping can be checked against them; a large file
+   * then costs only the memory of the columns a run uses.
+   */
+  keep?: (columns: string[]) => readonly string[];
+  /**
+   * Each row goes here as it is read instead of into the table (whose `rows` and `sourceRows`
+   * are then empty), with the line it starts on. Its values are not settled yet: a column's
+   * type is known only at the end, in the table's `columnTypes` (see `ExampleBuilder.finish`).
+   */
+  onRow?: (row: Record<string, unknown>, line: number) => void;
+}
+
+/**
+ * CSV or TSV text read piece by piece, as it arrives from a file: pieces may split a line or
+ * a quoted value anywhere, and the first piece must hold the whole header line (the delimiter
+ * is chosen from it). papaparse tokenizes each piece with its last, possibly incomplete, record
+ * held back for the next (as papaparse's own file streaming does); rows are built as records
+ * arrive (no list of raw records is kept), and a cell that is a number in canonical form is
+ * stored as a number at once: on a large file the cells' strings were most of the memory.
+ * `maxRows` stops the read at the first row past it.
+ */
+export class DelimitedReader {
+  private handle: PapaHandle | undefined;
+  private readonly warnings: string[] = [];
+  private readonly dropped: DroppedRow[] = [];
+  private readonly rows: Record<string, unknown>[] = [];
+  private readonly sourceRows: number[] = [];
+  private columns: string[] | undefined;
+  /** Indexes of the columns whose values rows keep. */
+  private kept: number[] = [];
+  private numeric: boolean[] = [];
+  /** Whether column i has a non-empty cell. */
+  private filled: boolean[] = [];
+  private count = 0;
+  /** The held-back text of an incomplete record, and where it starts in the whole input. */
+  private partial = '';
+  private base = 0;
+  /** The 1-based line where the next record starts. */
+  private line = 1;
+
+  constructor(
+    private readonly format: 'csv' | 'tsv',
+    private readonly limits: DelimitedOptions = {},
+  ) {}
+
+  /** Rows read so far. */
+  get rowCount(): number {
+    return this.count;
+  }
+
+  push(text: string): void {
+    if (text !== '') this.parse(text, false);
+  }
+
+  end(): ParsedTable {
+    this.parse('', true);
+    const { columns, rows, format } = this;
+    if (!columns) throw new PlaygroundError('DATA_EMPTY', 'The data is empty.', { hint: 'Paste a header row and at least one data row.' });
+    if (this.count === 0 && this.dropped.length === 0) {
+      throw new PlaygroundError('DATA_EMPTY', `The ${format.toUpperCase()} data has a header (${columns.join(', ')}) but no data rows.`, {
+        hint: 'Add at least one row under the header.',
+      });
+    }
+    const columnTypes: Record<string, ColumnType> = {};
+    for (const i of this.kept) columnTypes[columns[i]!] = this.numeric[i] && this.filled[i] ? 'number' : 'text';
+    settleRows(rows, columnTypes);
+    return { format, columns, rows, dropped: this.dropped, warnings: this.warnings, sourceRows: this.sourceRows, columnTypes };
+  }
+
+  private parse(chunk: string, last: boolean): void {
+    this.handle ??= new (Papa as unknown as PapaInternals).ParserHandle({
+      delimiter: this.format === 'tsv' ? '\t' : csvDelimiter(chunk, this.warnings),
+      newline: lineEnding(chunk),
+      step: (result) => this.onRecord(result),
+    });
+    const input = this.partial + chunk;
+    this.partial = '';
+    const result = this.handle.parse(input, this.base, !last);
+    if (last) return;
+    this.partial = input.substring(result.meta.cursor - this.base);
+    this.base = result.meta.cursor;
+  }
+
+  private onRecord(result: { data: string[]; errors: { code: string; message: string }[] }): void {
+    const line = this.line;
+    const cells = result.data;
+    // The next record starts after this one's lines: one, plus the line breaks inside quoted values.
+    this.line += 1 + lineBreaks(cells);
+    for (const err of result.errors) {
+      if (err.code === 'MissingQuotes') {
+        throw new PlaygroundError('DATA_PARSE', `Line ${line}: a quoted value is never closed, so the rest of the file would be read as one value.`, {
+          hint: 'Close the quote, or double the quote character ("") inside a quoted value.',
+          details: { line },
+        });
+      }
+      this.warnings.push(`Line ${line}: ${err.message}; the row was read as best as possible, check its values.`);
+    }
+    if (cells.length === 1 && (cells[0] ?? '').trim() === '') return; // a blank line
+    if (!this.columns) {
+      this.header(cells);
       return;
     }
-    const fitted = fitCells(cells, columns.length, line, warnings, dropped);
+    const fitted = fitCells(cells, this.columns.length, line, this.warnings, this.dropped);
     if (!fitted) return;
-    if (limits.maxRows !== undefined && rows.length >= limits.maxRows) throw tooManyRows(limits);
-    rows.push(toRow(columns, fitted, numeric));
-    sourceRows.push(line);
-  });
-  if (!columns) throw new PlaygroundError('DATA_EMPTY', 'The data is empty.', { hint: 'Paste a header row and at least one data row.' });
-  if (rows.length === 0 && dropped.length === 0) {
-    throw new PlaygroundError('DATA_EMPTY', `The ${format.toUpperCase()} data has a header (${columns.join(', ')}) but no data rows.`, {
-      hint: 'Add at least one row under the header.',
-    });
+    if (this.limits.maxRows !== undefined && this.count >= this.limits.maxRows) throw tooManyRows(this.limits);
+    this.count++;
+    const row = toRow(this.columns, this.kept, fitted, this.numeric, this.filled);
+    if (this.limits.onRow) this.limits.onRow(row, line);
+    else {
+      this.rows.push(row);
+      this.sourceRows.push(line);
+    }
   }
-  settleColumns(columns, rows, numeric);
-  return { format, columns, rows, dropped, warnings, sourceRows };
+
+  private header(cells: string[]): void {
+    const columns = fixHeader(cells, this.warnings);
+    this.columns = columns;
+    this.numeric = columns.map(() => true);
+    this.filled = columns.map(() => false);
+    const keep = this.limits.keep ? new Set(this.limits.keep(columns)) : undefined;
+    this.kept = columns.flatMap((c, i) => (!keep || keep.has(c) ? [i] : []));
+  }
+}
+
+/** The part of papaparse's ParserHandle used here: exported by papaparse (its own streamers use it) but not in its typings. */
+interface PapaHandle {
+  parse(input: string, baseIndex: number, ignoreLastRow: boolean): { meta: { cursor: number } };
+}
+
+interface PapaInternals {
+  ParserHandle: new (config: { step?: (result: { data: string[]; errors: { code: string; message: string }[] }) => void; delimiter?: string; newline?: string }) => PapaHandle & {
+    guessLineEndings(input: string, quoteChar: string): string;
+  };
+}
+
+/**
+ * The line ending, guessed by papaparse from the first piece as it guesses it from a whole
+ * text, but without a `\r` the piece may end on: its `\n` is in the next piece, and counting
+ * it as a line ending of its own would make papaparse take `\r` for the file's.
+ */
+function lineEnding(first: string): string {
+  return new (Papa as unknown as PapaInternals).ParserHandle({}).guessLineEndings(first.endsWith('\r') ? first.slice(0, -1) : first, '"');
+}
+
+function lineBreaks(cells: readonly string[]): number {
+  let n = 0;
+  for (const cell of cells) for (let at = cell.indexOf('\n'); at !== -1; at = cell.indexOf('\n', at + 1)) n++;
+  return n;
 }
 
 /** The most rows a parse keeps, and what to say past it (the host knows how to raise it). */
@@ -68,20 +196,24 @@ export function tooManyRows(limits: RowLimit): PlaygroundError {
 }
 
 /**
- * One row object. A cell whose text is exactly the number's own spelling ("12", "0.5") is
- * stored as a number, so a non-numeric column can turn it back exactly (`settleColumns`);
- * `numeric[i]` stays true while every non-empty cell of column i is a plain number.
+ * One row object, with the kept columns' values. A cell whose text is exactly the number's own
+ * spelling ("12", "0.5") is stored as a number, so a text column can turn it back exactly
+ * (`settleRows`); `numeric[i]` stays true while every non-empty cell of column i is a plain
+ * number, and `filled[i]` becomes true at its first non-empty cell.
  */
-function toRow(columns: string[], cells: string[], numeric: boolean[]): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) {
+function toRow(columns: string[], kept: readonly number[], cells: string[], numeric: boolean[], filled: boolean[]): Record<string, unknown> {
+  const row = plainRecord();
+  for (const i of kept) {
     const cell = cells[i] ?? '';
     let value: unknown = cell;
-    const trimmed = numeric[i] ? cell.trim() : '';
-    if (trimmed !== '') {
-      const n = Number(cell);
-      if (String(n) === cell && isPlainNumber(cell)) value = n;
-      else if (!isPlainNumber(trimmed)) numeric[i] = false;
+    if (numeric[i] || !filled[i]) {
+      const trimmed = cell.trim();
+      if (trimmed !== '') {
+        filled[i] = true;
+        const n = Number(cell);
+        if (numeric[i] && String(n) === cell && isPlainNumber(cell)) value = n;
+        else if (!isPlainNumber(trimmed)) numeric[i] = false;
+      }
     }
     row[columns[i]!] = value;
   }
@@ -89,21 +221,20 @@ function toRow(columns: string[], cells: string[], numeric: boolean[]): Record<s
 }
 
 /**
- * Makes each column all numbers or all strings, as decided over the whole file: a numeric
- * column converts the cells kept as text (" 7", "1.50"); any other column turns the numbers
+ * Makes each column all numbers or all strings, as decided over the whole file: a number
+ * column converts the cells kept as text (" 7", "1.50"); a text column turns the numbers
  * stored early back into their text, which is exact since they were stored only when
  * `String(n)` gave the cell back.
  */
-function settleColumns(columns: string[], rows: Record<string, unknown>[], numeric: boolean[]): void {
-  columns.forEach((col, i) => {
-    const any = rows.some((r) => r[col] !== '' && String(r[col]).trim() !== '');
-    const toNumber = numeric[i] && any;
-    for (const r of rows) {
-      const v = r[col];
-      if (toNumber && typeof v === 'string' && v.trim() !== '') r[col] = Number(v.trim());
-      else if (!toNumber && typeof v === 'number') r[col] = String(v);
-    }
-  });
+function settleRows(rows: Record<string, unknown>[], columnTypes: Record<string, ColumnType>): void {
+  for (const [col, type] of Object.entries(columnTypes)) for (const r of rows) r[col] = settleValue(r[col], type);
+}
+
+/** A value read before its column's type was known, as that type reads it. */
+export function settleValue(v: unknown, type: ColumnType | undefined): unknown {
+  if (type === 'number' && typeof v === 'string' && v.trim() !== '') return Number(v.trim());
+  if (type === 'text' && typeof v === 'number') return String(v);
+  return v;
 }
 
 /** True for plain decimal numbers: optional sign, digits, optional fraction and exponent. No "007", "1,000" or 16+ digit ids (they would lose precision). */
@@ -114,33 +245,6 @@ function isPlainNumber(s: string): boolean {
   if (intPart.length > 1 && intPart.startsWith('0')) return false;
   if (intPart.length > 15) return false;
   return Number.isFinite(Number(s));
-}
-
-/** Streams records to `onRecord` with the 1-based line where each starts; blank lines are skipped. */
-function readRecords(text: string, delimiter: string, warnings: string[], onRecord: (cells: string[], line: number) => void): void {
-  let start = 0;
-  let line = 1;
-  let counted = 0;
-  Papa.parse<string[]>(text, {
-    delimiter,
-    step: (result) => {
-      // Advance the line counter to where this record starts.
-      for (; counted < start; counted++) if (text.charCodeAt(counted) === 10) line++;
-      for (const err of result.errors) {
-        if (err.code === 'MissingQuotes') {
-          throw new PlaygroundError('DATA_PARSE', `Line ${line}: a quoted value is never closed, so the rest of the file would be read as one value.`, {
-            hint: 'Close the quote, or double the quote character ("") inside a quoted value.',
-            details: { line },
-          });
-        }
-        warnings.push(`Line ${line}: ${err.message}; the row was read as best as possible, check its values.`);
-      }
-      const cells = result.data;
-      start = result.meta.cursor;
-      if (cells.length === 1 && (cells[0] ?? '').trim() === '') return; // a blank line
-      onRecord(cells, line);
-    },
-  });
 }
 
 function csvDelimiter(text: string, warnings: string[]): string {

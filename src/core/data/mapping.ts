@@ -2,7 +2,9 @@
  * Columns -> program fields: a suggested mapping, and turning table rows into examples.
  */
 import { PlaygroundError } from '../errors';
-import type { DroppedRow, Example, FieldMapping, ParsedTable } from './types';
+import { settleValue } from './delimited';
+import { plainRecord } from './plain';
+import type { ColumnType, DroppedRow, Example, FieldMapping, ParsedTable } from './types';
 
 /**
  * Suggests which column feeds each program input and label: the column with the same name,
@@ -37,32 +39,86 @@ export function suggestMapping(columns: string[], inputNames: string[], labelNam
  * caller must take whatever else it needs from the rows (their count, a corpus column) first.
  */
 export function toExamples(table: ParsedTable, mapping: FieldMapping, opts: { consume?: boolean } = {}): { examples: Example[]; dropped: DroppedRow[] } {
-  checkMapping(table.columns, mapping);
-  const idColumn = mapping.id ?? (table.columns.includes('id') ? 'id' : undefined);
-  const examples: Example[] = [];
-  const dropped: DroppedRow[] = [];
-  const used = new Set<string>();
-  const inputs = Object.entries(mapping.inputs);
-  const labels = Object.entries(mapping.labels);
+  const builder = new ExampleBuilder(table.columns, mapping);
   const rows = table.rows as (Record<string, unknown> | undefined)[];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     if (opts.consume) rows[i] = undefined;
+    builder.add(row, table.sourceRows?.[i] ?? i + 1);
+  }
+  if (opts.consume) table.rows.length = 0;
+  return builder.finish();
+}
+
+/**
+ * Examples built one row at a time, as {@link toExamples} builds them, for rows that are not
+ * kept in a table (a large file read as it streams in). Such rows may hold values of a column
+ * whose type is decided only at the end of the file (see `ParsedTable.columnTypes`):
+ * `finish` converts them, ids included, so the examples equal those of the whole table.
+ */
+export class ExampleBuilder {
+  private readonly examples: Example[] = [];
+  private readonly dropped: DroppedRow[] = [];
+  private readonly inputs: [string, string][];
+  private readonly labels: [string, string][];
+  private readonly idColumn: string | undefined;
+  private count = 0;
+
+  /** Rows added so far, dropped ones included. */
+  get rowCount(): number {
+    return this.count;
+  }
+
+  constructor(columns: string[], mapping: FieldMapping) {
+    checkMapping(columns, mapping);
+    this.idColumn = mapping.id ?? (columns.includes('id') ? 'id' : undefined);
+    this.inputs = Object.entries(mapping.inputs);
+    this.labels = Object.entries(mapping.labels);
+  }
+
+  /** Adds the next row; `source` is its row or line number in the file, for a drop's reason. */
+  add(row: Record<string, unknown>, source: number): void {
+    const position = ++this.count;
+    const { inputs, labels } = this;
     if (inputs.some(([, col]) => isBlank(row[col])) || labels.some(([, col]) => isBlank(row[col]))) {
-      const source = table.sourceRows?.[i] ?? i + 1;
       const missing = [
         ...inputs.filter(([, col]) => isBlank(row[col])).map(([name, col]) => `input "${name}" (column "${col}")`),
         ...labels.filter(([, col]) => isBlank(row[col])).map(([name, col]) => `label "${name}" (column "${col}")`),
       ];
-      dropped.push({ row: source, reason: `Row ${source}: no value for ${missing.join(', ')}.` });
-      continue;
+      this.dropped.push({ row: source, reason: `Row ${source}: no value for ${missing.join(', ')}.` });
+      return;
     }
-    const rawId = idColumn === undefined ? undefined : row[idColumn];
-    const base = isBlank(rawId) ? `row-${i + 1}` : String(rawId).trim();
-    examples.push({ id: uniqueId(base, used), inputs: pick(row, inputs), labels: pick(row, labels) });
+    const rawId = this.idColumn === undefined ? undefined : row[this.idColumn];
+    // The id's text for now; made unique (and settled) in `finish`.
+    const id = isBlank(rawId) ? `row-${position}` : String(rawId).trim();
+    this.examples.push({ id, inputs: pick(row, inputs), labels: pick(row, labels) });
   }
-  if (opts.consume) table.rows.length = 0;
-  return { examples, dropped };
+
+  /** The examples, with values settled to `columnTypes` (when given) and unique ids. */
+  finish(columnTypes?: Readonly<Record<string, ColumnType>>): { examples: Example[]; dropped: DroppedRow[] } {
+    if (columnTypes) {
+      for (const e of this.examples) {
+        settle(e.inputs, this.inputs, columnTypes);
+        settle(e.labels, this.labels, columnTypes);
+      }
+    }
+    const idIsNumber = this.idColumn !== undefined && columnTypes?.[this.idColumn] === 'number';
+    const used = new Set<string>();
+    for (const e of this.examples) {
+      // An id cell read as text in what became a number column (" 7", "1.50") is the number's text.
+      const base = idIsNumber && !e.id.startsWith('row-') && !PLAIN_INTEGER.test(e.id) ? String(Number(e.id)) : e.id;
+      e.id = uniqueId(base, used);
+    }
+    return { examples: this.examples, dropped: this.dropped };
+  }
+}
+
+/** An integer as `String(n)` writes it, which needs no conversion. */
+const PLAIN_INTEGER = /^-?(0|[1-9]\d{0,14})$/;
+
+/** Values of `fields` turned to their column's type: a number column's text to numbers, a text column's numbers to text. */
+function settle(values: Record<string, unknown>, fields: [string, string][], columnTypes: Readonly<Record<string, ColumnType>>): void {
+  for (const [name, col] of fields) values[name] = settleValue(values[name], columnTypes[col]);
 }
 
 function checkMapping(columns: string[], mapping: FieldMapping): void {
@@ -80,17 +136,9 @@ function checkMapping(columns: string[], mapping: FieldMapping): void {
   });
 }
 
-/**
- * A plain object (prototype `Object.prototype`) made by a constructor, not by `{}`: V8 shrinks a
- * constructor's objects to the properties they get (here usually one or two), where `{}` always
- * reserves room for four; on a large dataset the examples' fields were a good part of the memory.
- */
-const PlainFields = function PlainFields() {} as unknown as new () => Record<string, unknown>;
-PlainFields.prototype = Object.prototype;
-
 /** The row's values under the program's names; built by assignment, which costs less memory per object than `Object.fromEntries` on large datasets. */
 function pick(row: Record<string, unknown>, fields: [string, string][]): Record<string, unknown> {
-  const out = new PlainFields();
+  const out = plainRecord();
   for (const [name, col] of fields) out[name] = row[col];
   return out;
 }

@@ -6,10 +6,11 @@
  * (the header is line 1). Values keep their JSON types; CSV/TSV rules are in `delimited.ts`.
  */
 import { PlaygroundError } from '../errors';
-import { parseDelimited, tooManyRows, type RowLimit } from './delimited';
+import { DelimitedReader, parseDelimited, tooManyRows, type DelimitedOptions, type RowLimit } from './delimited';
+import { plainRecord } from './plain';
 import type { DataFormat, DroppedRow, ParsedTable } from './types';
 
-export interface ParseOptions extends RowLimit {
+export interface ParseOptions extends DelimitedOptions {
   /** The text's format; `auto` (the default) detects it, see {@link detectFormat}. */
   format?: DataFormat | 'auto';
 }
@@ -29,12 +30,75 @@ export function parseDataset(text: string, opts: ParseOptions = {}): ParsedTable
     case 'tsv':
       return parseDelimited(clean, format, opts);
     case 'jsonl':
-      return parseJsonl(clean, opts);
+      return project(parseJsonl(clean, opts), opts);
     case 'json':
-      return parseJson(clean, opts);
+      return project(parseJson(clean, opts), opts);
     default:
       throw new PlaygroundError('DATA_PARSE', `Unknown data format ${JSON.stringify(format)}.`, { hint: 'Use "csv", "tsv", "jsonl", "json" or "auto".' });
   }
+}
+
+/**
+ * Dataset text read piece by piece (a file as it is read): the same result as
+ * {@link parseDataset} on the whole text. CSV and TSV are parsed as the pieces arrive, so the
+ * whole text is never held; JSON and JSONL are gathered and parsed at the end (a JSON value
+ * cannot be read in parts). Pieces may split the text anywhere.
+ */
+export interface TableReader {
+  push(text: string): void;
+  /** Ends the input: the table, or the error {@link parseDataset} would throw. */
+  end(): ParsedTable;
+  /** Rows read so far (CSV and TSV only; 0 until a JSON text ends). */
+  readonly rowCount: number;
+}
+
+export function createTableReader(opts: ParseOptions = {}): TableReader {
+  /** The text so far, until the format is known (its first line is complete); then only for JSON. */
+  let head = '';
+  let delimited: DelimitedReader | undefined;
+  let gathered: string[] | undefined;
+  const decide = (final: boolean): void => {
+    const start = head.replace(/^\uFEFF/, '').trimStart();
+    const explicit = opts.format && opts.format !== 'auto' ? opts.format : undefined;
+    const jsonLike = explicit ? explicit === 'json' || explicit === 'jsonl' : /^[[{]/.test(start);
+    if (start === '' || (!final && !jsonLike && !start.includes('\n'))) return;
+    const format = explicit ?? detectFormat(start);
+    if (format === 'csv' || format === 'tsv') {
+      delimited = new DelimitedReader(format, opts);
+      delimited.push(head.replace(/^\uFEFF/, ''));
+    } else gathered = [head];
+    head = '';
+  };
+  return {
+    push(text) {
+      if (delimited) delimited.push(text);
+      else if (gathered) gathered.push(text);
+      else {
+        head += text;
+        decide(false);
+      }
+    },
+    end() {
+      if (!delimited && !gathered) decide(true);
+      if (delimited) return delimited.end();
+      return parseDataset(gathered ? gathered.join('') : head, opts);
+    },
+    get rowCount() {
+      return delimited?.rowCount ?? 0;
+    },
+  };
+}
+
+/** The rows with only the columns `opts.keep` keeps (JSON rows are parsed whole, then cut down). */
+function project(table: ParsedTable, opts: DelimitedOptions): ParsedTable {
+  if (!opts.keep) return table;
+  const keep = opts.keep(table.columns).filter((c) => table.columns.includes(c));
+  table.rows = table.rows.map((row) => {
+    const out = plainRecord();
+    for (const c of keep) if (c in row) out[c] = row[c];
+    return out;
+  });
+  return table;
 }
 
 /**

@@ -9,7 +9,12 @@ export interface ParsedTable {
   warnings: string[];
   /** Where each row came from (same numbering as `dropped`), so later drops can name the source row. */
   sourceRows?: number[];
+  /** CSV/TSV: how each column's values were read, decided over the whole file (see `delimited.ts`). */
+  columnTypes?: Record<string, ColumnType>;
 }
+
+/** A CSV/TSV column is numbers when every non-empty cell is a plain number, else text. */
+export type ColumnType = 'number' | 'text';
 
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json';
 

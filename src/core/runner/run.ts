@@ -3,7 +3,7 @@
  * The same function runs in the headless runner (Node) and in the optimizer worker; the host
  * supplies how to build model clients, how to read files, and the cache store.
  */
-import { columnsOf, parseDataset, splitExamples, suggestMapping, toExamples, type DecodedText, type ParsedTable } from '../data';
+import { columnsOf, readExamples, readText as readFileText, splitExamples, suggestMapping, toExamples, type ByteSource, type FieldMapping, type ParsedTable } from '../data';
 import { tooManyRows, type RowLimit } from '../data/delimited';
 import type { DataSplits, DroppedRow, Example } from '../data/types';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
@@ -34,10 +34,11 @@ export interface RunHost {
   /** Sees every LM call a run makes (cache hits included): the browser stores them as traces. */
   observeCall?(call: ObservedCall): void;
   /**
-   * Reads a file named in the config (headless runner only); with `warnings` when decoding
-   * had to assume something (see `decodeText`), which the run reports with the parse warnings.
+   * Opens a file named in the config (headless runner only), after checking it can be read
+   * whole (a regular file within the size limit). It is read as it streams in; decoding
+   * follows `decodeText` and its warnings are reported with the parse warnings.
    */
-  readText?(path: string): Promise<string | DecodedText>;
+  openFile?(path: string): Promise<ByteSource>;
   /** Checks a file named in the config before the run starts (headless runner only): see {@link FileCheck}. */
   checkFile?: FileCheck;
   /** The most data rows a run accepts, and how to raise it (the runner's `--max-rows`). */
@@ -303,46 +304,34 @@ function buildModels(config: RunConfig, host: RunHost, usage: UsageMeter, cache:
   return { task: make('task', entries.task), teacher: make('teacher', entries.teacher), proposer: make('proposer', entries.proposer), judge: make('judge', entries.judge) };
 }
 
+/**
+ * The run's examples: from a file as it streams in, from pasted text, or from `rows`. A file
+ * or text becomes examples row by row, keeping only the columns the mapping uses (and a
+ * corpus column), so a large file's whole text and table are never held.
+ */
 async function loadExamples(config: RunConfig, program: ResolvedProgram, host: RunHost) {
   const d = config.data;
-  const warnings: string[] = [];
-  const table = await readTable(config, host, warnings);
-  warnings.push(...table.warnings);
   const inputNames = program.spec.inputs.map((f) => f.name);
-  const labelNames = [...new Set([...Object.keys(program.spec.outputs), config.metric.field])].filter((n) => table.columns.includes(n) || n === config.metric.field);
-  const mapping = d.mapping ?? suggestMapping(table.columns, inputNames, labelNames);
-  // Everything later needs from the rows is taken now: toExamples then releases them as it goes.
-  const rows = table.rows.length + table.dropped.length;
-  const corpusColumn = d.corpus?.column !== undefined && !d.corpus.passages ? columnPassages(table.rows, d.corpus.column) : undefined;
-  const { examples, dropped } = toExamples(table, mapping, { consume: true });
-  return { examples, dropped: [...table.dropped, ...dropped], rows, corpusColumn, warnings };
-}
-
-/**
- * The data's table. The file's text lives only in this function's frame, so it is let go when
- * the table is returned, before the examples are built: on a large file it is a good part of the peak.
- */
-async function readTable(config: RunConfig, host: RunHost, warnings: string[]): Promise<ParsedTable> {
-  const d = config.data;
-  let text = d.text;
+  const mapping = (columns: string[]): FieldMapping => {
+    const labelNames = [...new Set([...Object.keys(program.spec.outputs), config.metric.field])].filter((n) => columns.includes(n) || n === config.metric.field);
+    return d.mapping ?? suggestMapping(columns, inputNames, labelNames);
+  };
+  const passages = d.corpus?.column !== undefined && !d.corpus.passages ? new Set<string>() : undefined;
+  const also = passages && { column: d.corpus!.column!, row: (row: Record<string, unknown>) => toPassages(row[d.corpus!.column!]).forEach((p) => passages.add(p)) };
+  const opts = { format: d.format ?? 'auto', mapping, ...(also && { also }), ...host.rowLimit };
+  let read;
   if (d.path !== undefined) {
-    if (!host.readText) throw new PlaygroundError('CONFIG_INVALID', `data.path "${d.path}" cannot be read here.`, { hint: 'Paste the data or give "rows".' });
-    const read = await host.readText(d.path);
-    text = typeof read === 'string' ? read : read.text;
-    if (typeof read !== 'string') warnings.push(...read.warnings);
+    if (!host.openFile) throw new PlaygroundError('CONFIG_INVALID', `data.path "${d.path}" cannot be read here.`, { hint: 'Paste the data or give "rows".' });
+    read = await readExamples(await host.openFile(d.path), opts);
+  } else if (d.text !== undefined) read = await readExamples(d.text, opts);
+  else {
+    if (host.rowLimit?.maxRows !== undefined && (d.rows?.length ?? 0) > host.rowLimit.maxRows) throw tooManyRows(host.rowLimit);
+    const rows = d.rows ?? [];
+    const table: ParsedTable = { format: 'json', columns: columnsOf(rows), rows: [...rows], dropped: [], warnings: [] };
+    for (const row of rows) also?.row(row);
+    read = { ...toExamples(table, mapping(table.columns)), table, rows: rows.length };
   }
-  if (host.rowLimit?.maxRows !== undefined && (d.rows?.length ?? 0) > host.rowLimit.maxRows) throw tooManyRows(host.rowLimit);
-  // A copy of `rows`, since the examples are built by emptying the table's list.
-  return text !== undefined
-    ? parseDataset(text, { format: d.format ?? 'auto', ...host.rowLimit })
-    : { format: 'json', columns: columnsOf(d.rows ?? []), rows: [...(d.rows ?? [])], dropped: [], warnings: [] };
-}
-
-/** The distinct passages of a corpus column, in first-seen order. */
-function columnPassages(rows: readonly Record<string, unknown>[], column: string): string[] {
-  const seen = new Set<string>();
-  for (const row of rows) for (const p of toPassages(row[column])) seen.add(p);
-  return [...seen];
+  return { examples: read.examples, dropped: read.dropped, rows: read.rows, corpusColumn: passages && [...passages], warnings: read.table.warnings };
 }
 
 async function loadCorpora(config: RunConfig, corpusColumn: readonly string[] | undefined, host: RunHost): Promise<Record<string, readonly string[]>> {
@@ -350,9 +339,8 @@ async function loadCorpora(config: RunConfig, corpusColumn: readonly string[] | 
   if (!c) return {};
   if (c.passages) return { passages: c.passages };
   if (c.column) return { passages: corpusColumn ?? [] };
-  if (c.path && host.readText) {
-    const read = await host.readText(c.path);
-    const text = typeof read === 'string' ? read : read.text;
+  if (c.path && host.openFile) {
+    const { text } = await readFileText(await host.openFile(c.path));
     const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     const passages = lines.map((l) => {
       if (!l.startsWith('{')) return l;
