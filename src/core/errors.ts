@@ -43,6 +43,8 @@ export type ErrorCode =
   | 'DATA_SPLIT'
   /** Over a size or row limit (the headless runner's `--max-data-mb` / `--max-rows`). */
   | 'DATA_TOO_LARGE'
+  /** The worker was asked for a data text by key and no longer has it (the page then sends the text). */
+  | 'DATA_GONE'
   // metrics and evaluation
   | 'METRIC_INVALID'
   | 'EVAL_ERROR_BUDGET'

@@ -28,6 +28,17 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorData 
  */
 export interface TablePreview extends ParsedTable {
   totalRows: number;
+  /** The worker's id for the text it parsed and keeps (see `PlanRequest.dataText`). */
+  textId: string;
+}
+
+/** How far the worker got reading pasted or loaded data, sent a few times a second while it reads. */
+export interface ParseProgress {
+  /** The share of the text read, 0 to 1. */
+  done: number;
+  rows: number;
+  /** CSV/TSV: the columns and first rows, as soon as they are read (values not yet settled). */
+  preview?: { columns: string[]; rows: Record<string, unknown>[] };
 }
 
 export interface StartRunRequest {
@@ -51,6 +62,12 @@ export interface PlanRequest {
   config: RunConfig;
   /** Assumed milliseconds per call, per role, for the time estimate. */
   latencyMs?: PlanLatency;
+  /**
+   * The `textId` of the data text, when the config's text is left empty because the worker
+   * parsed that text last and keeps it (sending megabytes again blocks the page); a worker
+   * without it answers `DATA_GONE`.
+   */
+  dataText?: string;
 }
 
 /** The optimizer worker's API (exposed with comlink). */
@@ -66,8 +83,19 @@ export interface OptimizerWorkerApi {
   cancel(runId: string): Promise<void>;
   /** The plan (trials, calls, estimated time) of a config before it runs. */
   plan(request: PlanRequest): Promise<Outcome<Plan & RunSizes>>;
-  /** Parses pasted data off the main thread. */
-  parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<Outcome<TablePreview>>;
+  /**
+   * Parses pasted data off the main thread, reporting progress (with the first rows) to
+   * `onProgress`. The worker keeps the text for plan requests (see `PlanRequest.dataText`).
+   */
+  parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto', onProgress?: (progress: ParseProgress) => void): Promise<Outcome<TablePreview>>;
+  /**
+   * Keeps the workspace's data text when it is large (or forgets it, `undefined`): written by
+   * the worker, since storing megabytes from the page blocks its main thread for a second. By
+   * `textId` (see `TablePreview`) when the worker parsed that text last, else `DATA_GONE`.
+   */
+  saveDataText(data: { text: string } | { textId: string } | undefined): Promise<Outcome<void>>;
+  /** The data text kept by {@link saveDataText}. */
+  loadDataText(): Promise<Outcome<string | undefined>>;
   /** Sends one tiny request to an endpoint to check URL, key and CORS. */
   testConnection(model: RunConfig['models']['task']): Promise<Outcome<{ model: string; latencyMs: number; reply: string }>>;
 }

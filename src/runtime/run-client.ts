@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { PlaygroundError, fromErrorData } from '../core/errors';
 import type { Plan } from '../core/optimize';
 import type { RunConfig, RunResult } from '../core/runner';
-import type { LocalModelBridge, OptimizerWorkerApi, Outcome, PlanRequest, RunUpdate, StartRunRequest, TablePreview } from '../protocol/optimizer';
+import type { LocalModelBridge, OptimizerWorkerApi, Outcome, ParseProgress, PlanRequest, RunUpdate, StartRunRequest, TablePreview } from '../protocol/optimizer';
 
 type WorkerFactory = () => Worker;
 
@@ -62,8 +62,22 @@ export class RunClient {
     return unwrap(await this.connect().plan(request));
   }
 
-  async parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto'): Promise<TablePreview> {
-    return unwrap(await this.connect().parseData(text, format));
+  async parseData(text: string, format?: 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto', onProgress?: (progress: ParseProgress) => void): Promise<TablePreview> {
+    return unwrap(await this.connect().parseData(text, format, onProgress && Comlink.proxy(onProgress)));
+  }
+
+  /** Stores a large data text in the worker: by `textId` when the worker parsed it last (no copy of megabytes), else whole. */
+  async saveDataText(text: string | undefined, textId?: string): Promise<void> {
+    if (text === undefined) return unwrap(await this.connect().saveDataText(undefined));
+    if (textId !== undefined) {
+      const byId = await this.connect().saveDataText({ textId });
+      if (byId.ok || byId.error.code !== 'DATA_GONE') return unwrap(byId);
+    }
+    unwrap(await this.connect().saveDataText({ text }));
+  }
+
+  async loadDataText(): Promise<string | undefined> {
+    return unwrap(await this.connect().loadDataText());
   }
 
   async testConnection(model: RunConfig['models']['task']): Promise<{ model: string; latencyMs: number; reply: string }> {

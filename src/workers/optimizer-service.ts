@@ -7,25 +7,58 @@
  *
  * Kept apart from `optimizer.worker.ts` so it can be tested in Node (fake-indexeddb).
  */
-import { parseDataset, type ParsedTable } from '../core/data';
-import { toErrorData } from '../core/errors';
+import { createTableReader, type ParsedTable } from '../core/data';
+import { PlaygroundError, toErrorData } from '../core/errors';
 import { probeLatency } from '../core/lm';
 import { planRun, prepareRun, type ModelConfig } from '../core/runner';
-import type { PromptLabDB } from '../storage';
-import type { OptimizerWorkerApi, Outcome, PlanRequest, TablePreview } from '../protocol/optimizer';
+import { SettingsStore, type PromptLabDB } from '../storage';
+import type { OptimizerWorkerApi, Outcome, ParseProgress, PlanRequest, TablePreview } from '../protocol/optimizer';
+
+type FormatChoice = 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto';
 import { RunDriver } from './run-driver';
 import { createModel } from './run-models';
 
 export function createOptimizerService(openDb: () => Promise<PromptLabDB>): OptimizerWorkerApi {
   const runs = new RunDriver(openDb);
+  /** The last text parsed, for requests that name it by id. */
+  let parsed: { id: string; text: string } | undefined;
+  let parses = 0;
+  /** Ids differ between workers (a restarted worker has lost the text). */
+  const worker = Math.random().toString(36).slice(2, 8);
   return {
     start: (req, listener, localModel) => runs.start(req, listener, localModel),
     pause: async (runId) => runs.pause(runId),
     cancel: (runId) => runs.cancel(runId),
-    plan: (req) => outcome(() => plan(req)),
-    parseData: (text, format) => outcome(async () => previewTable(parseDataset(text, { format: format ?? 'auto' }))),
+    plan: (req) => outcome(() => plan(withText(req, parsed))),
+    parseData: (text, format, onProgress) =>
+      outcome(async () => {
+        parsed = { id: `${worker}-${++parses}`, text };
+        return previewTable(parseInPieces(text, format ?? 'auto', onProgress), parsed.id);
+      }),
     testConnection: (model) => outcome(() => testConnection(model)),
+    saveDataText: (data) =>
+      outcome(async () => {
+        const settings = new SettingsStore(await openDb());
+        if (data === undefined) return settings.delete(DATA_TEXT_KEY);
+        await settings.set(DATA_TEXT_KEY, 'text' in data ? data.text : textOf(data.textId, parsed));
+      }),
+    loadDataText: () => outcome(async () => new SettingsStore(await openDb()).get<string>(DATA_TEXT_KEY)),
   };
+}
+
+/** Where the workspace's large data text is kept (the rest of the workspace is the page's `workspace.v1`). */
+const DATA_TEXT_KEY = 'workspace.data-text';
+
+/** `req` with its data text put back from the last parse, when it names it by key. */
+function withText(req: PlanRequest, parsed: { id: string; text: string } | undefined): PlanRequest {
+  if (req.dataText === undefined) return req;
+  return { ...req, config: { ...req.config, data: { ...req.config.data, text: textOf(req.dataText, parsed) } } };
+}
+
+/** The last parsed text, when it is the one `id` names. */
+function textOf(id: string, parsed: { id: string; text: string } | undefined): string {
+  if (parsed?.id !== id) throw new PlaygroundError('DATA_GONE', 'The worker no longer has this data.', { hint: 'Send the data text with the request.' });
+  return parsed.text;
 }
 
 /** The plan of a config on its data, with the split sizes the data gives. */
@@ -50,12 +83,34 @@ async function outcome<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
+/** Text fed to the parser at a time: small enough for a few progress reports a second on a slow machine. */
+const PIECE = 256 * 1024;
+/** Rows the page shows while the rest loads. */
+const EARLY_ROWS = 20;
+
+/**
+ * Parses `text` in pieces, reporting after each how far it got; the first report with rows
+ * carries the columns and first rows, so the page shows them while the rest is read.
+ */
+function parseInPieces(text: string, format: FormatChoice, onProgress?: (p: ParseProgress) => void): ParsedTable {
+  const reader = createTableReader({ format });
+  let shown = false;
+  for (let at = 0; at < text.length; at += PIECE) {
+    reader.push(text.slice(at, at + PIECE));
+    if (!onProgress) continue;
+    const peek = shown ? undefined : reader.peek(EARLY_ROWS);
+    if (peek && peek.rows.length > 0) shown = true;
+    void onProgress({ done: Math.min(1, (at + PIECE) / text.length), rows: reader.rowCount, ...(peek && peek.rows.length > 0 && { preview: peek }) });
+  }
+  return reader.end();
+}
+
 /** How many rows of a parsed table the page gets (it shows 20; share samples take a few). */
 const TABLE_PREVIEW_ROWS = 1000;
 
 /** The first rows of a table and its row count (see {@link TablePreview}). */
-function previewTable(table: ParsedTable): TablePreview {
-  const preview: TablePreview = { ...table, rows: table.rows.slice(0, TABLE_PREVIEW_ROWS), totalRows: table.rows.length };
+function previewTable(table: ParsedTable, textId: string): TablePreview {
+  const preview: TablePreview = { ...table, rows: table.rows.slice(0, TABLE_PREVIEW_ROWS), totalRows: table.rows.length, textId };
   if (table.sourceRows) preview.sourceRows = table.sourceRows.slice(0, TABLE_PREVIEW_ROWS);
   return preview;
 }

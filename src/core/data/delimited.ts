@@ -82,6 +82,11 @@ export class DelimitedReader {
     return this.count;
   }
 
+  /** The header's columns once read, and the first `n` rows kept so far (their values not yet settled). */
+  peek(n: number): { columns: string[]; rows: Record<string, unknown>[] } | undefined {
+    return this.columns && { columns: this.columns, rows: this.rows.slice(0, n) };
+  }
+
   push(text: string): void {
     if (text !== '') this.parse(text, false);
   }

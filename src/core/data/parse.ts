@@ -50,6 +50,8 @@ export interface TableReader {
   end(): ParsedTable;
   /** Rows read so far (CSV and TSV only; 0 until a JSON text ends). */
   readonly rowCount: number;
+  /** CSV and TSV: the columns and first `n` rows read so far, for a preview while the rest loads. */
+  peek(n: number): { columns: string[]; rows: Record<string, unknown>[] } | undefined;
 }
 
 export function createTableReader(opts: ParseOptions = {}): TableReader {
@@ -86,6 +88,7 @@ export function createTableReader(opts: ParseOptions = {}): TableReader {
     get rowCount() {
       return delimited?.rowCount ?? 0;
     },
+    peek: (n) => delimited?.peek(n),
   };
 }
 

@@ -42,3 +42,4 @@ function stableHash(s: string): string {
 export function hashValue(value: unknown): string {
   return stableHash(canonicalJson(value));
 }
+

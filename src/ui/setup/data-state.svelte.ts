@@ -7,6 +7,7 @@ import type { ErrorData } from '../../core/errors';
 import type { DataFormat, FieldMapping, ParsedTable, SplitFractions } from '../../core/data';
 import { decodeText, suggestMapping } from '../../core/data';
 import { toErrorData } from '../../core/errors';
+import type { ParseProgress } from '../../protocol/optimizer';
 
 export type FormatChoice = DataFormat | 'auto';
 
@@ -28,7 +29,10 @@ const TEXTAREA_MAX_FILE_BYTES = 1024 * 1024;
 /** A file whose text is held but not shown in the textarea (over {@link TEXTAREA_MAX_FILE_BYTES}). */
 export interface LoadedFile {
   name: string;
+  /** The file's size; for a paste, its length in characters (counting its bytes took the page long). */
   bytes: number;
+  /** The text was pasted (too large for the textarea), not read from a file. */
+  pasted?: boolean;
 }
 
 /** What `loadFile` needs of a File (a Blob with a name also does, in tests). */
@@ -47,7 +51,7 @@ export interface DataSource {
 
 /** What parses text: the RunClient in the app, a stub in tests. */
 export interface DataParser {
-  parseData(text: string, format?: FormatChoice): Promise<ParsedTable & { totalRows?: number }>;
+  parseData(text: string, format?: FormatChoice, onProgress?: (progress: ParseProgress) => void): Promise<ParsedTable & { totalRows?: number; textId?: string }>;
 }
 
 /** Persisted form (no parsed table: it is re-parsed on restore). */
@@ -61,15 +65,19 @@ export interface DataSnapshot {
   source?: DataSource;
   /** Set when the text came from a file too large for the textarea. */
   file?: LoadedFile;
+  /** The text is stored apart (it is large): `text` is empty here (see WorkspaceState's save). */
+  textApart?: boolean;
 }
 
 export class DataState {
   text = $state('');
   format = $state<FormatChoice>('auto');
   /** The parsed table; from the worker only its first rows, with `totalRows` (see TablePreview). */
-  table = $state.raw<(ParsedTable & { totalRows?: number }) | undefined>(undefined);
+  table = $state.raw<(ParsedTable & { totalRows?: number; textId?: string }) | undefined>(undefined);
   error = $state.raw<ErrorData | undefined>(undefined);
   parsing = $state(false);
+  /** While a parse runs: how far it got, and the first rows once read (shown before the table is ready). */
+  progress = $state.raw<ParseProgress | undefined>(undefined);
   mapping = $state<FieldMapping>({ inputs: {}, labels: {} });
   /** True once the user changed the mapping by hand (then we stop re-suggesting it). */
   mappingTouched = $state(false);
@@ -88,10 +96,23 @@ export class DataState {
   readonly columns = $derived(this.table?.columns ?? []);
   readonly rowCount = $derived(this.table?.totalRows ?? this.table?.rows.length ?? 0);
   readonly previewRows = $derived(this.table?.rows.slice(0, 20) ?? []);
+  /** The first rows read by a parse still running. */
+  readonly earlyRows = $derived(this.table ? undefined : this.progress?.preview);
   readonly splitTotal = $derived(this.split.train + this.split.val + (this.split.test ?? 0));
 
   private request = 0;
   private pendingFile: FileLike | undefined;
+
+  /**
+   * A paste into the data box: a large one (over {@link TEXTAREA_MAX_FILE_BYTES}) is kept out of
+   * the textarea, shown like a loaded file and parsed at once; a textarea of megabytes freezes
+   * the tab for seconds. Returns false for a small paste, which goes into the textarea as usual.
+   */
+  takePaste(text: string, parser: DataParser): boolean {
+    if (text.length <= TEXTAREA_MAX_FILE_BYTES) return false;
+    void this.setText(text, parser, undefined, [], { name: 'Pasted data', bytes: text.length, pasted: true });
+    return true;
+  }
 
   /** Sets the text and parses it (in the worker); `file` when it came from a file too large for the textarea. */
   async setText(text: string, parser: DataParser, source?: DataSource, fileWarnings: string[] = [], file?: LoadedFile): Promise<void> {
@@ -134,14 +155,18 @@ export class DataState {
 
   async parse(parser: DataParser): Promise<void> {
     const id = ++this.request;
-    if (this.text.trim() === '') {
+    if (!/\S/.test(this.text)) {
       this.table = undefined;
       this.error = undefined;
       return;
     }
     this.parsing = true;
+    this.progress = undefined;
     try {
-      const table = await parser.parseData(this.text, this.format);
+      const table = await parser.parseData(this.text, this.format, (p) => {
+        // The first rows stay once shown; later reports only move the count.
+        if (id === this.request) this.progress = { ...p, ...(this.progress?.preview && { preview: this.progress.preview }) };
+      });
       if (id !== this.request) return;
       this.table = table;
       this.error = undefined;
@@ -150,7 +175,10 @@ export class DataState {
       this.table = undefined;
       this.error = toErrorData(err);
     } finally {
-      if (id === this.request) this.parsing = false;
+      if (id === this.request) {
+        this.parsing = false;
+        this.progress = undefined;
+      }
     }
   }
 
@@ -212,3 +240,4 @@ export class DataState {
     this.loadedFile = s.file;
   }
 }
+

@@ -37,7 +37,7 @@ export class PlanState {
    * Re-plans `config` with `latency` (milliseconds per call, per role): at once when its data
    * setup was measured, else after a short pause (typing changes it often).
    */
-  refresh(planner: Planner, config: RunConfig | undefined, latency: PlanLatency, delayMs = 300): void {
+  refresh(planner: Planner, config: RunConfig | undefined, latency: PlanLatency, delayMs = 300, textId?: string): void {
     clearTimeout(this.timer);
     const id = ++this.request;
     if (!config) {
@@ -46,9 +46,9 @@ export class PlanState {
       this.loading = false;
       return;
     }
-    if (this.sizes?.key === sizesKey(config) && this.planLocally(config, this.sizes.sizes, latency)) return;
+    if (this.sizes?.key === sizesKey(config, textId) && this.planLocally(config, this.sizes.sizes, latency)) return;
     this.loading = true;
-    this.timer = setTimeout(() => void this.run(planner, config, latency, id), delayMs);
+    this.timer = setTimeout(() => void this.run(planner, config, latency, id, textId), delayMs);
   }
 
   private planLocally(config: RunConfig, sizes: RunSizes, latency: PlanLatency): boolean {
@@ -64,12 +64,12 @@ export class PlanState {
     }
   }
 
-  private async run(planner: Planner, config: RunConfig, latency: PlanLatency, id: number): Promise<void> {
+  private async run(planner: Planner, config: RunConfig, latency: PlanLatency, id: number, textId: string | undefined): Promise<void> {
     try {
-      const plan = await planner.plan({ config, latencyMs: latency });
+      const plan = await planText(planner, config, latency, textId);
       if (id !== this.request) return;
       const sizes = { train: plan.train, val: plan.val, test: plan.test };
-      this.sizes = { key: sizesKey(config), sizes };
+      this.sizes = { key: sizesKey(config, textId), sizes };
       this.plan = plan;
       this.comparison = planComparison(config, sizes, latency);
       this.error = undefined;
@@ -88,7 +88,27 @@ export class PlanState {
   }
 }
 
-/** What the split sizes depend on: the data, the program's fields and the metric's field. */
-function sizesKey(config: RunConfig): string {
-  return JSON.stringify([config.data, config.program, config.metric.field, config.seed]);
+/**
+ * What the split sizes depend on: the data, the program's fields and the metric's field. The
+ * data's text by the worker's id for it when there is one: stringifying megabytes of text on
+ * every change blocked the page.
+ */
+function sizesKey(config: RunConfig, textId: string | undefined): string {
+  const { text, ...data } = config.data;
+  return JSON.stringify([data, textId ?? text ?? null, config.program, config.metric.field, config.seed]);
+}
+
+/**
+ * Plans `config` in the worker. A large data text is sent by the worker's id for it (the
+ * worker keeps the text it parsed last): sending megabytes again took the page a few hundred ms.
+ */
+async function planText(planner: Planner, config: RunConfig, latency: PlanLatency, textId: string | undefined): Promise<PlanResult> {
+  const { text } = config.data;
+  if (textId === undefined || text === undefined || text.length < 64 * 1024) return planner.plan({ config, latencyMs: latency });
+  try {
+    return await planner.plan({ config: { ...config, data: { ...config.data, text: '' } }, latencyMs: latency, dataText: textId });
+  } catch (err) {
+    if (toErrorData(err).code !== 'DATA_GONE') throw err;
+    return planner.plan({ config, latencyMs: latency });
+  }
 }

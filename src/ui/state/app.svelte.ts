@@ -17,7 +17,7 @@ import type { SharePayload } from '../../core/share';
 import type { RunsState } from './runs.svelte';
 import type { Outcome } from './outcome';
 import type { RunBundle } from '../bundle';
-import { WorkspaceState } from './workspace.svelte';
+import { WorkspaceState, type TextStore } from './workspace.svelte';
 import { LocalModelState } from '../setup/local-models.svelte';
 import { OutputFindings } from '../setup/output-findings.svelte';
 import { StorageState } from '../storage/storage-state.svelte';
@@ -60,6 +60,12 @@ export class AppState {
   private stopPlaceSync: (() => void) | undefined;
   private stopFindingsRefresh: (() => void) | undefined;
 
+  /** Where a large data text is stored: by the worker, off the main thread. */
+  private readonly textStore: TextStore = {
+    save: (text, textId) => this.client.saveDataText(text, textId),
+    load: () => this.client.loadDataText(),
+  };
+
   /** The optimizer worker's client, created on first use (the worker starts on its first call). */
   get client(): RunClient {
     this.clientInstance ??= new RunClient();
@@ -74,7 +80,7 @@ export class AppState {
     if (place.view) this.view = place.view;
     try {
       this.settings = new SettingsStore(await openPromptLabDB());
-      await this.workspace.load(this.settings);
+      await this.workspace.load(this.settings, this.textStore);
     } catch (err) {
       this.storageProblem = `Your workspace will not be saved: ${err instanceof Error ? err.message : String(err)}`;
     }
@@ -206,8 +212,10 @@ export class AppState {
   private startAutosave(): void {
     this.stopAutosave = $effect.root(() => {
       $effect(() => {
-        // Reading the snapshot subscribes to every persisted field.
-        JSON.stringify(this.workspace.snapshot());
+        // Reading the snapshot subscribes to every persisted field. The data's text is read by
+        // `snapshot()` already: stringifying megabytes of it on every change would block the page.
+        const snap = this.workspace.snapshot();
+        JSON.stringify({ ...snap, data: { ...snap.data, text: '' } });
         // Keys are not in the snapshot, but a remembered key must be saved when it changes.
         for (const ep of this.workspace.models.endpoints) void ep.apiKey;
         clearTimeout(this.saveTimer);
@@ -220,7 +228,7 @@ export class AppState {
   async save(): Promise<void> {
     if (!this.settings) return;
     try {
-      await this.workspace.save(this.settings);
+      await this.workspace.save(this.settings, this.textStore);
       this.storageProblem = '';
     } catch (err) {
       this.storageProblem = `Your workspace could not be saved: ${err instanceof Error ? err.message : String(err)}`;

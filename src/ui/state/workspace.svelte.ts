@@ -68,6 +68,16 @@ interface Snapshot {
 
 const STORAGE_KEY = 'workspace.v1';
 
+/** A data text longer than this (1 M characters) is stored apart from the workspace, by the worker. */
+const TEXT_APART = 1024 * 1024;
+
+/** Where a large data text is kept (the optimizer worker, through the RunClient). */
+export interface TextStore {
+  /** `textId`: the worker's id for the text, when it has it (see `TablePreview`). */
+  save(text: string | undefined, textId?: string): Promise<void>;
+  load(): Promise<string | undefined>;
+}
+
 /** The form's starting values: MIPROv2's defaults from the core's schema (and random search's candidate count). */
 function defaultDraft(): OptimizerDraft {
   const mipro = defaultSettings('mipro_v2');
@@ -89,6 +99,8 @@ export class WorkspaceState {
   readonly models = new ModelsState();
   metric = $state<MetricDraft>({ kind: 'exact_match', field: '', tolerance: 0, relative: false });
   optimizer = $state<OptimizerDraft>(defaultDraft());
+  /** The large data text last stored apart (see {@link withTextApart}). */
+  private savedApart: string | undefined;
 
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
   readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
@@ -162,13 +174,35 @@ export class WorkspaceState {
   validate(): string[] {
     const problems: string[] = [];
     if (this.program.built.error) problems.push(`program: ${this.program.built.error.message}`);
-    if (!this.data.text.trim()) problems.push('data: paste or load a dataset');
+    // A test for any non-space character, not `trim()`, which copies a text of megabytes.
+    if (!/\S/.test(this.data.text)) problems.push('data: paste or load a dataset');
     else if (this.data.error) problems.push(`data: ${this.data.error.message}`);
     if (!this.models.configFor(this.models.roles.task)) problems.push('models.task: choose a task model (an API endpoint or a local model)');
     if (this.metric.kind === 'llm_judge' && !this.models.roles.judge && !this.models.configFor(this.models.roles.task)) problems.push('models.judge: the LLM judge needs a model');
     const cfg = this.config;
     if (cfg) problems.push(...validateRunConfig(cfg).filter((p) => !problems.some((q) => q.split(':')[0] === p.split(':')[0])));
     return problems;
+  }
+
+  /**
+   * The snapshot to store: a data text over {@link TEXT_APART} goes to `apart` (only when it
+   * changed) and the snapshot says so; writing megabytes from the page blocked it for a second.
+   */
+  private async withTextApart(snap: Snapshot, apart: TextStore | undefined): Promise<Snapshot> {
+    if (!apart) return snap;
+    const text = snap.data.text;
+    if (text.length > TEXT_APART) {
+      if (text !== this.savedApart) {
+        await apart.save(text, this.data.table?.textId);
+        this.savedApart = text;
+      }
+      return { ...snap, data: { ...snap.data, text: '', textApart: true } };
+    }
+    if (this.savedApart !== undefined) {
+      await apart.save(undefined);
+      this.savedApart = undefined;
+    }
+    return snap;
   }
 
   snapshot(): Snapshot {
@@ -190,9 +224,14 @@ export class WorkspaceState {
   }
 
   /** Restores the saved workspace and remembered keys. Returns false when nothing was saved. */
-  async load(settings: SettingsStore): Promise<boolean> {
+  async load(settings: SettingsStore, apart?: TextStore): Promise<boolean> {
     const saved = await settings.get<Partial<Snapshot>>(STORAGE_KEY);
     if (!saved) return false;
+    if (saved.data?.textApart && apart) {
+      const text = (await apart.load()) ?? '';
+      saved.data = { ...saved.data, text };
+      this.savedApart = text;
+    }
     this.restore(saved);
     for (const ep of this.models.endpoints) {
       if (!ep.remember) continue;
@@ -203,8 +242,8 @@ export class WorkspaceState {
   }
 
   /** Saves the workspace (never keys or headers); keeps or forgets keys per the opt-in. */
-  async save(settings: SettingsStore): Promise<void> {
-    await settings.set(STORAGE_KEY, this.snapshot());
+  async save(settings: SettingsStore, apart?: TextStore): Promise<void> {
+    await settings.set(STORAGE_KEY, await this.withTextApart(this.snapshot(), apart));
     for (const ep of this.models.endpoints) {
       if (ep.remember && ep.apiKey) await settings.rememberApiKey(ep.id, ep.apiKey);
       else if (!ep.remember) await settings.forgetApiKey(ep.id);

@@ -92,3 +92,54 @@ describe('workspace: latency', () => {
     expect(ws.models.latency).toEqual({});
   });
 });
+
+describe('workspace: a large data text is stored apart', () => {
+  /** A text store like the worker's, counting what it is sent. */
+  function textStore() {
+    const sent: (string | undefined)[] = [];
+    let kept: string | undefined;
+    return {
+      sent,
+      store: {
+        save: async (text: string | undefined) => {
+          sent.push(text);
+          kept = text;
+        },
+        load: async () => kept,
+      },
+    };
+  }
+
+  it('saves a text over 1 M characters apart once per change, keeps it out of the workspace record, and loads it back', async () => {
+    const store = await settings();
+    const apart = textStore();
+    const big = `q,a\n${'x,y\n'.repeat(300_000)}`;
+    const ws = new WorkspaceState();
+    ws.data.text = big;
+    await ws.save(store, apart.store);
+    await ws.save(store, apart.store);
+    expect(apart.sent).toEqual([big]);
+    const record = await store.get<{ data: { text: string; textApart?: boolean } }>('workspace.v1');
+    expect(record?.data).toMatchObject({ text: '', textApart: true });
+
+    const loaded = new WorkspaceState();
+    await loaded.load(store, apart.store);
+    expect(loaded.data.text).toBe(big);
+
+    // Back to a small text: it is stored in the record again, and the large one forgotten.
+    loaded.data.text = 'q,a\nx,y\n';
+    await loaded.save(store, apart.store);
+    expect(apart.sent).toEqual([big, undefined]);
+    expect((await store.get<{ data: { text: string } }>('workspace.v1'))?.data.text).toBe('q,a\nx,y\n');
+  });
+
+  it('loads a workspace saved with its text inline, as before', async () => {
+    const store = await settings();
+    const ws = new WorkspaceState();
+    ws.data.text = 'q,a\nx,y\n';
+    await ws.save(store);
+    const loaded = new WorkspaceState();
+    await loaded.load(store, textStore().store);
+    expect(loaded.data.text).toBe('q,a\nx,y\n');
+  });
+});
