@@ -94,7 +94,7 @@ describe('trace inspector marks and search', () => {
   });
 
   it('finds calls by text in their messages, answer, step or example', () => {
-    const call = { stepId: 'generate', exampleId: 'row-7', completion: '[[ ## species ## ]]\nVirginica', messages: [{ role: 'user', content: 'petal_length: 5.1' }] };
+    const call = { stepId: 'generate', exampleId: 'row-7', completion: '[[ ## species ## ]]\nVirginica', messages: [{ role: 'user' as const, content: 'petal_length: 5.1' }] };
     expect(traceMatches(call, 'virginica')).toBe(true);
     expect(traceMatches(call, 'PETAL_LENGTH: 5.1')).toBe(true);
     expect(traceMatches(call, 'row-7')).toBe(true);
