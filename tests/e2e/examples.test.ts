@@ -46,7 +46,7 @@ async function answerCells(table: Locator): Promise<{ baseline: string; optimize
   return table.locator('tbody tr').evaluateAll((trs) =>
     trs.map((tr) => {
       const tds = tr.querySelectorAll('td');
-      return { baseline: tds[2]?.textContent ?? '', optimized: tds[3]?.textContent ?? '', tag: tr.querySelector('th .tag')?.textContent ?? '' };
+      return { baseline: tds[1]?.textContent ?? '', optimized: tds[2]?.textContent ?? '', tag: tr.querySelector('th .tag')?.textContent ?? '' };
     }),
   );
 }
@@ -176,15 +176,19 @@ describe('every example, not just a score', () => {
     expect(ours.length).toBeGreaterThan(10);
     expect(cpuMax).toBeLessThanOrEqual(50);
 
-    // Screenshots: narrow and dark.
+    // Screenshots: wide and narrow, light and dark, the whole page and the card.
     await inspector.getByRole('button', { name: 'Clear filters' }).click();
-    await card.scrollIntoViewIfNeeded();
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, 'examples-1280-dark');
-    await page.setViewportSize({ width: 390, height: 844 });
-    await screenshot(page, 'examples-390-dark');
-    await page.emulateMedia({ colorScheme: 'light' });
-    await screenshot(page, 'examples-390');
+    await filters.getByRole('checkbox', { name: 'Only failures' }).check();
+    for (const [width, height] of [[1280, 800], [390, 844]] as const) {
+      await page.setViewportSize({ width, height });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const name = `examples-${width}${scheme === 'dark' ? '-dark' : ''}`;
+        await card.screenshot({ path: `test-results/screenshots/${name}-card.png` });
+        await page.getByRole('form', { name: 'Filter LM calls' }).screenshot({ path: `test-results/screenshots/${name}-trace-bar.png` });
+        if (width === 390) await screenshot(page, name);
+      }
+    }
     expect(own(errors)).toEqual([]);
     await context.close();
   });
