@@ -6,10 +6,15 @@
  * neutralizes cells a spreadsheet would run as formulas (the ids here start with "=").
  * The table's mount and filters are measured: no main-thread task of theirs over 50 ms of CPU.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import type { ExampleOutcome } from '../../src/core/runner';
+import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
+import { makeRunBundle } from '../unit/ui/run-fixture';
 import { irisHandler } from '../fixtures/iris-world';
 import { collectErrors, screenshot } from './browser';
 import { SMALL_IRIS, own, serverAndBrowser, setUp, waitForSelector } from './flow';
@@ -176,6 +181,10 @@ describe('every example, not just a score', () => {
     expect(ours.length).toBeGreaterThan(10);
     expect(cpuMax).toBeLessThanOrEqual(50);
 
+    // The table is stored with the run: a reload shows it again.
+    await page.reload();
+    await expect.poll(() => card.getByRole('status').textContent(), { timeout: 30_000 }).toBe(`${total} examples`);
+
     // Screenshots: wide and narrow, light and dark, the whole page and the card.
     await inspector.getByRole('button', { name: 'Clear filters' }).click();
     await filters.getByRole('checkbox', { name: 'Only failures' }).check();
@@ -192,4 +201,55 @@ describe('every example, not just a score', () => {
     expect(own(errors)).toEqual([]);
     await context.close();
   });
+
+  it('pages a large split, and shows "not recorded" for a run bundle made before examples were kept', { timeout: 120_000 }, async () => {
+    const old = await makeRunBundle();
+    expect(old.run.result!.examples).toBeUndefined();
+    const test = Array.from({ length: 120 }, (_, i) => outcome(i));
+    const withExamples: RunBundle = { ...old, run: { ...old.run, name: 'With examples', result: { ...old.run.result!, examples: { test } } } };
+    const dir = mkdtempSync(join(tmpdir(), 'promptlab-examples-'));
+    const files = { old: join(dir, 'old.json'), new: join(dir, 'new.json') };
+    writeFileSync(files.old, serializeBundle(old));
+    writeFileSync(files.new, serializeBundle(withExamples));
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = collectErrors(page);
+    const card = page.getByRole('region', { name: 'Every example' });
+
+    await importBundle(page, files.old);
+    await expect.poll(() => card.getByRole('note').textContent()).toMatch(/not recorded/);
+    expect(await card.getByRole('table').count()).toBe(0);
+
+    await importBundle(page, files.new);
+    const table = card.getByRole('table', { name: 'Examples' });
+    const pager = card.getByRole('navigation', { name: 'Example pages' });
+    await expect.poll(() => rowIds(table)).toEqual(test.slice(0, 50).map((e) => e.id));
+    expect(await card.getByRole('status').textContent()).toBe('120 examples');
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => rowIds(table)).toEqual(test.slice(50, 100).map((e) => e.id));
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => rowIds(table)).toEqual(test.slice(100).map((e) => e.id));
+    expect(await pager.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    expect(await pager.textContent()).toContain('rows 101–120 of 120');
+    // A filter starts again at its first page.
+    await card.getByRole('checkbox', { name: 'Only failures' }).check();
+    const failing = test.filter((e) => e.optimized.score < 1).map((e) => e.id);
+    await expect.poll(() => rowIds(table)).toEqual(failing.slice(0, 50));
+    await screenshot(page, 'examples-replay-paged-1280');
+    expect(own(errors)).toEqual([]);
+    await page.close();
+  });
 });
+
+/** A made-up scored example: the optimized program misses every seventh, the baseline every third. */
+function outcome(i: number): ExampleOutcome {
+  const label = i % 2 ? 'yes' : 'no';
+  const answer = (wrong: boolean) => ({ prediction: { label: wrong ? (label === 'yes' ? 'no' : 'yes') : label }, score: wrong ? 0 : 1 });
+  return { id: `row-${i + 1}`, inputs: { word: `word${i + 1}` }, labels: { label }, optimized: answer(i % 7 === 0), baseline: answer(i % 3 === 0) };
+}
+
+async function importBundle(page: Page, file: string): Promise<void> {
+  await page.goto(inject('appUrl'));
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
+  await page.getByLabel('Import run bundle').setInputFiles(file);
+  await expect.poll(() => page.getByLabel('Run status').textContent()).toContain('replay');
+}
