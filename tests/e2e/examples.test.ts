@@ -186,7 +186,6 @@ describe('every example, not just a score', () => {
     await expect.poll(() => card.getByRole('status').textContent(), { timeout: 30_000 }).toBe(`${total} examples`);
 
     // Screenshots: wide and narrow, light and dark, the whole page and the card.
-    await inspector.getByRole('button', { name: 'Clear filters' }).click();
     await filters.getByRole('checkbox', { name: 'Only failures' }).check();
     for (const [width, height] of [[1280, 800], [390, 844]] as const) {
       await page.setViewportSize({ width, height });
@@ -194,6 +193,11 @@ describe('every example, not just a score', () => {
         await page.emulateMedia({ colorScheme: scheme });
         const name = `examples-${width}${scheme === 'dark' ? '-dark' : ''}`;
         await card.screenshot({ path: `test-results/screenshots/${name}-card.png` });
+        // What a phone shows: the card's top under the sticky header.
+        if (width === 390) {
+          await card.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 120));
+          await page.screenshot({ path: `test-results/screenshots/${name}-view.png` });
+        }
         await page.getByRole('form', { name: 'Filter LM calls' }).screenshot({ path: `test-results/screenshots/${name}-trace-bar.png` });
         if (width === 390) await screenshot(page, name);
       }
