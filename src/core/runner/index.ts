@@ -4,6 +4,7 @@ export { planRun } from './plan';
 export type { RunSizes, PlanLatency } from './plan';
 export { executeRun, prepareRun, summaryOf } from './run';
 export type { RunEvent, RunHost, RunResult, RunSummary, SplitScore, ObservedCall } from './run';
+export type { ExampleAnswer, ExampleOutcome, ExampleOutcomes } from './examples';
 export type { RunStatus } from './status';
 export { budgetCallsUsed, budgetSecondsLeft } from './budget-pace';
 export type { CallsAt } from './budget-pace';

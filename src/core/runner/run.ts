@@ -7,7 +7,7 @@ import { columnsOf, readExamples, readText as readFileText, splitExamples, sugge
 import { tooManyRows, type RowLimit } from '../data/delimited';
 import type { DataSplits, DroppedRow, Example } from '../data/types';
 import { PlaygroundError, isAbortError, throwIfAborted, toErrorData, type ErrorData } from '../errors';
-import { createJudge, evaluate, type EvaluationResult } from '../evaluate';
+import { createJudge, evaluate, type EvaluationResult, type ExampleResult } from '../evaluate';
 import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../lm';
 import { callRecord } from '../lm/call-record';
 import { interceptCalls } from '../lm/intercept';
@@ -21,6 +21,7 @@ import type { RunContext } from '../program/run';
 import type { ProgramSpec, ProgramState } from '../program/types';
 import { runOptimizer, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
 import { assertRunConfig, programFromConfig, redactConfig, roleOutput, type FileCheck, type ModelConfig, type RunConfig } from './config';
+import { exampleOutcomes, type ExampleOutcomes } from './examples';
 import { planRun, type PlanLatency } from './plan';
 
 /** What the host provides. */
@@ -104,6 +105,11 @@ export interface RunResult {
   data: { rows: number; dropped: DroppedRow[]; warnings?: string[]; train: number; val: number; test: number };
   timings: { totalMs: number; dataMs: number; optimizeMs: number; evaluateMs: number };
   config: RunConfig;
+  /**
+   * Every scored example's answers: the optimized program's on validation and test, the
+   * baseline's on test (absent in results made before they were kept).
+   */
+  examples?: ExampleOutcomes;
 }
 
 /** A run's result without its trials, where those are kept apart (IndexedDB stores each trial once). */
@@ -211,17 +217,21 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
 
   const evalStart = performance.now();
   const val = await evaluateSplit(prep, state, splits.val, 'val', host);
-  let test: SplitScore | undefined;
-  let baselineTest: SplitScore | undefined;
+  let test: Scored | undefined;
+  let baselineTest: Scored | undefined;
   if (splits.test.length > 0) {
     test = await evaluateSplit(prep, state, splits.test, 'test', host);
     baselineTest = kind === 'none' ? test : await evaluateSplit(prep, prep.state, splits.test, 'test', host, 'baseline');
   }
   const evaluateMs = performance.now() - evalStart;
+  const examples: ExampleOutcomes = {
+    val: exampleOutcomes(splits.val, val.results),
+    ...(test && baselineTest && { test: exampleOutcomes(splits.test, test.results, baselineTest.results) }),
+  };
   return {
     version: 1,
-    scores: { val: val.mean, ...(test && { test: test.mean }) },
-    details: { val, ...(test && { test }), ...(baselineTest && { baselineTest }) },
+    scores: { val: val.score.mean, ...(test && { test: test.score.mean }) },
+    details: { val: val.score, ...(test && { test: test.score }), ...(baselineTest && { baselineTest: baselineTest.score }) },
     usage: prep.usage.snapshot(),
     program: { spec: prep.program.spec, state, ...outputOf(prep) },
     trials,
@@ -229,6 +239,7 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
     data: { rows: prep.rows, dropped: prep.dropped, warnings: prep.warnings, train: splits.train.length, val: splits.val.length, test: splits.test.length },
     timings: { totalMs: performance.now() - started, dataMs, optimizeMs, evaluateMs },
     config: redactConfig(prep.config),
+    examples,
   };
 }
 
@@ -237,8 +248,14 @@ function taskContext(prep: PreparedRun, call: CallContext, signal?: AbortSignal)
   return { lm: prep.lms.task, corpora: prep.corpora, call, ...(signal && { signal }) };
 }
 
+/** A split's score and its per-example results (traces omitted). */
+interface Scored {
+  score: SplitScore;
+  results: ExampleResult[];
+}
+
 /** Full evaluation of one split, with progress events. */
-async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: RunHost, which: 'baseline' | 'optimized' = 'optimized'): Promise<SplitScore> {
+async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: RunHost, which: 'baseline' | 'optimized' = 'optimized'): Promise<Scored> {
   throwIfAborted(host.signal);
   const phase = `evaluate ${split}${which === 'baseline' ? ' (baseline)' : ''}`;
   host.onEvent?.({ type: 'phase', phase, status: 'start' });
@@ -255,7 +272,8 @@ async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: E
   });
   host.onEvent?.({ type: 'phase', phase, status: 'end' });
   host.onEvent?.({ type: 'score', split, which, mean: result.mean, n: result.n });
-  return { mean: result.mean, ci95: result.ci95, n: result.n, errors: result.errors, ...(result.parseFailures > 0 && { parseFailures: result.parseFailures }) };
+  const score: SplitScore = { mean: result.mean, ci95: result.ci95, n: result.n, errors: result.errors, ...(result.parseFailures > 0 && { parseFailures: result.parseFailures }) };
+  return { score, results: result.results };
 }
 
 /**

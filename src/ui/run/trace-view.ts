@@ -60,3 +60,21 @@ function unreadableReason(u: NonNullable<TraceFacts['unreadable']>): string {
 export function unreadableCount(rows: readonly Pick<TraceFacts, 'unreadable'>[]): number {
   return rows.reduce((n, r) => n + (r.unreadable ? 1 : 0), 0);
 }
+
+// A call's searchable text, built once per row (loaded rows are not changed).
+const searchText = new WeakMap<object, string>();
+
+/**
+ * Whether a call's messages, answer, step or example contain `text` (any case); every call
+ * matches an empty search.
+ */
+export function traceMatches(row: Pick<BundleTrace, 'messages' | 'completion' | 'stepId' | 'exampleId'>, text: string): boolean {
+  const needle = text.trim().toLowerCase();
+  if (needle === '') return true;
+  let hay = searchText.get(row);
+  if (hay === undefined) {
+    hay = [row.stepId, row.exampleId ?? '', row.completion, ...row.messages.map((m) => m.content)].join('\n').toLowerCase();
+    searchText.set(row, hay);
+  }
+  return hay.includes(needle);
+}
