@@ -15,9 +15,11 @@ import type { PromptLabDB } from '../storage';
 import type { OptimizerWorkerApi, Outcome, PlanRequest, TablePreview } from '../protocol/optimizer';
 import { RunDriver } from './run-driver';
 import { createModel } from './run-models';
+import { TryRunner } from './try-runner';
 
 export function createOptimizerService(openDb: () => Promise<PromptLabDB>): OptimizerWorkerApi {
   const runs = new RunDriver(openDb);
+  const tries = new TryRunner(openDb);
   return {
     start: (req, listener, localModel) => runs.start(req, listener, localModel),
     pause: async (runId) => runs.pause(runId),
@@ -25,6 +27,7 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
     plan: (req) => outcome(() => plan(req)),
     parseData: (text, format) => outcome(async () => previewTable(parseDataset(text, { format: format ?? 'auto' }))),
     testConnection: (model) => outcome(() => testConnection(model)),
+    tryProgram: (req, localModel) => tries.run(req, localModel),
   };
 }
 

@@ -7,3 +7,5 @@ export type { RunEvent, RunHost, RunResult, RunSummary, SplitScore, ObservedCall
 export type { RunStatus } from './status';
 export { budgetCallsUsed, budgetSecondsLeft } from './budget-pace';
 export type { CallsAt } from './budget-pace';
+export { tryProgram } from './try';
+export type { TryAnswer, TryRequest, TryWhich } from './try';
