@@ -38,8 +38,8 @@ export const WHICH_LABEL: Record<TryWhich, string> = {
 
 /** The one line under each title. */
 export const WHICH_NOTE: Record<TryWhich, string> = {
-  optimized: 'The instructions and demos the run chose.',
-  baseline: 'The program as it was before optimizing.',
+  optimized: 'With its optimized instructions and demos.',
+  baseline: 'The same program before optimizing.',
   current: 'The program as set up here.',
 };
 
