@@ -8,7 +8,7 @@ import type { ParsedTable } from '../core/data';
 import type { ErrorData } from '../core/errors';
 import type { LMRequest, LMResponse, UsageSnapshot } from '../core/lm';
 import type { Plan } from '../core/optimize';
-import type { PlanLatency, RunConfig, RunEvent, RunResult, RunSizes, RunStatus } from '../core/runner';
+import type { PlanLatency, RunConfig, RunEvent, RunResult, RunSizes, RunStatus, TryAnswer, TryRequest } from '../core/runner';
 
 
 /** A message from a running run. `seq` orders them per run (also in the event log). */
@@ -98,6 +98,11 @@ export interface OptimizerWorkerApi {
   loadDataText(): Promise<Outcome<string | undefined>>;
   /** Sends one tiny request to an endpoint to check URL, key and CORS. */
   testConnection(model: RunConfig['models']['task']): Promise<Outcome<{ model: string; latencyMs: number; reply: string }>>;
+  /**
+   * Runs each given state of a program on one typed input with the task model ("Try the
+   * program"), through the LM cache runs use. `localModel` as for `start`.
+   */
+  tryProgram(request: TryRequest, localModel?: LocalModelBridge): Promise<Outcome<TryAnswer[]>>;
 }
 
 /** The page's side of the local model, called from the optimizer worker (through comlink). */

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import { PlaygroundError, fromErrorData } from '../core/errors';
 import type { Plan } from '../core/optimize';
-import type { RunConfig, RunResult } from '../core/runner';
+import type { RunConfig, RunResult, TryAnswer, TryRequest } from '../core/runner';
 import type { LocalModelBridge, OptimizerWorkerApi, Outcome, ParseProgress, PlanRequest, RunUpdate, StartRunRequest, TablePreview } from '../protocol/optimizer';
 
 type WorkerFactory = () => Worker;
@@ -82,6 +82,11 @@ export class RunClient {
 
   async testConnection(model: RunConfig['models']['task']): Promise<{ model: string; latencyMs: number; reply: string }> {
     return unwrap(await this.connect().testConnection(model));
+  }
+
+  /** Runs a program's states on one typed input (see `OptimizerWorkerApi.tryProgram`). */
+  async tryProgram(request: TryRequest, localModel?: LocalModelBridge): Promise<TryAnswer[]> {
+    return unwrap(await this.connect().tryProgram(request, localModel ? Comlink.proxy(localModel) : undefined));
   }
 
   /** Runs currently driven by this tab. */

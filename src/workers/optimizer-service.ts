@@ -13,10 +13,11 @@ import { probeLatency } from '../core/lm';
 import { planRun, prepareRun, type ModelConfig } from '../core/runner';
 import { SettingsStore, type PromptLabDB } from '../storage';
 import type { OptimizerWorkerApi, Outcome, ParseProgress, PlanRequest, TablePreview } from '../protocol/optimizer';
-
-type FormatChoice = 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto';
 import { RunDriver } from './run-driver';
 import { createModel } from './run-models';
+import { TryRunner } from './try-runner';
+
+type FormatChoice = 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto';
 
 export function createOptimizerService(openDb: () => Promise<PromptLabDB>): OptimizerWorkerApi {
   const runs = new RunDriver(openDb);
@@ -25,6 +26,7 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
   let parses = 0;
   /** Ids differ between workers (a restarted worker has lost the text). */
   const worker = Math.random().toString(36).slice(2, 8);
+  const tries = new TryRunner(openDb);
   return {
     start: (req, listener, localModel) => runs.start(req, listener, localModel),
     pause: async (runId) => runs.pause(runId),
@@ -43,6 +45,7 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
         await settings.set(DATA_TEXT_KEY, 'text' in data ? data.text : textOf(data.textId, parsed));
       }),
     loadDataText: () => outcome(async () => new SettingsStore(await openDb()).get<string>(DATA_TEXT_KEY)),
+    tryProgram: (req, localModel) => tries.run(req, localModel),
   };
 }
 

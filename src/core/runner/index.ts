@@ -8,3 +8,5 @@ export type { ExampleAnswer, ExampleOutcome, ExampleOutcomes } from './examples'
 export type { RunStatus } from './status';
 export { budgetCallsUsed, budgetSecondsLeft } from './budget-pace';
 export type { CallsAt } from './budget-pace';
+export { tryProgram } from './try';
+export type { TryAnswer, TryRequest, TryWhich } from './try';

@@ -8,6 +8,9 @@ import type { BundleTrace } from '../bundle';
 
 type TraceFacts = Pick<BundleTrace, 'responseFormat' | 'maxTokens' | 'finishReason' | 'unreadable' | 'usage'>;
 
+/** What the call view shows of one LM call: a stored trace row, or a step of a program just run. */
+export type CallRow = TraceFacts & Pick<BundleTrace, 'stepId' | 'messages' | 'completion' | 'cached' | 'temperature'>;
+
 /** The answer format a call asked for, as the inspector names it. */
 export type TraceFormat = 'chat' | 'JSON schema' | 'JSON object';
 

@@ -15,7 +15,8 @@ import { holdTabLock } from '../../storage/tabs';
 import { ShareState, SHARE_FRAGMENT } from '../share/share-state.svelte';
 import type { SharePayload } from '../../core/share';
 import type { RunsState } from './runs.svelte';
-import type { Outcome } from './outcome';
+import { attempt, type Outcome } from './outcome';
+import type { TryRunner } from '../try/try-state.svelte';
 import type { RunBundle } from '../bundle';
 import { WorkspaceState, type TextStore } from './workspace.svelte';
 import { LocalModelState } from '../setup/local-models.svelte';
@@ -48,6 +49,8 @@ export class AppState {
     openRunId: () => this.runs?.open.current?.id,
     onEstimate: (estimate) => (this.storage = estimate),
   });
+  /** The share preview is set aside while the user sets up a model for it in Models. */
+  shareAside = $state(false);
   /** Set when the workspace cannot be saved (private mode, quota). */
   storageProblem = $state('');
 
@@ -70,6 +73,23 @@ export class AppState {
   get client(): RunClient {
     this.clientInstance ??= new RunClient();
     return this.clientInstance;
+  }
+
+  /**
+   * Runs "Try the program" in the optimizer worker; a local task model is loaded first and
+   * reached through its bridge.
+   */
+  readonly tryProgram: TryRunner = (request) =>
+    attempt(async () => {
+      const bridge = request.model.provider === 'webllm' ? await this.local.bridgeFor({ models: { task: request.model } } as RunConfig) : undefined;
+      return this.client.tryProgram(request, bridge);
+    });
+
+  /** Sets the share preview aside and shows the Models panel, to set up the model it names. */
+  setUpModelForShare(): void {
+    this.shareAside = true;
+    this.view = 'setup';
+    requestAnimationFrame(() => document.getElementById('step-models')?.scrollIntoView());
   }
 
   /** Restores the workspace, reads a share link, detects WebGPU and loads the runs module. */
@@ -137,6 +157,7 @@ export class AppState {
   /** Previews a share link in `hash` (any other fragment is ignored). */
   readShareHash(hash: string): void {
     this.share.readHash(hash);
+    this.shareAside = false;
   }
 
   /** Loads a shared program into the workspace, then clears the fragment. */
@@ -153,6 +174,7 @@ export class AppState {
   /** Dismisses the share preview and removes the link from the address bar. */
   closeShare(): void {
     this.share.dismiss();
+    this.shareAside = false;
     if (window.location.hash.startsWith(SHARE_FRAGMENT)) history.replaceState(history.state, '', window.location.pathname + window.location.search);
   }
 
