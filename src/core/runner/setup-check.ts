@@ -29,7 +29,7 @@ export interface TableShape {
 export function dataProblems(config: RunConfig, table: TableShape): string[] {
   const out: string[] = [];
   const { mapping, split } = config.data;
-  if (mapping) for (const p of mappingProblems(table.columns, mapping)) out.push(`data.mapping.${p.path}: ${p.message}; the columns are ${table.columns.join(', ')}`);
+  if (mapping) for (const p of mappingProblems(table.columns, mapping)) out.push(`data.mapping.${p.path}: ${p.message}`);
   try {
     splitCounts(table.rows, split);
   } catch (err) {

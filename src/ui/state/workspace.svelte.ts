@@ -102,6 +102,8 @@ export class WorkspaceState {
   readonly latency: PlanLatency | undefined = $derived(this.config ? planLatency(this.config, this.models.latency) : undefined);
   /** The task model's time per call, and whether it was measured. */
   readonly taskLatency: RoleLatency | undefined = $derived(this.config ? roleLatency(this.config, 'task', this.models.latency) : undefined);
+  /** The proposer's time per call, when MIPROv2 asks a model of its own to propose. */
+  readonly proposerLatency: RoleLatency | undefined = $derived(this.config?.models.proposer && this.optimizer.kind === 'mipro_v2' ? roleLatency(this.config, 'proposer', this.models.latency) : undefined);
 
   /** The run config, or undefined when the program or data are not usable yet. */
   toRunConfig(): RunConfig | undefined {

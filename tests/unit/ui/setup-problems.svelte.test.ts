@@ -88,3 +88,18 @@ describe('setup problems: the workspace', () => {
     expect(ws.problemsOf('program')).toEqual([expect.objectContaining({ path: 'program' })]);
   });
 });
+
+describe('plan latency', () => {
+  it("uses the proposer's latency measured by Test connection, and says it was measured", async () => {
+    const ws = await ready();
+    ws.models.addEndpoint();
+    const proposer = ws.models.endpoints[1]!;
+    proposer.baseURL = 'http://127.0.0.1:1/v1';
+    proposer.model = 'proposer-model';
+    ws.models.roles.proposer = proposer.id;
+    expect(ws.proposerLatency).toMatchObject({ measured: false });
+    ws.models.recordLatency(ws.models.configFor(proposer.id)!, 40);
+    expect(ws.proposerLatency).toEqual({ ms: 40, measured: true, local: false });
+    expect(ws.latency).toMatchObject({ proposer: 40 });
+  });
+});
