@@ -135,4 +135,39 @@ describe('setup problems', () => {
     expect(own(errors)).toEqual([]);
     await context.close();
   });
+
+  it('imports a DSPy file saved from another program into a fresh workspace, building the program from it', async () => {
+    const context = await live.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(inject('appUrl'));
+    const file = {
+      'classify.predict': {
+        traces: [],
+        train: [],
+        demos: [{ augmented: true, sepal_length: 5.1, petal_length: 1.4, reasoning: 'Short petals.', species: 'setosa' }],
+        signature: {
+          instructions: 'Classify the iris by its measurements.',
+          fields: [
+            { prefix: 'Sepal Length:', description: '${sepal_length}' },
+            { prefix: 'Petal Length:', description: '${petal_length}' },
+            { prefix: "Reasoning: Let's think step by step in order to", description: '${reasoning}' },
+            { prefix: 'Species:', description: '${species}' },
+          ],
+        },
+        lm: null,
+      },
+      metadata: { dependency_versions: { python: '3.11', dspy: '2.6.27', cloudpickle: '3.1' } },
+    };
+    await page.locator('#share input[type="file"]').setInputFiles({ name: 'iris.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    const note = page.getByRole('status').filter({ hasText: 'Built the program from iris.json' });
+    await note.waitFor();
+    await expect(note.textContent()).resolves.toContain('sepal_length, petal_length -> species');
+    const program = page.locator('#step-program');
+    await expect(program.getByRole('textbox', { name: 'Program inputs' }).inputValue()).resolves.toMatch(/sepal_length.*petal_length/);
+    await expect(program.getByText('optimized state loaded').count()).resolves.toBe(1);
+    await expect(program.getByText('valid', { exact: true }).count()).resolves.toBe(1);
+    expect(own(errors)).toEqual([]);
+    await context.close();
+  });
 });
