@@ -105,7 +105,7 @@ describe('setup problems', () => {
     await note.waitFor({ timeout: 15_000 });
     expect(Date.now() - t0).toBeLessThan(10_000);
     await expect(note.locator('[role="alert"]').getAttribute('data-code')).resolves.toBe('LM_NETWORK');
-    await expect(note.textContent()).resolves.toContain('task, proposer');
+    await expect(note.textContent()).resolves.toContain('task and proposer models');
     await expect(page.getByRole('status').filter({ hasText: 'The run was not started' }).count()).resolves.toBe(1);
     await note.scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'test-results/screenshots/setup-dead-endpoint-1280-light.png' });
