@@ -71,9 +71,18 @@ async function plan({ config, latencyMs }: PlanRequest) {
   return { ...planRun(prep.config, sizes, latencyMs), ...sizes };
 }
 
-/** One tiny request, to check URL, key and CORS; its time is the model's measured latency. */
+/** How long Test connection waits for the answer. */
+const TEST_TIMEOUT_MS = 20_000;
+
+/**
+ * One tiny request, to check URL, key and CORS; its time is the model's measured latency. An
+ * API model is given the wait as its own timeout, with one attempt: a hung server then fails
+ * with LM_TIMEOUT saying after how long, where an abort from outside would read as a cancel.
+ */
 async function testConnection(model: ModelConfig) {
-  const probe = await probeLatency(createModel(model, undefined), { signal: AbortSignal.timeout(20_000) });
+  const api = model.provider === 'openai-compatible';
+  const lm = api ? createModel({ ...model, timeoutMs: Math.min(model.timeoutMs ?? TEST_TIMEOUT_MS, TEST_TIMEOUT_MS), maxRetries: 0 }, undefined) : createModel(model, undefined);
+  const probe = await probeLatency(lm, api ? {} : { signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
   return { ...probe, reply: probe.reply.slice(0, 200) };
 }
 

@@ -2,7 +2,7 @@
 export type { DataFormat, Example, FieldMapping, ParsedTable, SplitFractions } from './types';
 export { columnsOf, detectFormat, parseDataset } from './parse';
 export { decodeText } from './decode';
-export { suggestMapping, toExamples } from './mapping';
+export { mappingProblems, suggestMapping, toExamples } from './mapping';
 export { splitCounts, splitExamples } from './split';
 export { createTableReader } from './parse';
 export { readExamples, readTable, readText, type ByteSource } from './read';

@@ -122,18 +122,28 @@ function settle(values: Record<string, unknown>, fields: [string, string][], col
 }
 
 function checkMapping(columns: string[], mapping: FieldMapping): void {
-  const problems: string[] = [];
-  const check = (what: string, col: string) => {
-    if (!columns.includes(col)) problems.push(`${what} uses column "${col}", which is not in the data`);
-  };
-  for (const [name, col] of Object.entries(mapping.inputs)) check(`input "${name}"`, col);
-  for (const [name, col] of Object.entries(mapping.labels)) check(`label "${name}"`, col);
-  if (mapping.id !== undefined) check('the id', mapping.id);
+  const problems = mappingProblems(columns, mapping).map((p) => p.message);
   if (problems.length === 0) return;
   throw new PlaygroundError('DATA_MAPPING', `${problems.join('; ')}. Available columns: ${columns.join(', ')}.`, {
     hint: 'Map each program field to one of the available columns, or rename the column in the data.',
     details: { problems, columns },
   });
+}
+
+/**
+ * Every field of `mapping` whose column is not in `columns`, the check {@link toExamples}
+ * makes before it reads a row: `path` is the field's place in the mapping (`inputs.question`,
+ * `labels.answer`, `id`), so a form can show the problem at that field.
+ */
+export function mappingProblems(columns: readonly string[], mapping: FieldMapping): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const check = (path: string, what: string, col: string) => {
+    if (!columns.includes(col)) problems.push({ path, message: `${what} uses column "${col}", which is not in the data` });
+  };
+  for (const [name, col] of Object.entries(mapping.inputs)) check(`inputs.${name}`, `input "${name}"`, col);
+  for (const [name, col] of Object.entries(mapping.labels)) check(`labels.${name}`, `label "${name}"`, col);
+  if (mapping.id !== undefined) check('id', 'the id', mapping.id);
+  return problems;
 }
 
 /** The row's values under the program's names; built by assignment, which costs less memory per object than `Object.fromEntries` on large datasets. */

@@ -11,3 +11,4 @@ export { createAccountedLM } from './accounted-lm';
 export { OpenAICompatibleLM, DEFAULT_MAX_CONCURRENCY, type OpenAICompatibleOptions } from './openai-client';
 export { ScriptedLM, type ScriptedLMOptions } from './scripted-lm';
 export { probeLatency } from './probe';
+export { checkEndpoint, type CheckFetch } from './endpoint-check';

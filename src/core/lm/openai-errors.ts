@@ -199,8 +199,8 @@ export function networkError(url: string, cause: unknown, redact: Redactor): Att
 export function timeoutError(url: string, timeoutMs: number): AttemptFailure {
   return {
     retryable: true,
-    error: new PlaygroundError('LM_TIMEOUT', `No answer from ${url} within ${timeoutMs} ms.`, {
-      hint: 'The model may be slow or overloaded: raise the timeout, lower the concurrency, or ask for fewer tokens.',
+    error: new PlaygroundError('LM_TIMEOUT', `The request to ${url} timed out after ${seconds(timeoutMs)} without an answer.`, {
+      hint: 'The server may be hung, or the model slow or overloaded: check that the server answers (Test connection), then raise the timeout, lower the concurrency, or ask for fewer tokens.',
       details: { url, timeoutMs },
     }),
   };
@@ -229,6 +229,11 @@ export function parseRetryAfter(headerMs: string | null, header: string | null, 
   const at = Date.parse(s);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
+}
+
+/** A timeout as a person reads it: "60 s", "2.5 s", "300 ms". */
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${+(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
 function clip(s: string, max = 300): string {

@@ -28,6 +28,8 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 /** A split part: a fraction, or a count of examples. */
 const splitPart = v.pipe(v.number(), v.finite(), v.gtValue(0, (issue) => `must be a positive number (a fraction or a count), but got ${issue.received}`));
+/** The test part may be 0: no test split (the result then shows validation scores only). */
+const testPart = v.pipe(v.number(), v.finite(), v.check((n) => n >= 0, (issue) => `must be 0 (no test split) or a positive number (a fraction or a count), but got ${String(issue.input)}`));
 
 /** The program: a template with its options, or a full spec (and state); then resolved, as a run would. */
 const ProgramSchema = v.lazy((input) => {
@@ -97,7 +99,7 @@ const DataSchema = v.pipe(
     text: v.optional(v.string()),
     format: v.optional(v.picklist(['csv', 'tsv', 'jsonl', 'json', 'auto'])),
     mapping: v.optional(strictObject({ inputs: v.record(v.string(), v.string()), labels: v.record(v.string(), v.string()), id: v.optional(v.string()) })),
-    split: strictObject({ train: splitPart, val: splitPart, test: v.optional(splitPart) }),
+    split: strictObject({ train: splitPart, val: splitPart, test: v.optional(testPart) }),
     seed: v.optional(int(Number.MIN_SAFE_INTEGER)),
     corpus: v.optional(
       v.pipe(

@@ -1,5 +1,6 @@
 export { assertRunConfig, validateRunConfig, redactConfig, restoreSecrets } from './config';
 export type { RunConfig, ModelConfig, DataConfig, ProgramConfig } from './config';
+export { checkRunEndpoints, dataProblems } from './setup-check';
 export { planRun } from './plan';
 export type { RunSizes, PlanLatency } from './plan';
 export { executeRun, prepareRun, summaryOf } from './run';

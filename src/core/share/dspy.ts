@@ -76,7 +76,8 @@ const DSPY_DEFAULT_VERSIONS: Readonly<Record<string, string>> = { python: '3.11'
 
 /** ChainOfThought's rationale field, as DSPy declares it. */
 const DSPY_REASONING: FieldSpec = { name: 'reasoning', description: '${reasoning}' };
-const REASONING_PREFIX = "Reasoning: Let's think step by step in order to";
+/** The prefix DSPy gives ChainOfThought's rationale field. */
+export const REASONING_PREFIX = "Reasoning: Let's think step by step in order to";
 
 /** The key DSPy saves a step under: `"<id>.predict"` for ChainOfThought, `"<id>"` otherwise. */
 export function dspyPredictorKey(step: StepSpec): string {
@@ -193,7 +194,8 @@ export function dspyFileAdapter(json: unknown): DspyAdapter | undefined {
   return adapter === 'ChatAdapter' || adapter === 'JSONAdapter' ? adapter : undefined;
 }
 
-const SavedPredictSchema = v.looseObject({
+/** A saved `dspy.Predict`'s state, as far as it is read (also by dspy-program.ts). */
+export const SavedPredictSchema = v.looseObject({
   demos: v.pipe(v.array(v.record(v.string(), v.unknown())), v.maxLength(SCHEMA_LIMITS.demos)),
   signature: v.looseObject({
     instructions: v.pipe(v.string(), v.maxLength(SCHEMA_LIMITS.instructionChars)),

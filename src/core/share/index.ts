@@ -6,3 +6,4 @@ export { encodeShare, decodeShare, shareUrl, isShareLinkLong, SHARE_WARN_BYTES, 
 export { SharePayloadSchema } from './payload';
 export type { SharePayload, ShareMeta, ShareSample } from './payload';
 export { toDspyJson, fromDspyJson, dspyPredictorKey, inferPrefix, dspyAdapter, dspyAdapterLine, dspyFileAdapter } from './dspy';
+export { readDspyProgram, type DspyProgram } from './dspy-program';

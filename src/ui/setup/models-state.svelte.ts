@@ -5,8 +5,9 @@
  */
 import type { ErrorData } from '../../core/errors';
 import type { LMRole, OutputMode } from '../../core/lm';
-import type { ModelConfig } from '../../core/runner';
+import type { ModelConfig, RunConfig } from '../../core/runner';
 import { toErrorData } from '../../core/errors';
+import { checkRunEndpoints } from '../../core/runner';
 import { DEFAULT_MAX_REASONING_TOKENS, OpenAICompatibleLM, OUTPUT_MODES } from '../../core/lm';
 import { presetById } from './endpoints';
 import { latencyKey, type MeasuredLatency } from './latency';
@@ -48,6 +49,13 @@ export const OUTPUT_CHOICES: readonly { value: OutputMode; label: string; help: 
 
 export type TestResult = { ok: true; latencyMs: number; model: string; reply: string } | { ok: false; error: ErrorData };
 
+/** An endpoint that did not answer the check before a run (see `checkBeforeStart`). */
+export interface UnreachableEndpoint {
+  roles: LMRole[];
+  baseURL: string;
+  error: ErrorData;
+}
+
 export interface EndpointDraft extends OutputDraft {
   id: string;
   preset: string;
@@ -84,6 +92,12 @@ export class ModelsState {
   tests = $state<Record<string, TestResult | 'testing'>>({});
   /** Milliseconds per call measured this session, by model (see latency.ts); never saved. */
   latency = $state<MeasuredLatency>({});
+  /** True while the endpoints are checked before a run starts. */
+  checking = $state(false);
+  /** What the last check before a run found, for the models it checked. */
+  private checked = $state.raw<{ key: string; failures: UnreachableEndpoint[] }>({ key: '', failures: [] });
+  /** The endpoints that failed the last check, while the models are the ones it checked. */
+  readonly unreachable: UnreachableEndpoint[] = $derived(this.checked.key === modelsKey(this.toConfig()) ? this.checked.failures : []);
 
   readonly usesLocal = $derived(ROLES.some((r) => this.sourceOf(r) === 'local'));
 
@@ -165,6 +179,23 @@ export class ModelsState {
     }
   }
 
+  /**
+   * Asks every API endpoint of the run's models whether it is there (core `checkRunEndpoints`:
+   * a GET of /models, not a chat call), so a dead server fails at Start, here, instead of after
+   * the run's retries. True when all answered; the failures show as {@link unreachable}.
+   */
+  async checkBeforeStart(check: typeof checkRunEndpoints = checkRunEndpoints): Promise<boolean> {
+    const models = this.toConfig() as RunConfig['models'];
+    this.checking = true;
+    try {
+      const failures = await check(models);
+      this.checked = { key: modelsKey(models), failures: failures.map((f) => ({ roles: f.roles, baseURL: f.baseURL, error: f.error.toData() })) };
+      return failures.length === 0;
+    } finally {
+      this.checking = false;
+    }
+  }
+
   /** Keeps a measured time per call of `model` (Test connection, a local model's warm-up call). */
   recordLatency(model: ModelConfig, ms: number): void {
     this.latency = { ...this.latency, [latencyKey(model)]: ms };
@@ -185,6 +216,11 @@ export class ModelsState {
     if (s.localOutput) this.localOutput = outputDraftOf(s.localOutput);
     if (s.roles) this.roles = { ...this.roles, ...s.roles };
   }
+}
+
+/** What a check before Start depends on: every role's model, keys included (they change the answer). */
+function modelsKey(models: Partial<Record<LMRole, ModelConfig>>): string {
+  return JSON.stringify(models);
 }
 
 function newEndpoint(id: string, presetId: string): EndpointDraft {

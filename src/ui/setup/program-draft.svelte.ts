@@ -125,6 +125,12 @@ export class ProgramDraft {
     else this.mode = 'custom';
   }
 
+  /** True while the program is the one a fresh workspace starts with (nothing of the user's to lose by replacing it). */
+  isUntouched(): boolean {
+    const fresh = new ProgramDraft();
+    return this.mode === 'template' && this.template === fresh.template && this.signature.trim() === fresh.signature && !this.instruction.trim() && !this.labels.trim() && !this.state;
+  }
+
   /** Loads a whole spec (share link, import) into the step editor. */
   loadSpec(spec: ProgramSpec, state?: ProgramState): void {
     this.mode = 'custom';

@@ -182,6 +182,8 @@ export class AppState {
   async start(title?: string): Promise<void> {
     const config = this.workspace.config;
     if (!config || this.workspace.problems.length > 0) return;
+    // A dead endpoint fails here, shown at the Models card, not after a minute of the run's retries.
+    if (!(await this.workspace.models.checkBeforeStart())) return;
     const runs = this.runs ?? (await this.loadRuns());
     // The latency the plan was made with, so the run's budget in calls is the one shown.
     const started = runs.open.start(config, title, this.workspace.latency);

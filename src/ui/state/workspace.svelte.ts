@@ -5,13 +5,14 @@
  */
 import type { MetricKind, MetricSpec } from '../../core/metric';
 import { defaultSettings, type MiproAuto, type OptimizerConfig, type OptimizerKind } from '../../core/optimize';
-import { validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
+import { dataProblems, validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
 import type { SettingsStore } from '../../storage/settings-store';
 import { budgetChoiceOf, draftOf, withBudgetChoice, type BudgetChoice, type BudgetMinutes } from '../setup/budget-choices';
 import { DataState, type DataSnapshot } from '../setup/data-state.svelte';
 import { planLatency, roleLatency, type RoleLatency } from '../setup/latency';
 import { ModelsState, type ModelsSnapshot } from '../setup/models-state.svelte';
 import { ProgramDraft, type ProgramSnapshot } from '../setup/program-draft.svelte';
+import { toSetupProblems, type SetupCard, type SetupProblem } from '../setup/setup-problems';
 
 /** The optimizer menu, in menu order: one entry per kind of the core's schema. */
 export const OPTIMIZER_CHOICES = [
@@ -105,12 +106,16 @@ export class WorkspaceState {
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
   readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
   readonly problems: string[] = $derived.by(() => this.validate());
+  /** The same problems, each placed at the card that causes it. */
+  readonly setupProblems: SetupProblem[] = $derived(toSetupProblems(this.problems));
   /** MIPROv2's budget as one menu choice (light / medium / heavy / minutes). */
   readonly budgetChoice: BudgetChoice = $derived(budgetChoiceOf(this.optimizer));
   /** Milliseconds per call the plan and the run use: measured this session, else assumed (see latency.ts). */
   readonly latency: PlanLatency | undefined = $derived(this.config ? planLatency(this.config, this.models.latency) : undefined);
   /** The task model's time per call, and whether it was measured. */
   readonly taskLatency: RoleLatency | undefined = $derived(this.config ? roleLatency(this.config, 'task', this.models.latency) : undefined);
+  /** The proposer's time per call, when MIPROv2 asks a model of its own to propose. */
+  readonly proposerLatency: RoleLatency | undefined = $derived(this.config?.models.proposer && this.optimizer.kind === 'mipro_v2' ? roleLatency(this.config, 'proposer', this.models.latency) : undefined);
 
   /** The run config, or undefined when the program or data are not usable yet. */
   toRunConfig(): RunConfig | undefined {
@@ -180,7 +185,11 @@ export class WorkspaceState {
     if (!this.models.configFor(this.models.roles.task)) problems.push('models.task: choose a task model (an API endpoint or a local model)');
     if (this.metric.kind === 'llm_judge' && !this.models.roles.judge && !this.models.configFor(this.models.roles.task)) problems.push('models.judge: the LLM judge needs a model');
     const cfg = this.config;
-    if (cfg) problems.push(...validateRunConfig(cfg).filter((p) => !problems.some((q) => q.split(':')[0] === p.split(':')[0])));
+    if (!cfg) return problems;
+    const add = (lines: string[]) => problems.push(...lines.filter((p) => !problems.some((q) => samePlace(pathOf(q), pathOf(p)))));
+    add(validateRunConfig(cfg));
+    // What only the parsed data can tell: mapped columns that are not there, a split the rows cannot fill.
+    if (this.data.table && !this.data.error) add(dataProblems(cfg, { columns: this.data.columns, rows: this.data.rowCount }));
     return problems;
   }
 
@@ -203,6 +212,11 @@ export class WorkspaceState {
       this.savedApart = undefined;
     }
     return snap;
+  }
+
+  /** The problems of one card (see setup-problems.ts). */
+  problemsOf(card: SetupCard): SetupProblem[] {
+    return this.setupProblems.filter((p) => p.card === card);
   }
 
   snapshot(): Snapshot {
@@ -249,4 +263,14 @@ export class WorkspaceState {
       else if (!ep.remember) await settings.forgetApiKey(ep.id);
     }
   }
+}
+
+/** The config path a problem line names (`data.split` of `data.split: ...`). */
+function pathOf(line: string): string {
+  return line.split(': ')[0] ?? '';
+}
+
+/** One path is the other or inside it: a second problem there says nothing new. */
+function samePlace(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 }
