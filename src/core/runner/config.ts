@@ -142,43 +142,39 @@ export function restoreSecrets(stored: RunConfig, source: Partial<Record<string,
   return { ...stored, models: models as RunConfig['models'] };
 }
 
-/** An endpoint a config calls without the key it needs, with the roles it serves. */
+/** An endpoint (a base URL) a config calls without the key it needs, with its models and the roles they serve. */
 export interface MissingKey {
   baseURL: string;
-  model: string;
+  models: string[];
   roles: LMRole[];
 }
 
 /**
  * The endpoints of a (restored) config that were given an API key when the run started but
- * have none now (their `apiKey` is still the `<redacted>` mark), one entry per base URL and
- * model. Runs stored before the mark list none.
+ * have none now (their `apiKey` is still the `<redacted>` mark), one entry per base URL. Runs
+ * stored before the mark list none.
  */
 export function missingKeys(config: RunConfig): MissingKey[] {
   const out: MissingKey[] = [];
   for (const [role, m] of Object.entries(config.models)) {
     if (m?.provider !== 'openai-compatible' || m.apiKey !== REDACTED_KEY) continue;
-    const same = out.find((k) => k.baseURL === m.baseURL && k.model === m.model);
-    if (same) same.roles.push(role as LMRole);
-    else out.push({ baseURL: m.baseURL, model: m.model, roles: [role as LMRole] });
+    let entry = out.find((k) => k.baseURL === m.baseURL);
+    if (!entry) out.push((entry = { baseURL: m.baseURL, models: [], roles: [] }));
+    if (!entry.models.includes(m.model)) entry.models.push(m.model);
+    entry.roles.push(role as LMRole);
   }
   return out;
 }
 
-/** `config` with `keys` (by `keyId`) in place of the `<redacted>` marks of the endpoints they name. */
+/** `config` with `keys` (by base URL) in place of the `<redacted>` marks of the endpoints they name. */
 export function withKeys(config: RunConfig, keys: Record<string, string>): RunConfig {
   const models = Object.fromEntries(
     Object.entries(config.models).map(([role, m]) => {
-      const key = m?.provider === 'openai-compatible' && m.apiKey === REDACTED_KEY ? keys[keyId(m)] : undefined;
+      const key = m?.provider === 'openai-compatible' && m.apiKey === REDACTED_KEY ? keys[m.baseURL] : undefined;
       return [role, key ? { ...m, apiKey: key } : m];
     }),
   );
   return { ...config, models: models as RunConfig['models'] };
-}
-
-/** How {@link withKeys} names an endpoint: its base URL and model. */
-export function keyId(endpoint: { baseURL: string; model: string }): string {
-  return `${endpoint.baseURL} ${endpoint.model}`;
 }
 
 /** The ProgramSpec and initial state a config describes. */

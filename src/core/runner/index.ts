@@ -1,4 +1,4 @@
-export { assertRunConfig, validateRunConfig, redactConfig, restoreSecrets, missingKeys, withKeys, keyId } from './config';
+export { assertRunConfig, validateRunConfig, redactConfig, restoreSecrets, missingKeys, withKeys } from './config';
 export type { RunConfig, ModelConfig, DataConfig, ProgramConfig, MissingKey } from './config';
 export { planRun } from './plan';
 export type { RunSizes, PlanLatency } from './plan';

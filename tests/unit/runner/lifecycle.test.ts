@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAICompatibleLM } from '../../../src/core/lm';
-import { executeRun, keyId, missingKeys, redactConfig, restoreSecrets, validateRunConfig, withKeys, type ModelConfig, type RunEvent } from '../../../src/core/runner';
+import { executeRun, missingKeys, redactConfig, restoreSecrets, validateRunConfig, withKeys, type ModelConfig, type RunEvent } from '../../../src/core/runner';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
@@ -65,11 +65,11 @@ describe('stored configs remember which endpoints need a key', () => {
     expect(JSON.stringify(stored)).not.toContain('sk-secret');
     expect(stored.models.task).toMatchObject({ apiKey: '<redacted>' });
     expect(stored.models.proposer).not.toHaveProperty('apiKey');
-    expect(missingKeys(stored)).toEqual([{ baseURL: 'http://127.0.0.1:9/v1', model: 'task-model', roles: ['task'] }]);
+    expect(missingKeys(stored)).toEqual([{ baseURL: 'http://127.0.0.1:9/v1', models: ['task-model'], roles: ['task'] }]);
     // Setup holds no key after a reload: still missing. Holding it: restored.
     expect(missingKeys(restoreSecrets(stored, { task: { ...open.models.task, apiKey: undefined } as ModelConfig }))).toHaveLength(1);
     expect(missingKeys(restoreSecrets(stored, open.models))).toEqual([]);
-    const given = withKeys(stored, { [keyId(missingKeys(stored)[0]!)]: 'sk-typed' });
+    const given = withKeys(stored, { 'http://127.0.0.1:9/v1': 'sk-typed' });
     expect(given.models.task).toMatchObject({ apiKey: 'sk-typed' });
     expect(missingKeys(given)).toEqual([]);
   });
