@@ -64,7 +64,8 @@ async function shots(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [w, h] of [[1280, 800], [390, 844]] as const) {
       await page.setViewportSize({ width: w, height: h });
-      await screenshot(page, `${name}-${w}-${scheme}`);
+      // The viewport only: the prompt sits at the top of the run view.
+      await page.screenshot({ path: `test-results/screenshots/${name}-${w}-${scheme}.png` });
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
