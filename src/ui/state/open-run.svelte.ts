@@ -9,7 +9,7 @@
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../../core/errors';
 import type { LMRole } from '../../core/lm';
-import { missingKeys, redactConfig, summaryOf, withKeys, type ModelConfig, type PlanLatency, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
+import { missingKeys, redactConfig, restoreSecrets, summaryOf, withKeys, type ModelConfig, type PlanLatency, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
 import { newId } from '../../storage';
 import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
@@ -179,7 +179,11 @@ export class OpenRun {
       if (!restored.ok) return restored;
       full = restored.value;
     }
-    if (full && !config) return this.ask(resumeNeeds(run.id, full, this.deps.setupModels?.() ?? {}));
+    if (full && !config) {
+      // Keys typed in Setup since (a run that failed for want of one) apply to the same endpoints.
+      const setup = this.deps.setupModels?.() ?? {};
+      return this.ask(resumeNeeds(run.id, restoreSecrets(full, setup), setup));
+    }
     if (!full) {
       const out = failed<RunResult>(
         new PlaygroundError('CONFIG_INVALID', 'This run cannot resume: its pasted data and API keys are not in memory after the page reloaded.', {

@@ -61,6 +61,14 @@ describe('resume: keys and endpoints', () => {
     expect(run.pendingResume).toBeUndefined();
   });
 
+  it('takes a key typed in Setup since for the same endpoint (a run that failed without it)', async () => {
+    const task = { provider: 'openai-compatible' as const, baseURL: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'sk-new' };
+    const { client, run } = await setup({ task });
+    void run.resume();
+    await settle();
+    expect(client.started.at(-1)?.config.models.task).toMatchObject({ apiKey: 'sk-new' });
+  });
+
   it('cancels a running run keeping the best program found so far', async () => {
     const { client, run } = await setup();
     const started = run.start(CONFIG);
