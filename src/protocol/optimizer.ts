@@ -58,6 +58,11 @@ export interface StartRunRequest {
   latencyMs?: PlanLatency;
 }
 
+/** How a run is cancelled (see `OptimizerWorkerApi.cancel`). */
+export interface CancelOptions {
+  keepBest?: boolean;
+}
+
 export interface PlanRequest {
   config: RunConfig;
   /** Assumed milliseconds per call, per role, for the time estimate. */
@@ -80,7 +85,12 @@ export interface OptimizerWorkerApi {
   start(request: StartRunRequest, listener: (update: RunUpdate) => void, localModel?: LocalModelBridge): Promise<Outcome<RunResult>>;
   /** Stops a run at once, keeping its checkpoint; `start` with `resume: true` continues it. */
   pause(runId: string): Promise<void>;
-  cancel(runId: string): Promise<void>;
+  /**
+   * Stops a run for good. `keepBest`: a run that has scored a program ends its search at the
+   * next trial boundary and keeps the best one as its result (status `cancelled`, with a
+   * result); otherwise, and without it, the run is aborted at once.
+   */
+  cancel(runId: string, opts?: CancelOptions): Promise<void>;
   /** The plan (trials, calls, estimated time) of a config before it runs. */
   plan(request: PlanRequest): Promise<Outcome<Plan & RunSizes>>;
   /**

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { PlaygroundError, fromErrorData } from '../core/errors';
 import type { Plan } from '../core/optimize';
 import type { RunConfig, RunResult, TryAnswer, TryRequest } from '../core/runner';
-import type { LocalModelBridge, OptimizerWorkerApi, Outcome, ParseProgress, PlanRequest, RunUpdate, StartRunRequest, TablePreview } from '../protocol/optimizer';
+import type { CancelOptions, LocalModelBridge, OptimizerWorkerApi, Outcome, ParseProgress, PlanRequest, RunUpdate, StartRunRequest, TablePreview } from '../protocol/optimizer';
 
 type WorkerFactory = () => Worker;
 
@@ -54,8 +54,8 @@ export class RunClient {
     return this.connect().pause(runId);
   }
 
-  cancel(runId: string): Promise<void> {
-    return this.connect().cancel(runId);
+  cancel(runId: string, opts?: CancelOptions): Promise<void> {
+    return this.connect().cancel(runId, opts);
   }
 
   async plan(request: PlanRequest): Promise<Plan & { train: number; val: number; test: number }> {

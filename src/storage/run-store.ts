@@ -91,9 +91,12 @@ export class RunStore {
     return this.update(id, error ? { status, error } : { status });
   }
 
-  /** Marks a run completed with its result (the checkpoint is no longer needed; the trials are in the trials store). */
+  /**
+   * Marks a run completed with its result (the checkpoint is no longer needed; the trials are in
+   * the trials store); a run stopped early keeps its result as `cancelled`.
+   */
   complete(id: string, result: RunResult): Promise<RunRecord | undefined> {
-    return this.update(id, { status: 'completed', result: summaryOf(result), usage: result.usage, checkpoint: undefined });
+    return this.update(id, { status: result.stoppedEarly ? 'cancelled' : 'completed', result: summaryOf(result), usage: result.usage, checkpoint: undefined });
   }
 
   /** Deletes a run with all its trials, events and traces, in one transaction. */

@@ -30,7 +30,7 @@ export function createOptimizerService(openDb: () => Promise<PromptLabDB>): Opti
   return {
     start: (req, listener, localModel) => runs.start(req, listener, localModel),
     pause: async (runId) => runs.pause(runId),
-    cancel: (runId) => runs.cancel(runId),
+    cancel: (runId, opts) => runs.cancel(runId, opts),
     plan: (req) => outcome(() => plan(withText(req, parsed))),
     parseData: (text, format, onProgress) =>
       outcome(async () => {

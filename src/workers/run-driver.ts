@@ -5,13 +5,17 @@
 import { PlaygroundError, toErrorData, type ErrorData } from '../core/errors';
 import { executeRun, redactConfig, type RunResult, type RunStatus } from '../core/runner';
 import { EventLog, IdbCacheStore, IdbOutputMemory, RunStore, type PromptLabDB, type RunRecord } from '../storage';
-import type { LocalModelBridge, Outcome, RunUpdate, StartRunRequest } from '../protocol/optimizer';
+import type { CancelOptions, LocalModelBridge, Outcome, RunUpdate, StartRunRequest } from '../protocol/optimizer';
 import { createModel } from './run-models';
 import { isRelayed, RunRecorder, type RecorderStorage } from './run-recorder';
 
 interface Active {
   controller: AbortController;
+  /** Ends the search early, keeping its best program (a cancel once something was scored). */
+  stopper: AbortController;
   stop?: 'pause' | 'cancel';
+  /** A program was scored (a `new_best`): cancelling keeps it instead of aborting. */
+  scored?: boolean;
 }
 
 export class RunDriver {
@@ -24,7 +28,7 @@ export class RunDriver {
   async start(req: StartRunRequest, listener: (u: RunUpdate) => void, localModel?: LocalModelBridge): Promise<Outcome<RunResult>> {
     const runId = req.runId;
     if (this.active.has(runId)) return fail({ code: 'RUN_LOCKED', message: 'This run is already running.', hint: 'Wait for it, or pause it first.' });
-    const me: Active = { controller: new AbortController() };
+    const me: Active = { controller: new AbortController(), stopper: new AbortController() };
     this.active.set(runId, me);
     let recorder: RunRecorder | undefined;
     try {
@@ -42,10 +46,12 @@ export class RunDriver {
           // What `auto` found per model, shared with the page (which shows it and can forget it).
           outputMemory: new IdbOutputMemory(store.db),
           signal: me.controller.signal,
+          stop: me.stopper.signal,
           ...(latency && { latency }),
           ...(existing?.checkpoint !== undefined && { checkpoint: existing.checkpoint }),
           ...(existing?.usage && { usage: existing.usage }),
           onEvent: (event) => {
+            if (event.type === 'optimizer' && event.event.type === 'new_best') me.scored = true;
             const seq = rec.record(event);
             if (isRelayed(event)) listener({ kind: 'event', runId, seq, event });
             // A checkpoint stays in the worker, but the usage it carries keeps the page's "sent" figures live.
@@ -56,7 +62,8 @@ export class RunDriver {
         await rec.finish();
         await store.runs.complete(runId, result);
         listener({ kind: 'result', runId, result });
-        listener({ kind: 'status', runId, status: 'completed' });
+        // Cancelled once a program was scored: the run ends with the best found so far.
+        listener({ kind: 'status', runId, status: result.stoppedEarly ? 'cancelled' : 'completed' });
         return { ok: true as const, value: result };
       });
     } catch (err) {
@@ -75,8 +82,18 @@ export class RunDriver {
     this.stop(runId, 'pause');
   }
 
-  /** Stops a run for good; a run not running here is marked cancelled in storage. */
-  async cancel(runId: string): Promise<void> {
+  /**
+   * Stops a run for good; a run not running here is marked cancelled in storage. With
+   * `keepBest`, a run that has scored a program ends its search at the next trial boundary and
+   * keeps the best one found so far as its result; otherwise it is aborted at once.
+   */
+  async cancel(runId: string, opts: CancelOptions = {}): Promise<void> {
+    const run = this.active.get(runId);
+    if (opts.keepBest && run?.scored) {
+      run.stop = 'cancel';
+      run.stopper.abort();
+      return;
+    }
     if (this.stop(runId, 'cancel')) return;
     const { runs } = await this.getStorage();
     const rec = await runs.get(runId);

@@ -42,6 +42,14 @@ export function meanAndCI95(scores: readonly number[]): MeanCI {
   return unit ? { mean, lo: Math.max(0, lo), hi: Math.min(1, hi), n } : { mean, lo, hi, n };
 }
 
+/**
+ * A 95% interval from a mean score in [0, 1] and its count alone (the per-example scores are
+ * gone, e.g. a search's measure of its best program): Wilson's, exact for pass/fail metrics.
+ */
+export function scoreInterval(mean: number, n: number): { lo: number; hi: number } {
+  return n > 0 ? wilson(Math.min(1, Math.max(0, mean)), n) : { lo: 0, hi: 0 };
+}
+
 /** Two-sided 95% critical value of Student's t with `df` degrees of freedom. */
 export function tCritical(df: number): number {
   if (df < 1) return Infinity;

@@ -5,11 +5,12 @@
  * best score wins (ties keep the earlier candidate).
  *
  * Checkpoints after every candidate hold the scores and states so far; a resumed run skips
- * the candidates already scored.
+ * the candidates already scored. `ctx.stop` ends the search before the next candidate, with
+ * the best scored so far.
  */
 import { PlaygroundError } from '../errors';
 import { applyDemoSet, createDemoSet } from './demo-sets';
-import { checkFailureStreak, scoreCandidate } from './score';
+import { checkFailureStreak, scoreCandidate, searchOutcome, stopRequested } from './score';
 
 /** Candidates in a row whose calls failed before the search stops (as MIPROv2's default). */
 const MAX_FAILED_CANDIDATES = 3;
@@ -46,6 +47,7 @@ export async function randomSearch(ctx: OptimizeContext, o: RandomSearchSettings
   const states = checkpoint?.states.slice() ?? [];
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start' });
   for (let i = trials.length; i < plan.trials; i++) {
+    if (stopRequested(ctx)) break;
     const set = await createDemoSet(ctx, { count: plan.trials, ...o }, i);
     ctx.emit?.({ type: 'demo_set', set: i, kind: set.kind, demos: set.demos });
     const state = applyDemoSet(ctx.state, set);
@@ -62,8 +64,9 @@ export async function randomSearch(ctx: OptimizeContext, o: RandomSearchSettings
   }
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'end' });
   const best = bestIndex(trials);
-  if (best < 0) throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', 'Every candidate failed: their calls failed past the error budget.', { hint: 'Check the task model and its endpoint, then run again.' });
-  return { state: states[best]!, trials, plan, valScore: trials[best]!.score };
+  const outcome = searchOutcome(ctx, trials[best], () => trials[best]!);
+  if (best < 0 || !outcome) throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', 'Every candidate failed: their calls failed past the error budget.', { hint: 'Check the task model and its endpoint, then run again.' });
+  return { state: states[best]!, trials, plan, ...outcome };
 }
 
 /** A stored checkpoint of random search, or `OPTIMIZER_INVALID`. */

@@ -3,7 +3,7 @@ import type { Example } from '../data/types';
 import { evaluate } from '../evaluate/evaluate';
 import type { ProgramState } from '../program/types';
 import { PlaygroundError, type ErrorData } from '../errors';
-import type { OptimizeContext, TrialRecord } from './types';
+import type { OptimizeContext, OptimizeResult, TrialRecord } from './types';
 
 /** What a trial records of its evaluation (every optimizer's `TrialRecord` takes these fields). */
 export interface CandidateScore {
@@ -66,4 +66,24 @@ export function checkFailureStreak(trials: readonly TrialRecord[], max: number):
     hint: last.hint ?? 'Check the task model and its endpoint, then resume the run.',
     details: { failedTrials: streak, maxFailedTrials: max, lastError: last },
   });
+}
+
+/** True once the run asked the search to stop early (`ctx.stop`): it ends at this trial boundary. */
+export function stopRequested(ctx: OptimizeContext): boolean {
+  return ctx.stop?.aborted === true;
+}
+
+/**
+ * The result fields of a search that ended with `best` (a trial or configuration scored on
+ * `measured`): `stoppedEarly` when `ctx.stop` ended it. Stopped with nothing scored, the run
+ * has nothing to keep: `ABORTED`, as a cancel always was.
+ */
+export function searchOutcome(ctx: OptimizeContext, best: { score: number } | null | undefined, measured: () => { n: number; errors: number }): Pick<OptimizeResult, 'valScore' | 'valMeasured' | 'stoppedEarly'> | undefined {
+  const stopped = stopRequested(ctx);
+  if (!best) {
+    if (stopped) throw new PlaygroundError('ABORTED', 'The run was cancelled before any program was scored, so there is nothing to keep.');
+    return undefined;
+  }
+  const { n, errors } = measured();
+  return { valScore: best.score, valMeasured: { n, errors }, ...(stopped && { stoppedEarly: true as const }) };
 }

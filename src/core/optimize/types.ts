@@ -24,6 +24,11 @@ export interface OptimizeContext {
   corpora?: Record<string, readonly string[]>;
   seed: number;
   signal?: AbortSignal;
+  /**
+   * Ends the search early, unlike `signal` (which aborts): the search stops at its next trial
+   * boundary and returns the best program scored so far (`stoppedEarly`), spending no more calls.
+   */
+  stop?: AbortSignal;
   /** Concurrent program runs (default: the task model's limit). */
   concurrency?: number;
   /** Failed examples tolerated per evaluation / bootstrap pass. */
@@ -40,6 +45,10 @@ export interface OptimizeResult {
   plan?: Plan;
   /** Full validation score of `state` when the optimizer measured it. */
   valScore?: number;
+  /** What `valScore` was measured on: validation examples scored, and those that failed. */
+  valMeasured?: { n: number; errors: number };
+  /** `ctx.stop` ended the search before its end: `state` is the best program found so far. */
+  stoppedEarly?: true;
 }
 
 export type TrialKind = 'default' | 'minibatch' | 'full' | 'candidate';

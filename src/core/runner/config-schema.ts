@@ -111,6 +111,12 @@ const DataSchema = v.pipe(
   exactlyOne(['path', 'rows', 'text'], 'a file, the rows, or their text'),
 );
 
+/**
+ * What a stored (redacted) config holds in place of an API key that was given, so a resume
+ * knows the endpoint needs one. Configs stored before it have no `apiKey` at all.
+ */
+export const REDACTED_KEY = '<redacted>';
+
 /** An http(s) URL without credentials; messages show it with any credentials removed. */
 const BaseURLSchema = v.pipe(
   v.string(),
@@ -144,7 +150,7 @@ const ModelSchema = v.variant('provider', [
     baseURL: BaseURLSchema,
     model: nonEmpty,
     apiKeyEnv: v.optional(nonEmpty),
-    apiKey: v.optional(v.string()),
+    apiKey: v.optional(v.pipe(v.string(), v.check((k) => k !== REDACTED_KEY, `is "${REDACTED_KEY}", the mark a stored run keeps where a key was given: give the key itself`))),
     headers: v.optional(HeadersSchema),
     maxConcurrency: v.optional(int(1, CLIENT_LIMITS.maxConcurrency)),
     timeoutMs: v.optional(int(1, CLIENT_LIMITS.timeoutMs)),

@@ -12,7 +12,7 @@ import { buildFromTemplate, type TemplateOptions } from '../program/templates';
 import type { ProgramSpec, ProgramState } from '../program/types';
 import type { LMRole, OutputMode } from '../lm/types';
 import { issuesToMessages } from '../util/schema-issues';
-import { RunConfigSchema } from './config-schema';
+import { REDACTED_KEY, RunConfigSchema } from './config-schema';
 
 /**
  * How a model is asked for its answers (any provider). `output` defaults to `auto` for the
@@ -24,7 +24,10 @@ export interface OutputSettings {
   maxReasoningTokens?: number;
 }
 
-/** A model endpoint. API keys are given by environment variable name (Node) or in memory (browser), never stored in results. */
+/**
+ * A model endpoint. API keys are given by environment variable name (Node) or in memory
+ * (browser), never stored in results: a stored config says `apiKey: "<redacted>"` where one was given.
+ */
 export type ModelConfig = OutputSettings & (
   | {
       provider: 'openai-compatible';
@@ -122,7 +125,8 @@ async function fileProblems(config: unknown, checkFile: FileCheck): Promise<stri
 
 /**
  * A stored (redacted) config with its secrets put back from `source`: each model gets the key
- * and headers of the model in `source` with the same provider, base URL and model name.
+ * and headers of the model in `source` with the same provider, base URL and model name. A
+ * model whose key is not found keeps the `<redacted>` mark: see {@link missingKeys}.
  */
 export function restoreSecrets(stored: RunConfig, source: Partial<Record<string, ModelConfig>>): RunConfig {
   const models: Record<string, ModelConfig> = {};
@@ -138,6 +142,41 @@ export function restoreSecrets(stored: RunConfig, source: Partial<Record<string,
   return { ...stored, models: models as RunConfig['models'] };
 }
 
+/** An endpoint (a base URL) a config calls without the key it needs, with its models and the roles they serve. */
+export interface MissingKey {
+  baseURL: string;
+  models: string[];
+  roles: LMRole[];
+}
+
+/**
+ * The endpoints of a (restored) config that were given an API key when the run started but
+ * have none now (their `apiKey` is still the `<redacted>` mark), one entry per base URL. Runs
+ * stored before the mark list none.
+ */
+export function missingKeys(config: RunConfig): MissingKey[] {
+  const out: MissingKey[] = [];
+  for (const [role, m] of Object.entries(config.models)) {
+    if (m?.provider !== 'openai-compatible' || m.apiKey !== REDACTED_KEY) continue;
+    let entry = out.find((k) => k.baseURL === m.baseURL);
+    if (!entry) out.push((entry = { baseURL: m.baseURL, models: [], roles: [] }));
+    if (!entry.models.includes(m.model)) entry.models.push(m.model);
+    entry.roles.push(role as LMRole);
+  }
+  return out;
+}
+
+/** `config` with `keys` (by base URL) in place of the `<redacted>` marks of the endpoints they name. */
+export function withKeys(config: RunConfig, keys: Record<string, string>): RunConfig {
+  const models = Object.fromEntries(
+    Object.entries(config.models).map(([role, m]) => {
+      const key = m?.provider === 'openai-compatible' && m.apiKey === REDACTED_KEY ? keys[m.baseURL] : undefined;
+      return [role, key ? { ...m, apiKey: key } : m];
+    }),
+  );
+  return { ...config, models: models as RunConfig['models'] };
+}
+
 /** The ProgramSpec and initial state a config describes. */
 export function programFromConfig(cfg: ProgramConfig): { spec: ProgramSpec; state?: ProgramState } {
   if ('spec' in cfg) return cfg.state ? { spec: cfg.spec, state: cfg.state } : { spec: cfg.spec };
@@ -145,7 +184,8 @@ export function programFromConfig(cfg: ProgramConfig): { spec: ProgramSpec; stat
 }
 
 /**
- * A copy of the config safe to store or print: no API keys, no header values. Inline data is
+ * A copy of the config safe to store or print: no API keys (a given key becomes the
+ * `<redacted>` mark, so a resume knows to ask for it), no header values. Inline data is
  * replaced by its size unless `keepData` (the browser keeps it in the run's own record, so an
  * interrupted run can resume after a reload).
  */
@@ -157,8 +197,8 @@ export function redactConfig(config: RunConfig, opts: { keepData?: boolean } = {
       models[role] = { ...m };
       continue;
     }
-    const { apiKey: _drop, headers, ...rest } = m;
-    models[role] = { ...rest, ...(headers && { headers: Object.fromEntries(Object.keys(headers).map((k) => [k, '<redacted>'])) }) };
+    const { apiKey, headers, ...rest } = m;
+    models[role] = { ...rest, ...(apiKey && { apiKey: REDACTED_KEY }), ...(headers && { headers: Object.fromEntries(Object.keys(headers).map((k) => [k, '<redacted>'])) }) };
   }
   const data = { ...config.data };
   if (data.rows && !opts.keepData) data.rows = [];

@@ -1,5 +1,5 @@
-export { assertRunConfig, validateRunConfig, redactConfig, restoreSecrets } from './config';
-export type { RunConfig, ModelConfig, DataConfig, ProgramConfig } from './config';
+export { assertRunConfig, validateRunConfig, redactConfig, restoreSecrets, missingKeys, withKeys } from './config';
+export type { RunConfig, ModelConfig, DataConfig, ProgramConfig, MissingKey } from './config';
 export { checkRunEndpoints, dataProblems } from './setup-check';
 export { planRun } from './plan';
 export type { RunSizes, PlanLatency } from './plan';

@@ -19,7 +19,8 @@ import { initialState, resolveProgram, type ResolvedProgram } from '../program/r
 import { toPassages } from '../program/retrieve';
 import type { RunContext } from '../program/run';
 import type { ProgramSpec, ProgramState } from '../program/types';
-import { runOptimizer, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
+import { runOptimizer, type OptimizeResult, type OptimizerEvent, type Plan, type TrialRecord } from '../optimize';
+import { scoreInterval } from '../metric/stats';
 import { assertRunConfig, programFromConfig, redactConfig, roleOutput, type FileCheck, type ModelConfig, type RunConfig } from './config';
 import { exampleOutcomes, type ExampleOutcomes } from './examples';
 import { planRun, type PlanLatency } from './plan';
@@ -47,6 +48,12 @@ export interface RunHost {
   /** Where LM answers are cached (default: in memory for this run). */
   cache?: CacheStore;
   signal?: AbortSignal;
+  /**
+   * Stops the run early, unlike `signal` (which aborts): the search ends at its next trial
+   * boundary and the run returns the best program scored so far, with the score the search
+   * measured (`stoppedEarly`); with nothing scored yet it ends `ABORTED`.
+   */
+  stop?: AbortSignal;
   onEvent?(event: RunEvent): void;
   /** Assumed latency per call, for the plan's time estimate. */
   latency?: PlanLatency;
@@ -92,6 +99,12 @@ export interface SplitScore {
 /** What a run produces (result.json). Scores are fractions in [0, 1]. */
 export interface RunResult {
   version: 1;
+  /**
+   * The run was stopped early (cancelled) once a program was scored: `program` is the best
+   * found so far, `details.val` the score the search measured for it (its interval from that
+   * mean and count), with no test scores. Absent in complete runs and older results.
+   */
+  stoppedEarly?: true;
   /** Full validation (and test) scores of the returned program. */
   scores: { val: number; test?: number };
   details: { val: SplitScore; test?: SplitScore; baselineTest?: SplitScore };
@@ -170,7 +183,8 @@ export async function prepareRun(input: unknown, host: RunHost): Promise<Prepare
 
 /**
  * Runs a config: optimizes (unless `"kind": "none"`), then scores the chosen program on the
- * full validation split and, when there is one, on the test split next to the baseline.
+ * full validation split and, when there is one, on the test split next to the baseline
+ * (see {@link finalScoring} for a run stopped early).
  */
 export async function executeRun(config: unknown, host: RunHost): Promise<RunResult> {
   const started = performance.now();
@@ -184,63 +198,93 @@ export async function executeRun(config: unknown, host: RunHost): Promise<RunRes
   host.onEvent?.({ type: 'plan', plan });
 
   const optStart = performance.now();
-  const { kind } = prep.config.optimizer;
-  let state = prep.state;
-  let trials: TrialRecord[] = [];
-  if (kind !== 'none') {
-    const { kind: _kind, seed, ...given } = prep.config.optimizer;
-    // A budget in minutes became calls when the run was planned: the optimizer gets those.
-    const options = plan.budget ? { ...given, budget: { taskCalls: plan.budget.calls } } : given;
-    const result = await runOptimizer(kind, {
-      program: prep.program,
-      state: prep.state,
-      trainset: splits.train,
-      valset: splits.val,
-      metric: prep.metric,
-      lms: { task: prep.lms.task, teacher: prep.lms.teacher, proposer: prep.lms.proposer },
-      corpora: prep.corpora,
-      seed: seed ?? prep.seed,
-      ...(host.signal && { signal: host.signal }),
-      ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
-      ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
-      emit: (event) => {
-        if (event.type !== 'checkpoint') return host.onEvent?.({ type: 'optimizer', event });
-        const checkpoint: RunCheckpoint = { runner: 1, optimizer: event.checkpoint, unreadable: prep.session.snapshot() };
-        host.onEvent?.({ type: 'optimizer', event: { ...event, checkpoint }, usage: prep.usage.snapshot() });
-      },
-      usage: () => prep.usage.snapshot(),
-    }, options, prep.checkpoint);
-    state = result.state;
-    trials = result.trials;
-  }
+  const optimized = await optimizeProgram(prep, plan, host);
   const optimizeMs = performance.now() - optStart;
 
   const evalStart = performance.now();
-  const val = await evaluateSplit(prep, state, splits.val, 'val', host);
-  let test: Scored | undefined;
-  let baselineTest: Scored | undefined;
-  if (splits.test.length > 0) {
-    test = await evaluateSplit(prep, state, splits.test, 'test', host);
-    baselineTest = kind === 'none' ? test : await evaluateSplit(prep, prep.state, splits.test, 'test', host, 'baseline');
-  }
+  const { val, test, baselineTest, stoppedEarly } = await finalScoring(prep, optimized, host);
   const evaluateMs = performance.now() - evalStart;
-  const examples: ExampleOutcomes = {
-    val: exampleOutcomes(splits.val, val.results),
-    ...(test && baselineTest && { test: exampleOutcomes(splits.test, test.results, baselineTest.results) }),
-  };
+  // A run stopped early was not scored example by example: its table says "not recorded".
+  const examples: ExampleOutcomes | undefined = stoppedEarly
+    ? undefined
+    : {
+        val: exampleOutcomes(splits.val, val.results),
+        ...(test && baselineTest && { test: exampleOutcomes(splits.test, test.results, baselineTest.results) }),
+      };
   return {
     version: 1,
+    ...(stoppedEarly && { stoppedEarly }),
     scores: { val: val.score.mean, ...(test && { test: test.score.mean }) },
     details: { val: val.score, ...(test && { test: test.score }), ...(baselineTest && { baselineTest: baselineTest.score }) },
     usage: prep.usage.snapshot(),
-    program: { spec: prep.program.spec, state, ...outputOf(prep) },
-    trials,
+    program: { spec: prep.program.spec, state: optimized.state, ...outputOf(prep) },
+    trials: optimized.trials,
     plan,
     data: { rows: prep.rows, dropped: prep.dropped, warnings: prep.warnings, train: splits.train.length, val: splits.val.length, test: splits.test.length },
     timings: { totalMs: performance.now() - started, dataMs, optimizeMs, evaluateMs },
     config: redactConfig(prep.config),
-    examples,
+    ...(examples && { examples }),
   };
+}
+
+/** Runs the config's optimizer (none: the starting program, no trials). */
+async function optimizeProgram(prep: PreparedRun, plan: Plan, host: RunHost): Promise<OptimizeResult> {
+  if (prep.config.optimizer.kind === 'none') return { state: prep.state, trials: [] };
+  const { kind, seed, ...given } = prep.config.optimizer;
+  // A budget in minutes became calls when the run was planned: the optimizer gets those.
+  const options = plan.budget ? { ...given, budget: { taskCalls: plan.budget.calls } } : given;
+  return runOptimizer(kind, {
+    program: prep.program,
+    state: prep.state,
+    trainset: prep.splits.train,
+    valset: prep.splits.val,
+    metric: prep.metric,
+    lms: { task: prep.lms.task, teacher: prep.lms.teacher, proposer: prep.lms.proposer },
+    corpora: prep.corpora,
+    seed: seed ?? prep.seed,
+    ...(host.signal && { signal: host.signal }),
+    ...(host.stop && { stop: host.stop }),
+    ...(prep.config.concurrency !== undefined && { concurrency: prep.config.concurrency }),
+    ...(prep.config.maxErrors !== undefined && { maxErrors: prep.config.maxErrors }),
+    emit: (event) => {
+      if (event.type !== 'checkpoint') return host.onEvent?.({ type: 'optimizer', event });
+      const checkpoint: RunCheckpoint = { runner: 1, optimizer: event.checkpoint, unreadable: prep.session.snapshot() };
+      host.onEvent?.({ type: 'optimizer', event: { ...event, checkpoint }, usage: prep.usage.snapshot() });
+    },
+    usage: () => prep.usage.snapshot(),
+  }, options, prep.checkpoint);
+}
+
+/**
+ * Scores the optimized program on the full validation split and, when there is one, on the
+ * test split next to the baseline. A search stopped early (`host.stop`) is not scored again:
+ * its best program keeps the score the search measured, and a stop during this scoring ends
+ * it the same way, spending no more calls.
+ */
+async function finalScoring(prep: PreparedRun, optimized: OptimizeResult, host: RunHost): Promise<{ val: Scored; test?: Scored; baselineTest?: Scored; stoppedEarly?: true }> {
+  const kept = keptScore(optimized);
+  if (optimized.stoppedEarly && kept) return { val: { score: kept, results: [] }, stoppedEarly: true };
+  const signal = host.stop && kept ? AbortSignal.any(host.signal ? [host.signal, host.stop] : [host.stop]) : host.signal;
+  const scoring = { ...(signal && { signal }), onEvent: (event: RunEvent) => host.onEvent?.(event) };
+  const { splits } = prep;
+  const { state } = optimized;
+  try {
+    const val = await evaluateSplit(prep, state, splits.val, 'val', scoring);
+    if (splits.test.length === 0) return { val };
+    const test = await evaluateSplit(prep, state, splits.test, 'test', scoring);
+    const baselineTest = prep.config.optimizer.kind === 'none' ? test : await evaluateSplit(prep, prep.state, splits.test, 'test', scoring, 'baseline');
+    return { val, test, baselineTest };
+  } catch (err) {
+    if (kept && host.stop?.aborted && !host.signal?.aborted && isAbortError(err)) return { val: { score: kept, results: [] }, stoppedEarly: true };
+    throw err;
+  }
+}
+
+/** The validation score the search measured for its best program, as a split score (undefined when it measured none). */
+function keptScore(optimized: OptimizeResult): SplitScore | undefined {
+  const { valScore, valMeasured } = optimized;
+  if (valScore === undefined || !valMeasured) return undefined;
+  return { mean: valScore, ci95: scoreInterval(valScore, valMeasured.n), n: valMeasured.n, errors: valMeasured.errors };
 }
 
 /** The run context for task-model calls made in `call`'s part of the run. */
@@ -255,7 +299,7 @@ interface Scored {
 }
 
 /** Full evaluation of one split, with progress events. */
-async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: RunHost, which: 'baseline' | 'optimized' = 'optimized'): Promise<Scored> {
+async function evaluateSplit(prep: PreparedRun, state: ProgramState, examples: Example[], split: 'val' | 'test', host: Pick<RunHost, 'signal' | 'onEvent'>, which: 'baseline' | 'optimized' = 'optimized'): Promise<Scored> {
   throwIfAborted(host.signal);
   const phase = `evaluate ${split}${which === 'baseline' ? ' (baseline)' : ''}`;
   host.onEvent?.({ type: 'phase', phase, status: 'start' });

@@ -215,7 +215,9 @@ export class AppState {
       client: this.client,
       localModel: (config: RunConfig) => this.local.bridgeFor(config),
       // A stored run keeps its data; only the keys (never stored unless remembered) come from the workspace.
-      restoreConfig: (run) => restoreSecrets(run.config, this.workspace.config?.models ?? {}),
+      restoreConfig: (run) => restoreSecrets(run.config, this.workspace.models.toConfig()),
+      // A resume offers Setup's endpoints where the run's differ (a failed run fixed since).
+      setupModels: () => this.workspace.models.toConfig(),
       tabId: this.tabId,
     });
     return this.runs;

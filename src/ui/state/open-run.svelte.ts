@@ -8,13 +8,15 @@
  * asks the app for the full config through `restoreConfig` (or takes it as `resume(config)`).
  */
 import { PlaygroundError, toErrorData, type ErrorData } from '../../core/errors';
-import { redactConfig, summaryOf, type PlanLatency, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
+import type { LMRole } from '../../core/lm';
+import { missingKeys, redactConfig, restoreSecrets, summaryOf, withKeys, type ModelConfig, type PlanLatency, type RunConfig, type RunResult, type RunStatus } from '../../core/runner';
 import { newId } from '../../storage';
 import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
 import { toRunEvent, type RunBundle } from '../bundle';
 import { applyUpdates, emptySnapshot, storedSnapshot, type RunSnapshot } from '../run/run-snapshot';
 import { FrameQueue } from './frame-queue';
+import { resumeNeeds, withSetupEndpoints, type PendingResume } from './resume-choice';
 import { attempt, errorOf, failed, ok, runNotFound, type Outcome } from './outcome';
 import { browserTimers, frameScheduler, type RunControlClient, type Scheduler, type Timers } from './ports';
 import type { RunStorage } from './run-storage';
@@ -40,6 +42,8 @@ export interface OpenRunDeps {
    * (after a reload), rebuilt by the app from its workspace. `undefined`: cannot resume.
    */
   restoreConfig?: (run: RunRecord) => Promise<RunConfig | undefined> | RunConfig | undefined;
+  /** The models Setup has now per role (with keys): a resume offers them where the run's differ. */
+  setupModels?: () => Partial<Record<LMRole, ModelConfig>>;
   /** Every update of a run this tab drives (the relay sends it to the other tabs). */
   onUpdate?: (update: RunUpdate) => void;
   /** This tab changed a run's status (the runs list mirrors it). */
@@ -56,6 +60,8 @@ export class OpenRun {
   watching = $state(false);
   /** The last failure of opening or controlling the run (the run's own failure is `current.error`). */
   error = $state.raw<ErrorData | undefined>(undefined);
+  /** A resume of the open run waiting for the user: a choice of endpoint, or API keys (see resume-choice.ts). */
+  pendingResume = $state.raw<PendingResume | undefined>(undefined);
 
   private readonly queue: FrameQueue<RunUpdate>;
   private readonly lastConfig = new Map<string, RunConfig>();
@@ -113,6 +119,7 @@ export class OpenRun {
     this.ticket++;
     this.bundle = bundle;
     this.watching = false;
+    this.pendingResume = undefined;
     const timed = bundle.events.map((event, i) => ({ event, at: bundle.run.createdAt + i, seq: i }));
     this.current = { ...storedSnapshot(bundle.run, timed, bundle.trials), replay: true };
     this.error = undefined;
@@ -122,6 +129,7 @@ export class OpenRun {
   /** Closes the open run (a live one keeps running in the worker). */
   close(): void {
     this.ticket++;
+    this.pendingResume = undefined;
     this.current = undefined;
     this.bundle = undefined;
     this.watching = false;
@@ -137,6 +145,7 @@ export class OpenRun {
     const id = (this.deps.newId ?? newId)();
     this.lastConfig.set(id, config);
     this.ticket++;
+    this.pendingResume = undefined;
     this.bundle = undefined;
     this.watching = false;
     this.current = emptySnapshot(id, { status: 'running', config: redactConfig(config), ...(title !== undefined && { name: title }) });
@@ -155,7 +164,10 @@ export class OpenRun {
   /**
    * Continues the open run from its checkpoint. The config with keys comes from `config`, else
    * from memory, else from `restoreConfig`; when none has it, the outcome (and `error`) says so.
-   * Resolves `undefined` when the open run is not one that can resume.
+   * Without `config`, a resume first asks (`pendingResume`) whether to use the endpoints Setup
+   * has now where they differ, and for the keys the run's endpoints need that this tab lacks:
+   * nothing is sent without them. Resolves `undefined` when the open run is not one that can
+   * resume, or waits for the user.
    */
   async resume(config?: RunConfig): Promise<Outcome<RunResult | undefined>> {
     const run = this.current;
@@ -167,6 +179,11 @@ export class OpenRun {
       if (!restored.ok) return restored;
       full = restored.value;
     }
+    if (full && !config) {
+      // Keys typed in Setup since (a run that failed for want of one) apply to the same endpoints.
+      const setup = this.deps.setupModels?.() ?? {};
+      return this.ask(resumeNeeds(run.id, restoreSecrets(full, setup), setup));
+    }
     if (!full) {
       const out = failed<RunResult>(
         new PlaygroundError('CONFIG_INVALID', 'This run cannot resume: its pasted data and API keys are not in memory after the page reloaded.', {
@@ -177,17 +194,57 @@ export class OpenRun {
       return out;
     }
     this.lastConfig.set(run.id, full);
-    this.current = { ...run, status: 'running', error: undefined };
+    this.pendingResume = undefined;
+    this.current = { ...run, status: 'running', error: undefined, config: redactConfig(full) };
     return this.drive({ runId: run.id, config: full, resume: true, ...(run.name !== undefined && { title: run.name }) });
   }
 
-  /** Cancels the open run (it cannot be resumed afterwards). */
+  /**
+   * Answers the pending resume's choice of endpoint: the ones Setup has now (`setup`), or the
+   * run's own. Resumes, unless keys are still missing (then `pendingResume` asks for them).
+   */
+  async chooseEndpoint(setup: boolean): Promise<Outcome<RunResult | undefined>> {
+    const p = this.pendingResume;
+    if (!p) return ok(undefined);
+    const config = setup ? withSetupEndpoints(p.config, p.changes) : p.config;
+    return this.ask({ ...p, config, changes: [], keys: missingKeys(config) });
+  }
+
+  /** Answers the pending resume's keys (by base URL, in memory only) and resumes once none is missing. */
+  async giveKeys(keys: Record<string, string>): Promise<Outcome<RunResult | undefined>> {
+    const p = this.pendingResume;
+    if (!p) return ok(undefined);
+    const config = withKeys(p.config, keys);
+    return this.ask({ ...p, config, keys: missingKeys(config) });
+  }
+
+  /** Drops the pending resume (the run stays as it is). */
+  dismissResume(): void {
+    this.pendingResume = undefined;
+  }
+
+  /** Resumes with `p.config` when nothing is left to ask; else shows what is (`pendingResume`). */
+  private async ask(p: PendingResume): Promise<Outcome<RunResult | undefined>> {
+    const run = this.current;
+    if (!run || run.id !== p.runId) return ok(undefined);
+    if (p.changes.length > 0 || p.keys.length > 0) {
+      this.pendingResume = p;
+      return ok(undefined);
+    }
+    this.pendingResume = undefined;
+    return this.resume(p.config);
+  }
+
+  /**
+   * Cancels the open run (it cannot be resumed afterwards). A running one that has scored a
+   * program stops at its next trial boundary and keeps the best program found so far as its result.
+   */
   async cancel(): Promise<Outcome<void>> {
     const run = this.current;
     if (!run || run.replay || run.status === 'completed' || run.status === 'cancelled') return ok(undefined);
     const out =
       run.status === 'running'
-        ? await this.control(() => this.deps.client.cancel(run.id))
+        ? await this.control(() => this.deps.client.cancel(run.id, { keepBest: true }))
         : await this.control(() => this.deps.storage.setStatus(run.id, 'cancelled'));
     if (out.ok) this.setStatus(run.id, 'cancelled');
     return out;
@@ -219,7 +276,8 @@ export class OpenRun {
       const tab = this.deps.tabId !== undefined ? { tabId: this.deps.tabId } : {};
       const result = await this.deps.client.start({ ...request, ...tab }, (u) => this.fromWorker(u), bridge);
       this.queue.flush();
-      if (this.current?.id === id) this.current = { ...this.current, result: summaryOf(result), usage: result.usage, status: 'completed', error: undefined };
+      const status = result.stoppedEarly ? 'cancelled' : 'completed';
+      if (this.current?.id === id) this.current = { ...this.current, result: summaryOf(result), usage: result.usage, status, error: undefined };
       return ok(result);
     } catch (err) {
       this.queue.flush();
@@ -250,6 +308,7 @@ export class OpenRun {
   }
 
   private show(snapshot: RunSnapshot): void {
+    if (this.pendingResume?.runId !== snapshot.id) this.pendingResume = undefined;
     this.watching = snapshot.status === 'running' && !this.drivenHere(snapshot.id);
     this.current = snapshot;
   }

@@ -4,14 +4,14 @@
  * channel. The defaults below are the browser's; tests pass fakes and need no browser.
  */
 import type { RunResult } from '../../core/runner';
-import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
+import type { CancelOptions, LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
 
 /** The part of `RunClient` the runs state uses. */
 export interface RunControlClient {
   /** Starts or resumes a run; resolves with its result, rejects with a typed error (`ABORTED` when paused or cancelled). */
   start(request: StartRunRequest, onUpdate: (u: RunUpdate) => void, localModel?: LocalModelBridge): Promise<RunResult>;
   pause(runId: string): Promise<void>;
-  cancel(runId: string): Promise<void>;
+  cancel(runId: string, opts?: CancelOptions): Promise<void>;
   /** Runs this tab drives right now. */
   activeRuns(): string[];
 }

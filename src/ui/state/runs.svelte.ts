@@ -4,7 +4,8 @@
  * its view models and the wall clock. Views receive the piece they use. This module and the
  * pieces load in their own chunk, when the app first needs runs.
  */
-import type { RunConfig } from '../../core/runner';
+import type { LMRole } from '../../core/lm';
+import type { ModelConfig, RunConfig } from '../../core/runner';
 import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge } from '../../protocol/optimizer';
 import { OpenRun } from './open-run.svelte';
@@ -31,6 +32,7 @@ export interface RunsDeps {
   newId?: () => string;
   localModel?: (config: RunConfig) => Promise<LocalModelBridge | undefined> | LocalModelBridge | undefined;
   restoreConfig?: (run: RunRecord) => Promise<RunConfig | undefined> | RunConfig | undefined;
+  setupModels?: () => Partial<Record<LMRole, ModelConfig>>;
 }
 
 /** The runs side of the app: its pieces, wired together. */
@@ -65,6 +67,7 @@ export class RunsState {
       ...(deps.newId && { newId: deps.newId }),
       ...(deps.localModel && { localModel: deps.localModel }),
       ...(deps.restoreConfig && { restoreConfig: deps.restoreConfig }),
+      ...(deps.setupModels && { setupModels: deps.setupModels }),
       onUpdate: (u) => this.relay.send(u),
       onStatus: (id, status) => this.stored.setStatus(id, status),
       onSettled: () => this.stored.refresh(),

@@ -28,7 +28,7 @@ describe('redactConfig / restoreSecrets', () => {
     expect(restored.models.task).toMatchObject({ apiKey: 'sk-1', headers: { 'x-org': 'o' } });
     expect(restored.models.judge).not.toHaveProperty('apiKey');
     const other = restoreSecrets(stored, { task: { provider: 'openai-compatible', baseURL: 'https://evil.example/v1', model: 'm', apiKey: 'sk-1' } });
-    expect(other.models.task).not.toHaveProperty('apiKey');
+    expect(other.models.task).toHaveProperty('apiKey', '<redacted>');
   });
 });
 

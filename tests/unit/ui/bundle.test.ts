@@ -28,7 +28,9 @@ describe('run bundle', () => {
   it('never carries an API key: the config is redacted before export', () => {
     const text = serializeBundle(bundle);
     expect(text).not.toContain('sk-secret-never-exported');
-    expect(text).not.toContain('apiKey');
+    // Only the mark that a key was given (a resume asks for it) travels, never the key.
+    expect(findSecrets(JSON.parse(text))).toEqual([]);
+    for (const m of text.matchAll(/"apiKey":\s*"([^"]*)"/g)) expect(m[1]).toBe('<redacted>');
   });
 
   it('exports a stored config without its keys or pasted data', () => {

@@ -10,7 +10,7 @@ import type { RunConfig, RunEvent, RunResult, RunStatus } from '../../../src/cor
 import { EventLog, RunStore, TrialStore, eventRow, openPromptLabDB, type PromptLabDB } from '../../../src/storage';
 import type { ChannelFactory, RunControlClient, Scheduler, TabChannel, Timers } from '../../../src/ui/state/ports';
 import { idbRunStorage, type RunStorage } from '../../../src/ui/state/run-storage';
-import type { RunUpdate, StartRunRequest } from '../../../src/protocol/optimizer';
+import type { CancelOptions, RunUpdate, StartRunRequest } from '../../../src/protocol/optimizer';
 
 let counter = 0;
 
@@ -120,8 +120,12 @@ export class FakeClient implements RunControlClient {
     this.end(runId, new PlaygroundError('ABORTED', 'paused'));
   }
 
-  async cancel(runId: string): Promise<void> {
+  /** The options of each cancel, in order. */
+  readonly cancelOptions: (CancelOptions | undefined)[] = [];
+
+  async cancel(runId: string, opts?: CancelOptions): Promise<void> {
     this.calls.push(`cancel ${runId}`);
+    this.cancelOptions.push(opts);
     this.end(runId, new PlaygroundError('ABORTED', 'cancelled'));
   }
 

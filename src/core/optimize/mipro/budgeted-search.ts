@@ -56,7 +56,7 @@ import { throwIfAborted } from '../../errors';
 import { Rng } from '../../util/random';
 import type { CallBudget } from '../budget';
 import { configKey, groupByConfig } from '../config-groups';
-import { checkFailureStreak, scoreCandidate } from '../score';
+import { checkFailureStreak, scoreCandidate, stopRequested } from '../score';
 import type { TpeExplanation } from '../tpe';
 import type { OptimizeContext, TrialRecord } from '../types';
 import { MAX_DESIGN_COMBOS, type BudgetedShape } from './budgeted-plan';
@@ -89,7 +89,7 @@ export interface BudgetedSearch {
   maxFailedTrials: number;
 }
 
-/** Runs (or continues) the search until the budget cannot pay for one more program run. */
+/** Runs (or continues) the search until the budget cannot pay for one more program run, or `ctx.stop` ends it early. */
 export async function runBudgetedSearch(
   ctx: OptimizeContext,
   search: BudgetedSearch,
@@ -100,6 +100,7 @@ export async function runBudgetedSearch(
   const p = ctx.program.predictorIds.length;
   for (;;) {
     throwIfAborted(ctx.signal);
+    if (stopRequested(ctx)) break;
     const affordable = Math.floor(budget.remaining / p);
     if (affordable < 1) break;
     const next = nextParams(ctx, search, state);
@@ -225,6 +226,12 @@ async function runTrial(ctx: OptimizeContext, space: SearchSpace, state: Budgete
     state.best = { key: leader.key, score: leader.mean, trial: index, params: leader.params };
     ctx.emit?.({ type: 'new_best', trial: index, score: leader.mean, params: leader.params });
   }
+}
+
+/** What the configuration `key` was scored on: its examples over every chunk, and those that failed. */
+export function measuredOf(state: BudgetedSearchState, key: string): { n: number; errors: number } {
+  const chunks = state.trials.filter((t) => !t.failed && configKey(t.params) === key);
+  return { n: chunks.reduce((a, t) => a + t.n, 0), errors: chunks.reduce((a, t) => a + t.errors, 0) };
 }
 
 function evaluated(state: BudgetedSearchState, key: string): number {

@@ -15,7 +15,8 @@ import type { DemoSet } from '../demo-sets';
 import type { Budget, MiproSettings } from '../options';
 import type { OptimizeContext, OptimizeResult } from '../types';
 import { budgetedShape, planBudgeted } from './budgeted-plan';
-import { emptyBudgetedState, runBudgetedSearch } from './budgeted-search';
+import { searchOutcome } from '../score';
+import { emptyBudgetedState, measuredOf, runBudgetedSearch } from './budgeted-search';
 import { bootstrapPhase, byIds, plainCopy, proposePhase, searchSpace, type MiproCheckpoint } from './phases';
 import type { Sampler } from './sampler';
 import { stateFor } from './search';
@@ -58,8 +59,9 @@ export async function miproBudgeted(ctx: OptimizeContext, s: MiproSettings, budg
   });
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'end' });
   const best = search.best;
-  if (!best) throw new PlaygroundError('OPTIMIZER_INVALID', `The budget of ${shape.calls} calls ran out before the search could score one configuration.`, { hint: `Give budget.taskCalls at least ${shape.minimum}.` });
-  return { state: stateFor(ctx, space, best.params), trials: search.trials, plan, valScore: best.score };
+  const outcome = searchOutcome(ctx, best, () => measuredOf(search, best!.key));
+  if (!best || !outcome) throw new PlaygroundError('OPTIMIZER_INVALID', `The budget of ${shape.calls} calls ran out before the search could score one configuration.`, { hint: `Give budget.taskCalls at least ${shape.minimum}.` });
+  return { state: stateFor(ctx, space, best.params), trials: search.trials, plan, ...outcome };
 }
 
 function callsOf(budget: Budget): number {

@@ -10,6 +10,9 @@
  * original instruction is candidate 0 without spending a proposal on it; trial records count
  * the requests each trial actually issued (sent vs answered by the cache).
  *
+ * Stoppable: `ctx.stop` ends the search at its next trial boundary with the best full
+ * evaluation so far (`stoppedEarly`).
+ *
  * Resumable: after each phase and each trial the optimizer emits a checkpoint (plain data).
  * Passing it back continues the run; with the same seed and cache the result is identical to
  * an uninterrupted run.
@@ -17,6 +20,7 @@
 import { PlaygroundError } from '../../errors';
 import type { MiproSettings } from '../options';
 import type { OptimizeContext, OptimizeResult } from '../types';
+import { searchOutcome } from '../score';
 import { miproBudgeted, type SamplerFactory } from './budgeted';
 import { bootstrapPhase, byIds, miproCheckpoint, plainCopy, proposePhase, searchSpace, subsample, type MiproCheckpoint } from './phases';
 import { emptySearchState, runSearch, stateFor } from './search';
@@ -61,10 +65,11 @@ export async function miproV2(
   });
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'end' });
   const best = search.best;
-  if (!best) {
+  const outcome = searchOutcome(ctx, best, () => search.trials[best!.trial]!);
+  if (!best || !outcome) {
     throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', 'The search ended without one full evaluation that succeeded, so there is no program to return.', {
       hint: 'Its calls kept failing: check the task model and its endpoint, then run again.',
     });
   }
-  return { state: stateFor(ctx, space, best.params), trials: search.trials, plan, valScore: best.score };
+  return { state: stateFor(ctx, space, best.params), trials: search.trials, plan, ...outcome };
 }

@@ -14,7 +14,7 @@ import type { ProgramState } from '../../program/types';
 import { Rng } from '../../util/random';
 import type { DemoSet } from '../demo-sets';
 import { configKey, groupByConfig } from '../config-groups';
-import { checkFailureStreak, scoreCandidate } from '../score';
+import { checkFailureStreak, scoreCandidate, stopRequested } from '../score';
 import type { OptimizeContext, TrialRecord } from '../types';
 import type { Sampler } from './sampler';
 import type { MiproRunSettings } from './settings';
@@ -50,7 +50,7 @@ export function stateFor(ctx: OptimizeContext, space: SearchSpace, params: Recor
   return state;
 }
 
-/** Runs (or continues) the search until `settings.numTrials` minibatch trials are done. */
+/** Runs (or continues) the search until `settings.numTrials` minibatch trials are done, or `ctx.stop` ends it early. */
 export async function runSearch(
   ctx: OptimizeContext,
   settings: MiproRunSettings,
@@ -68,6 +68,7 @@ export async function runSearch(
   }
   while (state.minibatchTrials < settings.numTrials) {
     throwIfAborted(ctx.signal);
+    if (stopRequested(ctx)) break;
     const t = state.minibatchTrials + 1;
     // The sampler learns from the search trials and the default program; periodic full
     // evaluations only re-check configurations (as in DSPy, where Optuna never sees them).
@@ -85,7 +86,8 @@ export async function runSearch(
       state.minibatchTrials = t;
       ctx.emit?.({ type: 'trial_end', trial });
       checkFailureStreak(state.trials, settings.maxFailedTrials);
-      if (t % settings.minibatchFullEvalSteps === 0 || t === settings.numTrials) await periodicFullEvaluation(ctx, space, valset, state);
+      // Stopped early, the search keeps the best full evaluation it has and spends no more calls.
+      if ((t % settings.minibatchFullEvalSteps === 0 || t === settings.numTrials) && !stopRequested(ctx)) await periodicFullEvaluation(ctx, space, valset, state);
     } else {
       state.minibatchTrials = t;
       await fullEvaluation(ctx, space, valset, state, params, 'full', []);
