@@ -19,6 +19,8 @@ export interface RunListItem {
   val?: number;
   test?: number;
   baselineTest?: number;
+  /** The run this one evaluates an edit of. */
+  parentRunId?: string;
 }
 
 /** What the runs list depends on. */
@@ -84,5 +86,6 @@ function listItem(r: RunRecord): RunListItem {
     ...(d && { val: d.val.mean }),
     ...(d?.test && { test: d.test.mean }),
     ...(d?.baselineTest && { baselineTest: d.baselineTest.mean }),
+    ...(r.parentRunId !== undefined && { parentRunId: r.parentRunId }),
   };
 }
