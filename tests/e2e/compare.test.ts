@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { irisHandler } from '../fixtures/iris-world';
 import type { ChatCompletionBody } from '../fixtures/scripted-server';
-import { collectErrors, screenshot } from './browser';
+import { mkdirSync } from 'node:fs';
+import { collectErrors } from './browser';
 import { SMALL_IRIS, own, serverAndBrowser, setUp, waitForSelector } from './flow';
 
 const EDIT = 'Classify the iris by petal length: under 2.5 cm is setosa, under 4.9 cm is versicolor, otherwise virginica. Answer with the species only.';
@@ -18,13 +19,20 @@ const EDIT = 'Classify the iris by petal length: under 2.5 cm is setosa, under 4
 /** Chat requests the server got (Test connection and the like aside, there are none here). */
 const chats = (requests: { body: unknown }[]) => requests.filter((r) => (r.body as ChatCompletionBody | undefined)?.messages).length;
 
-/** Screenshots of the page at both widths, light and dark. */
-async function shots(page: Page, name: string): Promise<void> {
+/** Screenshots of the regions named `regions` (one image each) at both widths, light and dark. */
+async function shots(page: Page, name: string, regions: string[]): Promise<void> {
+  await page.evaluate(() => getSelection()?.removeAllRanges());
+  mkdirSync('test-results/screenshots', { recursive: true });
   for (const [w, h] of [[1280, 800], [390, 844]] as const) {
     await page.setViewportSize({ width: w, height: h });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await screenshot(page, `${name}-${w}-${scheme}`);
+      for (const [i, region] of regions.entries()) {
+        const target = page.getByRole('region', { name: region, exact: true });
+        await target.scrollIntoViewIfNeeded();
+        // The app's sticky header would cover the region's top in an element screenshot.
+        await target.screenshot({ path: `test-results/screenshots/${name}-${i}-${w}-${scheme}.png`, style: 'header.top { position: static !important; }' });
+      }
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
@@ -68,7 +76,7 @@ describe('compare and iterate', () => {
     // Unchanged: a new run linked to its parent, every answer from the cache.
     env.server.reset();
     const edit = page.getByRole('form', { name: 'Edit program' });
-    await shots(page, 'edit-form');
+    await shots(page, 'edit-form', ['Result', 'Edit and re-evaluate']);
     await edit.getByRole('button', { name: 'Evaluate edited program' }).click();
     await completed(page, 'Iris light (edited)');
     expect(chats(env.server.requests)).toBe(0);
@@ -103,8 +111,9 @@ describe('compare and iterate', () => {
     const scores = view.getByRole('table', { name: 'Scores compared' });
     expect(await scores.getByRole('row').count()).toBeGreaterThanOrEqual(3);
     expect(await scores.textContent()).toContain('95% CI');
-    await view.scrollIntoViewIfNeeded();
-    await shots(page, 'compare-view');
+    // B evaluated an edit without optimizing: its own "baseline" would only repeat its test score.
+    expect(await scores.getByRole('row', { name: /^Baseline/ }).getByRole('cell').nth(1).textContent()).toBe('—');
+    await shots(page, 'compare-view', ['Runs', 'Comparison']);
     // Nothing scrolls sideways at 390 px.
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

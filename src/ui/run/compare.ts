@@ -55,12 +55,17 @@ const SPLITS = [
 export function compareRuns(a: ComparedRun, b: ComparedRun): Comparison {
   const predictors = programDiff(b.result.program.spec, b.result.program.state, a.result.program.state);
   const scores = SPLITS.flatMap(([key, label]) => {
-    const sa = a.result.details[key];
-    const sb = b.result.details[key];
+    const sa = splitOf(a.result, key);
+    const sb = splitOf(b.result, key);
     return sa || sb ? [scoreRow(label, sa, sb)] : [];
   });
   const agreement = agreementOf(exampleOutcomes(a.result), exampleOutcomes(b.result));
   return { a, b, predictors, scores, ...(agreement && { agreement }) };
+}
+
+/** A split's score; a run without an optimizer has no baseline of its own (the runner repeats its test score). */
+function splitOf(result: RunSummary, key: (typeof SPLITS)[number][0]): SplitScore | undefined {
+  return key === 'baselineTest' && result.config.optimizer.kind === 'none' ? undefined : result.details[key];
 }
 
 function scoreRow(label: string, a: SplitScore | undefined, b: SplitScore | undefined): ScoreRow {
@@ -70,29 +75,29 @@ function scoreRow(label: string, a: SplitScore | undefined, b: SplitScore | unde
   return { label, a, b, delta: `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)} points`, overlap };
 }
 
-/** "61.0% (95% CI 48.2% – 72.6%)". */
-export function scoreText(s: SplitScore | undefined): string {
-  return s ? `${pct(s.mean)} (95% CI ${pct(s.ci95.lo)} – ${pct(s.ci95.hi)})` : '—';
+/** "95% CI 48.2% – 72.6%, n = 40". */
+export function ciText(s: SplitScore): string {
+  return `95% CI ${pct(s.ci95.lo)} – ${pct(s.ci95.hi)}, n = ${s.n}`;
 }
 
 /** Per split, example key -> score, as a result records them (an optional field, absent in older results). */
 type Outcomes = Map<string, Map<string, number>>;
 
 /**
- * A result's per-example outcomes, read defensively: results may carry an optional
- * `examples` list of `{ split, id | exampleId | index, score }` (older results do not).
+ * A result's per-example outcomes, read defensively: newer results carry an optional
+ * `examples` field, per split a list of `{ id, optimized: { score } }`; older ones have none.
  */
 function exampleOutcomes(result: RunSummary): Outcomes | undefined {
-  const list = (result as { examples?: unknown }).examples;
-  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const field = (result as { examples?: unknown }).examples;
+  if (typeof field !== 'object' || field === null) return undefined;
   const out: Outcomes = new Map();
-  for (const e of list as Record<string, unknown>[]) {
-    const key = e.id ?? e.exampleId ?? e.index;
-    if (typeof e.score !== 'number' || (typeof key !== 'string' && typeof key !== 'number')) continue;
-    const split = typeof e.split === 'string' ? e.split : 'val';
-    const m = out.get(split) ?? new Map<string, number>();
-    m.set(String(key), e.score);
-    out.set(split, m);
+  for (const [split, list] of Object.entries(field)) {
+    if (!Array.isArray(list)) continue;
+    const scores = new Map<string, number>();
+    for (const e of list as { id?: unknown; optimized?: { score?: unknown } }[]) {
+      if (typeof e?.id === 'string' && typeof e.optimized?.score === 'number') scores.set(e.id, e.optimized.score);
+    }
+    if (scores.size) out.set(split, scores);
   }
   return out.size ? out : undefined;
 }

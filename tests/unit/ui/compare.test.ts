@@ -28,10 +28,10 @@ describe('instruction diff', () => {
 
 const score = (mean: number, lo: number, hi: number, n = 20): SplitScore => ({ mean, ci95: { lo, hi }, n, errors: 0 });
 
-function summary(instruction: string, details: RunSummary['details'], examples?: unknown[]): RunSummary {
+function summary(instruction: string, details: RunSummary['details']): RunSummary {
   const { trials: _t, ...r } = result();
   const state: ProgramState = { 'generate.predict': { instruction, demos: [{ fields: { q: instruction } }] } };
-  return { ...r, details, program: { ...r.program, state }, ...(examples && { examples }) } as RunSummary;
+  return { ...r, details, program: { ...r.program, state } };
 }
 
 describe('two runs compared', () => {
@@ -49,6 +49,13 @@ describe('two runs compared', () => {
     expect(c.scores[2]!.b).toBeUndefined();
   });
 
+  it('shows no baseline for a run that only evaluated (no optimizer): the runner repeats its test score there', () => {
+    const evaluated = { ...b, result: { ...b.result, config: { ...b.result.config, optimizer: { kind: 'none' } }, details: { ...b.result.details, baselineTest: b.result.details.test! } } as RunSummary };
+    const row = compareRuns(a, evaluated).scores.find((s) => s.label === 'Baseline (test)')!;
+    expect(row.a).toBeDefined();
+    expect(row.b).toBeUndefined();
+  });
+
   it("diffs A's final instruction into B's, per predictor, with both demo lists", () => {
     const [p] = compareRuns(a, b).predictors;
     expect(p!.predictor).toBe('generate.predict');
@@ -64,20 +71,10 @@ describe('two runs compared', () => {
   });
 
   it('counts agreement on the examples both runs scored, per split', () => {
-    const ea = [
-      { split: 'test', id: 'x1', score: 1 },
-      { split: 'test', id: 'x2', score: 1 },
-      { split: 'test', id: 'x3', score: 0 },
-      { split: 'test', id: 'x4', score: 0 },
-      { split: 'test', id: 'only-a', score: 1 },
-    ];
-    const eb = [
-      { split: 'test', id: 'x1', score: 1 },
-      { split: 'test', id: 'x2', score: 0 },
-      { split: 'test', id: 'x3', score: 1 },
-      { split: 'test', id: 'x4', score: 0 },
-      { split: 'val', id: 'v1', score: 1 },
-    ];
+    // As results record them: per split, each example's id and the returned program's score.
+    const outcomes = (scores: Record<string, number>) => Object.entries(scores).map(([id, score]) => ({ id, inputs: {}, labels: {}, optimized: { prediction: {}, score } }));
+    const ea = { test: outcomes({ x1: 1, x2: 1, x3: 0, x4: 0, 'only-a': 1 }) };
+    const eb = { test: outcomes({ x1: 1, x2: 0, x3: 1, x4: 0 }), val: outcomes({ v1: 1 }) };
     const c = compareRuns({ ...a, result: { ...a.result, examples: ea } as RunSummary }, { ...b, result: { ...b.result, examples: eb } as RunSummary });
     expect(c.agreement).toEqual([{ split: 'test', shared: 4, bothRight: 1, bothWrong: 1, onlyA: 1, onlyB: 1 }]);
   });
