@@ -56,6 +56,8 @@ export interface StartRunRequest {
    * budget in minutes, use the same figures. Stored with the run; a resume uses the stored ones.
    */
   latencyMs?: PlanLatency;
+  /** The run this one evaluates an edit of (stored with the new run; see `RunRecord.parentRunId`). */
+  parentRunId?: string;
 }
 
 /** How a run is cancelled (see `OptimizerWorkerApi.cancel`). */

@@ -28,6 +28,8 @@ export interface NewRun {
   ownerTab?: string;
   /** Milliseconds per call the run is planned with (kept for its resume). */
   latency?: PlanLatency;
+  /** The run this one evaluates an edit of. */
+  parentRunId?: string;
 }
 
 /** Fields a running or finished run may change. */

@@ -48,6 +48,12 @@ export interface RunRecord {
    * field: no migration; such runs resume with the page's latency, as they always did).
    */
   latency?: PlanLatency;
+  /**
+   * The run whose program this run evaluates with hand edits (an edited instruction, a demo
+   * dropped). Absent in other runs, and in runs stored before it: an optional field, no index,
+   * so no migration.
+   */
+  parentRunId?: string;
 }
 
 /** A trial of a run. Primary key: [runId, index]. */

@@ -138,7 +138,7 @@ async function beginRun(runs: RunStore, req: StartRunRequest): Promise<RunRecord
   if (existing && !req.resume) throw new PlaygroundError('RUN_LOCKED', `Run ${req.runId} already exists.`, { hint: 'Resume it or start a new run.' });
   const owner = req.tabId ? { ownerTab: req.tabId } : {};
   if (existing) await runs.update(req.runId, { status: 'running', error: undefined as never, ...owner });
-  else await runs.create({ id: req.runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner, ...(req.latencyMs && { latency: req.latencyMs }) });
+  else await runs.create({ id: req.runId, ...(req.title && { name: req.title }), config: redactConfig(req.config, { keepData: true }), status: 'running', ...owner, ...(req.latencyMs && { latency: req.latencyMs }), ...(req.parentRunId && { parentRunId: req.parentRunId }) });
   return existing;
 }
 

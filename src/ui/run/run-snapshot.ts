@@ -56,6 +56,8 @@ export interface RunSnapshot {
   paceFrom?: CallsAt;
   result?: RunSummary;
   error?: ErrorData;
+  /** The run this one evaluates an edit of (see `RunRecord.parentRunId`). */
+  parentRunId?: string;
   phases: Record<MainPhase, PhaseState>;
   /** The latest fine-grained progress (e.g. "trial 4" 20/35 examples) inside the active phase. */
   step?: { label: string; done: number; total: number };

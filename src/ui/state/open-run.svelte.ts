@@ -14,6 +14,8 @@ import { newId } from '../../storage';
 import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge, RunUpdate, StartRunRequest } from '../../protocol/optimizer';
 import { toRunEvent, type RunBundle } from '../bundle';
+import type { ProgramState } from '../../core/program';
+import { editedRunConfig, editedTitle } from '../run/edit-program';
 import { applyUpdates, emptySnapshot, storedSnapshot, type RunSnapshot } from '../run/run-snapshot';
 import { FrameQueue } from './frame-queue';
 import { resumeNeeds, withSetupEndpoints, type PendingResume } from './resume-choice';
@@ -141,15 +143,39 @@ export class OpenRun {
    * `latency` is what the setup planned with: the run turns a budget in minutes into calls
    * with the same figures, so its budget is the one the user saw.
    */
-  async start(config: RunConfig, title?: string, latency?: PlanLatency): Promise<Outcome<RunResult>> {
+  async start(config: RunConfig, title?: string, latency?: PlanLatency, parentRunId?: string): Promise<Outcome<RunResult>> {
     const id = (this.deps.newId ?? newId)();
     this.lastConfig.set(id, config);
     this.ticket++;
     this.pendingResume = undefined;
     this.bundle = undefined;
     this.watching = false;
-    this.current = emptySnapshot(id, { status: 'running', config: redactConfig(config), ...(title !== undefined && { name: title }) });
-    return this.drive({ runId: id, config, ...(title !== undefined && { title }), ...(latency && { latencyMs: latency }) });
+    const parent = parentRunId !== undefined ? { parentRunId } : {};
+    this.current = emptySnapshot(id, { status: 'running', config: redactConfig(config), ...(title !== undefined && { name: title }), ...parent });
+    return this.drive({ runId: id, config, ...(title !== undefined && { title }), ...(latency && { latencyMs: latency }), ...parent });
+  }
+
+  /**
+   * Evaluates the open finished run's program with hand edits (`state`) as a new run linked to
+   * it: the same data, metric and models, no optimizer. The config with keys comes from memory,
+   * else from `restoreConfig`; when neither has it, the outcome (and `error`) says so.
+   */
+  async evaluateEdited(state: ProgramState): Promise<Outcome<RunResult>> {
+    const parent = this.current;
+    if (!parent?.result || parent.replay) return failed(new PlaygroundError('CONFIG_INVALID', 'Only a finished run stored on this device can be edited and evaluated again.', { hint: 'Open a completed run from Runs.' }));
+    let full = this.lastConfig.get(parent.id);
+    if (!full) {
+      const restored = await this.restore(parent.id);
+      this.error = errorOf(restored);
+      if (!restored.ok) return restored;
+      full = restored.value;
+    }
+    if (!full) {
+      const out = failed<RunResult>(new PlaygroundError('CONFIG_INVALID', 'This run\'s models are not in memory after the page reloaded.', { hint: 'Set up the run\'s models (and keys) in the setup, then press Evaluate edited program again.' }));
+      this.error = errorOf(out);
+      return out;
+    }
+    return this.start(editedRunConfig(full, parent.result.program.spec, state), editedTitle(parent.name), undefined, parent.id);
   }
 
   /** Stops the open run at its next step, keeping its checkpoint. */
@@ -319,7 +345,8 @@ export class OpenRun {
     const stored = await this.deps.storage.load(runId);
     if (!stored) throw runNotFound(runId);
     const events = stored.events.map((r) => ({ event: toRunEvent(r.event), at: r.at, seq: r.seq }));
-    return storedSnapshot(stored.record, events, stored.trials);
+    const { parentRunId } = stored.record;
+    return { ...storedSnapshot(stored.record, events, stored.trials), ...(parentRunId !== undefined && { parentRunId }) };
   }
 
   private setStatus(id: string, status: RunStatus): void {

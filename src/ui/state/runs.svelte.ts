@@ -11,6 +11,7 @@ import type { LocalModelBridge } from '../../protocol/optimizer';
 import { OpenRun } from './open-run.svelte';
 import { browserTimers, type ChannelFactory, type RunControlClient, type Scheduler, type Timers } from './ports';
 import { RunArchive } from './run-archive';
+import { RunComparison } from './run-comparison.svelte';
 import { RunRelay } from './run-relay';
 import { idbRunStorage, type RunStorage } from './run-storage';
 import { RunViews } from './run-views.svelte';
@@ -47,6 +48,8 @@ export class RunsState {
   readonly archive: RunArchive;
   /** Ticks while this tab drives a run (the ETA). */
   readonly clock: WallClock;
+  /** Two stored runs side by side. */
+  readonly comparison: RunComparison;
   private readonly relay: RunRelay;
 
   constructor(deps: RunsDeps) {
@@ -75,6 +78,7 @@ export class RunsState {
     this.relay = new RunRelay(this.open, { timers, ...(deps.channel && { channel: deps.channel }), onEnded: () => this.stored.refresh() });
     this.views = new RunViews(this.open, this.clock);
     this.archive = new RunArchive(this.open, storage);
+    this.comparison = new RunComparison(storage);
   }
 
   /** Stops the clock and the relay (the page is going away). */

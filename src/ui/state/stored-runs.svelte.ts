@@ -19,6 +19,8 @@ export interface RunListItem {
   val?: number;
   test?: number;
   baselineTest?: number;
+  /** The run this one evaluates an edit of. */
+  parentRunId?: string;
 }
 
 /** What the runs list depends on. */
@@ -83,6 +85,8 @@ function listItem(r: RunRecord): RunListItem {
     optimizer: String(r.config.optimizer?.kind ?? 'none'),
     ...(d && { val: d.val.mean }),
     ...(d?.test && { test: d.test.mean }),
-    ...(d?.baselineTest && { baselineTest: d.baselineTest.mean }),
+    // Without an optimizer the "baseline" is the program itself: no before and after to show.
+    ...(d?.baselineTest && r.config.optimizer?.kind !== 'none' && { baselineTest: d.baselineTest.mean }),
+    ...(r.parentRunId !== undefined && { parentRunId: r.parentRunId }),
   };
 }
