@@ -9,10 +9,10 @@ import type { RunSizes } from '../../core/runner';
 import { taskAndTeacherCalls } from './budget-choices';
 
 /** Above either, the plan says the run is large. */
-export const LARGE_RUN = { calls: 2000, seconds: 30 * 60 };
+const LARGE_RUN = { calls: 2000, seconds: 30 * 60 };
 
 /** The cap offered: enough rows to choose between prompts with a useful interval, few enough to run. */
-export const SPLIT_CAP = { train: 200, val: 300, test: 300 };
+const SPLIT_CAP = { train: 200, val: 300, test: 300 };
 
 export interface LargeRun {
   calls: number;
