@@ -7,7 +7,7 @@
  *
  * Kept apart from `optimizer.worker.ts` so it can be tested in Node (fake-indexeddb).
  */
-import { createTableReader, type ParsedTable } from '../core/data';
+import { createTableReader, type DataFormat, type ParsedTable } from '../core/data';
 import { PlaygroundError, toErrorData } from '../core/errors';
 import { probeLatency } from '../core/lm';
 import { planRun, prepareRun, type ModelConfig } from '../core/runner';
@@ -16,8 +16,6 @@ import type { OptimizerWorkerApi, Outcome, ParseProgress, PlanRequest, TablePrev
 import { RunDriver } from './run-driver';
 import { createModel } from './run-models';
 import { TryRunner } from './try-runner';
-
-type FormatChoice = 'csv' | 'tsv' | 'jsonl' | 'json' | 'auto';
 
 export function createOptimizerService(openDb: () => Promise<PromptLabDB>): OptimizerWorkerApi {
   const runs = new RunDriver(openDb);
@@ -104,7 +102,7 @@ const EARLY_ROWS = 20;
  * Parses `text` in pieces, reporting after each how far it got; the first report with rows
  * carries the columns and first rows, so the page shows them while the rest is read.
  */
-function parseInPieces(text: string, format: FormatChoice, onProgress?: (p: ParseProgress) => void): ParsedTable {
+function parseInPieces(text: string, format: DataFormat | 'auto', onProgress?: (p: ParseProgress) => void): ParsedTable {
   const reader = createTableReader({ format });
   let shown = false;
   for (let at = 0; at < text.length; at += PIECE) {

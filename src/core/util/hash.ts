@@ -42,4 +42,3 @@ function stableHash(s: string): string {
 export function hashValue(value: unknown): string {
   return stableHash(canonicalJson(value));
 }
-
