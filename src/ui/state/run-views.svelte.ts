@@ -12,7 +12,8 @@ import { bootstrapRows, minibatchClouds, tpeSteps } from '../teach/teach-model';
 
 /** Where the views read the open run and the time from. */
 export interface RunViewSources {
-  readonly current: RunSnapshot | undefined;
+  /** The run shown (read inside the views' derivations, so they follow it). */
+  current(): RunSnapshot | undefined;
 }
 
 /** Derived, memoized view models of the open run. */
@@ -66,7 +67,7 @@ export class RunViews {
   // The derived fields above read the sources through these getters: field initializers run
   // before the constructor sets `run` and `clock`, but a derivation runs only when first read.
   private get snapshot(): RunSnapshot | undefined {
-    return this.run.current;
+    return this.run.current();
   }
 
   private get now(): number {

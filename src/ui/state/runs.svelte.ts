@@ -9,6 +9,7 @@ import type { ModelConfig, RunConfig } from '../../core/runner';
 import type { RunRecord } from '../../storage/schema';
 import type { LocalModelBridge } from '../../protocol/optimizer';
 import { OpenRun } from './open-run.svelte';
+import type { RunSnapshot } from '../run/run-snapshot';
 import { browserTimers, type ChannelFactory, type RunControlClient, type Scheduler, type Timers } from './ports';
 import { RunArchive } from './run-archive';
 import { RunComparison } from './run-comparison.svelte';
@@ -76,9 +77,14 @@ export class RunsState {
       onSettled: () => this.stored.refresh(),
     });
     this.relay = new RunRelay(this.open, { timers, ...(deps.channel && { channel: deps.channel }), onEnded: () => this.stored.refresh() });
-    this.views = new RunViews(this.open, this.clock);
+    this.views = new RunViews({ current: () => this.shown }, this.clock);
     this.archive = new RunArchive(this.open, storage);
     this.comparison = new RunComparison(storage);
+  }
+
+  /** The run as the run view and teaching mode show it: the open run, or a replay's frame of it. */
+  get shown(): RunSnapshot | undefined {
+    return this.open.current;
   }
 
   /** Stops the clock and the relay (the page is going away). */

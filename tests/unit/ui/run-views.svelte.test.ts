@@ -32,7 +32,7 @@ async function replayed(bundle: RunBundle) {
   const { storage } = await freshStorage();
   const timers = new ManualTimers();
   const run = new OpenRun({ client: new FakeClient(), storage, timers });
-  const views = new RunViews(run, new WallClock(timers));
+  const views = new RunViews({ current: () => run.current }, new WallClock(timers));
   run.replay(bundle);
   return { run, views };
 }
@@ -108,7 +108,7 @@ async function liveRun() {
   const timers = new ManualTimers();
   const clock = new WallClock(timers);
   const run = new OpenRun({ client, storage, schedule: frames.schedule, timers, clock, newId: () => 'live' });
-  const views = new RunViews(run, clock);
+  const views = new RunViews({ current: () => run.current }, clock);
   void run.start(CONFIG);
   await settle();
   return { client, frames, timers, clock, run, views };
