@@ -152,8 +152,8 @@ export function applyUpdates(snap: RunSnapshot, updates: readonly RunUpdate[], n
 /** What folding events changes, besides the story. */
 type Fold = Pick<RunSnapshot, 'phases' | 'trials' | 'plan' | 'step' | 'usage' | 'optimizerUsage' | 'paceFrom' | 'lastSeq'>;
 
-/** Folds events (in order) into a snapshot. */
-function applyEvents(snap: RunSnapshot, events: readonly TimedEvent[]): RunSnapshot {
+/** Folds events (in order) into a snapshot (a replay folds a run's log frame by frame with it). */
+export function applyEvents(snap: RunSnapshot, events: readonly TimedEvent[]): RunSnapshot {
   if (events.length === 0) return snap;
   const { phases, trials, plan, step, usage, optimizerUsage, paceFrom, lastSeq } = snap;
   const fold: Fold = { phases: { ...phases }, trials, plan, step, usage, optimizerUsage, paceFrom, lastSeq };

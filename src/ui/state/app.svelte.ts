@@ -1,7 +1,7 @@
 /**
  * The app: which view is shown, teaching mode, the worker client, the workspace, the runs
  * (loaded in their own chunk) and share-link handling. The view and the open run are kept in
- * the URL's query (`?view=run&run=<id>`, see `startPlaceSync`), so a reload comes back to them;
+ * the URL's query (`?view=run&run=<id>&teach=<step>`, see `startPlaceSync`), so a reload comes back to them;
  * the fragment is reserved for share links (`#p=`).
  */
 import { restoreSecrets, type RunConfig } from '../../core/runner';
@@ -22,6 +22,7 @@ import { WorkspaceState, type TextStore } from './workspace.svelte';
 import { LocalModelState } from '../setup/local-models.svelte';
 import { OutputFindings } from '../setup/output-findings.svelte';
 import { StorageState } from '../storage/storage-state.svelte';
+import { teachStepOf, type TeachStepId } from '../teach/steps';
 
 /** The app's views. */
 export type View = 'setup' | 'run' | 'runs';
@@ -31,7 +32,9 @@ const SAVE_DELAY_MS = 400;
 /** The app: its views, workspace, share links, local models and (once loaded) runs. */
 export class AppState {
   view = $state<View>('setup');
+  /** Teaching mode is on, and the step of its walk that is shown (both kept in the URL). */
   teaching = $state(false);
+  teachStep = $state<TeachStepId>('overview');
   readonly workspace = new WorkspaceState();
   readonly share = new ShareState();
   /** The local model; its warm-up call is the measured latency the plan uses for it. */
@@ -98,6 +101,10 @@ export class AppState {
     const place = readPlace(location.search ?? '');
     // The view applies at once, so a click made while the rest loads is not overridden.
     if (place.view) this.view = place.view;
+    if (place.teach) {
+      this.teaching = true;
+      this.teachStep = place.teach;
+    }
     try {
       this.settings = new SettingsStore(await openPromptLabDB());
       await this.workspace.load(this.settings, this.textStore);
@@ -137,6 +144,7 @@ export class AppState {
         if (this.view !== 'setup') params.set('view', this.view);
         const run = this.runs?.open.current;
         if (this.view === 'run' && run && !run.replay) params.set('run', run.id);
+        if (this.teaching) params.set('teach', this.teachStep);
         const query = params.toString();
         const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
         if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) history.replaceState(history.state, '', url);
@@ -272,12 +280,14 @@ export class AppState {
 }
 
 /** The view and run named in a URL query, when valid. */
-function readPlace(search: string): { view?: View; run?: string } {
+function readPlace(search: string): { view?: View; run?: string; teach?: TeachStepId } {
   const params = new URLSearchParams(search);
   const view = params.get('view');
   const run = params.get('run');
+  const teach = teachStepOf(params.get('teach'));
   return {
     ...(view === 'run' || view === 'runs' ? { view } : {}),
     ...(run && /^[\w-]{1,80}$/.test(run) ? { run } : {}),
+    ...(teach && { teach }),
   };
 }

@@ -7,11 +7,12 @@ import { PlaygroundError } from '../../core/errors';
 import type { RunConfig } from '../../core/runner';
 import { matchesTrace, type TraceFilter } from '../../storage';
 import type { RunRecord } from '../../storage/schema';
-import { createBundle, parseBundle, type BundleTrace, type RunBundle } from '../bundle';
+import { createBundle, parseBundle, toRunEvent, type BundleTrace, type RunBundle } from '../bundle';
 import type { RunSnapshot } from '../run/run-snapshot';
 import type { OpenRun } from './open-run.svelte';
 import { attempt, failed, ok, type Outcome } from './outcome';
 import type { RunStorage } from './run-storage';
+import type { Timeline } from './run-replay.svelte';
 
 /** The open run's LM calls, its export as a bundle, and bundle import. */
 export class RunArchive {
@@ -34,6 +35,23 @@ export class RunArchive {
     return attempt(async () => {
       const [stored, traces] = await Promise.all([this.storage.load(run.id), this.storage.traces(run.id)]);
       return bundleOf(run, stored, traces);
+    });
+  }
+
+  /** The open run's record, whole event log and trials, for a replay (a bundle's, or the stored run's). */
+  async timeline(): Promise<Outcome<Timeline>> {
+    const run = this.run.current;
+    if (!run) return failed(noRunOpen('replay it'));
+    const replayed = this.run.replayed;
+    if (replayed) {
+      // A bundle keeps no times: its events are a millisecond apart, in order.
+      return ok({ run: replayed.run, events: replayed.events.map((event, i) => ({ event, at: replayed.run.createdAt + i, seq: i })), trials: replayed.trials });
+    }
+    return attempt(async () => {
+      const stored = await this.storage.load(run.id);
+      if (!stored) throw new PlaygroundError('RUN_NOT_FOUND', 'This run is no longer stored, so it cannot be replayed.', { hint: 'Open another run, or import its run bundle.' });
+      const { checkpoint: _c, ownerTab: _o, updatedAt: _u, ...record } = stored.record;
+      return { run: record, events: stored.events.map((r) => ({ event: toRunEvent(r.event), at: r.at, seq: r.seq })), trials: stored.trials };
     });
   }
 

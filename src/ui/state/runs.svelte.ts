@@ -14,6 +14,7 @@ import { browserTimers, type ChannelFactory, type RunControlClient, type Schedul
 import { RunArchive } from './run-archive';
 import { RunComparison } from './run-comparison.svelte';
 import { RunRelay } from './run-relay';
+import { RunReplay } from './run-replay.svelte';
 import { idbRunStorage, type RunStorage } from './run-storage';
 import { RunViews } from './run-views.svelte';
 import { StoredRuns } from './stored-runs.svelte';
@@ -51,6 +52,8 @@ export class RunsState {
   readonly clock: WallClock;
   /** Two stored runs side by side. */
   readonly comparison: RunComparison;
+  /** A replay of the open (finished) run. */
+  readonly replay: RunReplay;
   private readonly relay: RunRelay;
 
   constructor(deps: RunsDeps) {
@@ -80,11 +83,14 @@ export class RunsState {
     this.views = new RunViews({ current: () => this.shown }, this.clock);
     this.archive = new RunArchive(this.open, storage);
     this.comparison = new RunComparison(storage);
+    this.replay = new RunReplay({ load: () => this.archive.timeline(), timers });
   }
 
   /** The run as the run view and teaching mode show it: the open run, or a replay's frame of it. */
   get shown(): RunSnapshot | undefined {
-    return this.open.current;
+    const run = this.open.current;
+    const frame = this.replay.frame;
+    return frame && run && frame.id === run.id ? frame : run;
   }
 
   /** Stops the clock and the relay (the page is going away). */

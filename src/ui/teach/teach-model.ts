@@ -170,17 +170,6 @@ export function minibatchClouds(trials: readonly TrialRecord[]): CloudView[] {
   return out.sort((a, b) => (b.full ?? -1) - (a.full ?? -1) || (b.mean || 0) - (a.mean || 0));
 }
 
-/** The steps of the guided walk. */
-export const TEACH_STEPS = [
-  { id: 'overview', title: 'The run' },
-  { id: 'bootstrap', title: 'Bootstrap demos' },
-  { id: 'propose', title: 'Proposals' },
-  { id: 'tpe', title: 'TPE search' },
-  { id: 'noise', title: 'Minibatch vs full' },
-  { id: 'result', title: 'Result' },
-] as const;
-export type TeachStepId = (typeof TEACH_STEPS)[number]['id'];
-
 /** How many rejected rows were wrong, unreadable, or failed. */
 export function rejectionCounts(rows: readonly BootstrapRow[]): Record<RejectionReason, number> {
   const counts: Record<RejectionReason, number> = { wrong: 0, unreadable: 0, failed: 0 };
