@@ -175,7 +175,19 @@ describe('teaching mode in class', () => {
         expect(panel!.y + panel!.height).toBeLessThanOrEqual(h + 1);
         await page.screenshot({ path: `test-results/screenshots/teach-class-${w}-${scheme}.png` });
         await screenshot(page, `teach-class-full-${w}-${scheme}`);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+        // Mid-replay, paused in the search: the progress labels and the panel's controls.
+        const controls = teach.getByRole('group', { name: 'Replay' });
+        await controls.getByRole('button', { name: 'Replay the run' }).click();
+        await controls.getByRole('radio', { name: '16×' }).click();
+        await expect.poll(() => page.getByRole('region', { name: 'Trial scores' }).getByRole('img', { name: /Trial scores/ }).locator('circle').count(), { timeout: 60_000 }).toBeGreaterThan(4);
+        await controls.getByRole('button', { name: 'Pause' }).click();
+        await teach.getByRole('navigation', { name: 'Teaching steps' }).getByRole('button', { name: 'The run' }).click();
+        const progress = page.getByRole('region', { name: 'Progress' });
+        await expect.poll(() => onScreen(page, progress)).toBe(true);
+        await page.screenshot({ path: `test-results/screenshots/teach-replay-${w}-${scheme}.png` });
+        overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow).toBeLessThanOrEqual(0);
         expect(own(errors)).toEqual([]);
         await page.close();
