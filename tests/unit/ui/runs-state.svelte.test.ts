@@ -58,4 +58,32 @@ describe('runs state', () => {
     expect(runs.stored.list.map((r) => [r.id, r.status])).toEqual([['live', 'completed']]);
     expect(runs.open.current!.status).toBe('completed');
   });
+
+  it('replays a stored run: the run view is shown frames of it, from its log, until the replay ends', async () => {
+    const { db, runs, timers } = await setup();
+    await storeRun(db, 'a', searchEvents(6), { status: 'completed' });
+    await runs.open.open('a');
+    const whole = runs.shown!;
+    expect(whole.trials).toHaveLength(6);
+    await runs.replay.start();
+    // The first frame: the run before anything happened, read-only.
+    expect(runs.shown).not.toBe(whole);
+    expect(runs.shown!.trials).toEqual([]);
+    expect(runs.shown!.replay).toBe(true);
+    expect(runs.views.best).toBeUndefined();
+    timers.advance(1500);
+    expect(runs.shown!.trials.length).toBeGreaterThan(0);
+    expect(runs.shown!.trials.length).toBeLessThan(6);
+    runs.replay.seek(runs.replay.total);
+    expect(runs.shown!.trials).toEqual(whole.trials);
+    expect(runs.views.best!.trial).toBe(3);
+    runs.replay.stop();
+    expect(runs.shown).toBe(whole);
+    // Another run open: the replay's frames are not shown for it.
+    await storeRun(db, 'b', searchEvents(2), { status: 'completed', createdAt: 2 });
+    await runs.replay.start();
+    await runs.open.open('b');
+    expect(runs.shown!.id).toBe('b');
+    expect(runs.shown!.trials).toHaveLength(2);
+  });
 });
