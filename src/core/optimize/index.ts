@@ -13,7 +13,7 @@ import type { OptimizeContext, OptimizeResult, Plan, PlanSizes } from './types';
 
 export type * from './types';
 export { OPTIMIZER_KINDS, parseOptimizerConfig, optimizerSettings, defaultSettings } from './options';
-export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto } from './options';
+export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto, MiproMode } from './options';
 export type { TpeExplanation } from './tpe';
 export { configKey, groupByConfig } from './config-groups';
 export type { MiproCheckpoint } from './mipro';

@@ -72,6 +72,8 @@ const RandomSearchSchema = strictObject({
 export const MIPRO_AUTO = ['light', 'medium', 'heavy'] as const;
 export type MiproAuto = (typeof MIPRO_AUTO)[number];
 const MIPRO_MODES = ['full', 'instructions_only', 'demos_only'] as const;
+/** What MIPROv2 searches: instructions and demos, instructions only (zero-shot), or demos only. */
+export type MiproMode = (typeof MIPRO_MODES)[number];
 
 /** What `auto` sets: N candidates and the validation subsample. */
 const AUTO_SETTINGS: Record<MiproAuto, { n: number; valSize: number }> = {
@@ -136,6 +138,8 @@ export type MiproSettings = Omit<MiproFieldsOutput, 'auto' | 'numCandidates' | '
   multivariate: boolean;
   nStartupTrials: number;
   optuna: boolean;
+  /** Set when both demo maximums were 0: the run became zero-shot (`mode` is then instructions_only). */
+  zeroShotByMaximums?: true;
 };
 
 const MiproSchema = v.pipe(
@@ -155,7 +159,7 @@ const MiproSchema = v.pipe(
   v.forward(
     v.partialCheck(
       [['numCandidates'], ['mode']],
-      (o) => o.numCandidates === undefined || o.numCandidates >= 3 || o.mode === 'instructions_only',
+      (o) => o.numCandidates === undefined || o.numCandidates >= 3 || o.mode === 'instructions_only' || zeroShotByMaximums(o),
       (issue) => `must be >= 3 when demos are searched (zero-shot, labeled and bootstrapped sets), but got ${String((issue.input as { numCandidates?: unknown }).numCandidates)}`,
     ),
     ['numCandidates'],
@@ -210,21 +214,35 @@ function isKind<K extends OptimizerKind>(settings: OptimizerSettings, kind: K): 
  */
 function resolveMipro(o: MiproFieldsOutput): MiproSettings {
   const auto = o.auto === undefined ? (o.numCandidates === undefined && o.budget === undefined ? 'light' : null) : o.auto;
-  const searchDemos = o.mode !== 'instructions_only';
+  // Both demo maximums at 0 is zero-shot, as DSPy decides it (`zeroshot_opt`): instructions
+  // only, with a few bootstrapped demos kept to ground the proposer.
+  const zeroShot = zeroShotByMaximums(o);
+  const mode = zeroShot ? 'instructions_only' : o.mode;
+  const searchDemos = mode !== 'instructions_only';
   const { sampler, ...rest } = o;
   return {
     ...rest,
+    mode,
+    ...(zeroShot && { zeroShotByMaximums: true }),
     auto,
     // The schema's check makes numCandidates present whenever auto is null.
     numCandidates: auto ? AUTO_SETTINGS[auto].n : (o.numCandidates ?? AUTO_SETTINGS.light.n),
     // Zero-shot still bootstraps a few demos, to ground the proposer (as DSPy does).
-    maxBootstrappedDemos: o.maxBootstrappedDemos ?? (searchDemos ? 4 : 3),
+    maxBootstrappedDemos: zeroShot ? ZERO_SHOT_GROUNDING_DEMOS : (o.maxBootstrappedDemos ?? (searchDemos ? 4 : ZERO_SHOT_GROUNDING_DEMOS)),
     maxLabeledDemos: o.maxLabeledDemos ?? (searchDemos ? 4 : 0),
     valSize: o.valSize ?? (auto ? AUTO_SETTINGS[auto].valSize : undefined),
     multivariate: sampler.multivariate,
     nStartupTrials: sampler.nStartupTrials,
     optuna: sampler.optuna,
   };
+}
+
+/** Bootstrapped demos a zero-shot run still makes, shown only to the proposer (DSPy's `BOOTSTRAPPED_FEWSHOT_EXAMPLES_IN_CONTEXT`). */
+const ZERO_SHOT_GROUNDING_DEMOS = 3;
+
+/** Both demo maximums set to 0 in the default mode: a zero-shot run (DSPy's `zeroshot_opt`). */
+function zeroShotByMaximums(o: { mode?: string; maxBootstrappedDemos?: number; maxLabeledDemos?: number }): boolean {
+  return (o.mode ?? 'full') === 'full' && o.maxBootstrappedDemos === 0 && o.maxLabeledDemos === 0;
 }
 
 // A piped schema keeps its first schema's entries, so every option has `entries.kind`.

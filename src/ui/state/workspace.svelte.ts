@@ -4,7 +4,7 @@
  * settings store so a reload restores it; remembered keys live in the store's key namespace.
  */
 import type { MetricKind, MetricSpec } from '../../core/metric';
-import { defaultSettings, type MiproAuto, type OptimizerConfig, type OptimizerKind } from '../../core/optimize';
+import { defaultSettings, type MiproAuto, type MiproMode, type OptimizerConfig, type OptimizerKind } from '../../core/optimize';
 import { dataProblems, validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
 import type { SettingsStore } from '../../storage/settings-store';
 import { budgetChoiceOf, draftOf, withBudgetChoice, type BudgetChoice, type BudgetMinutes } from '../setup/budget-choices';
@@ -57,7 +57,19 @@ export interface OptimizerDraft {
   maxLabeledDemos: number;
   numCandidatePrograms: number;
   minibatchSize: number;
+  /**
+   * What MIPROv2 searches: instructions and demos, instructions only (0-shot), or demos only.
+   * Workspaces saved before it load with `full`.
+   */
+  miproMode: MiproMode;
 }
+
+/** MIPROv2's modes as the optimizer panel offers them. */
+export const MIPRO_MODE_CHOICES: readonly { value: MiproMode; label: string; help: string }[] = [
+  { value: 'full', label: 'Instructions and demos', help: 'Searches an instruction and a demo set per predictor (MIPROv2).' },
+  { value: 'instructions_only', label: 'Instructions only (0-shot)', help: 'Searches instructions only; the prompts carry no demos. A few bootstrapped demos still ground the proposer.' },
+  { value: 'demos_only', label: 'Demos only', help: 'Keeps each instruction and searches demo sets only; no proposer calls.' },
+];
 
 interface Snapshot {
   data: DataSnapshot;
@@ -91,6 +103,7 @@ function defaultDraft(): OptimizerDraft {
     maxLabeledDemos: mipro.maxLabeledDemos,
     numCandidatePrograms: defaultSettings('bootstrap_random_search').numCandidatePrograms,
     minibatchSize: mipro.minibatchSize,
+    miproMode: 'full',
   };
 }
 
@@ -158,7 +171,11 @@ export class WorkspaceState {
       case 'none':
         return { kind: 'none' };
       case 'mipro_v2':
-        return withBudgetChoice({ kind: 'mipro_v2', seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, minibatchSize: o.minibatchSize }, budgetChoiceOf(o));
+        // Instructions only: the demo maximums are the core's (demos for the proposer only).
+        return withBudgetChoice(
+          { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }) },
+          budgetChoiceOf(o),
+        );
       case 'labeled_few_shot':
         return { kind: 'labeled_few_shot', seed: o.seed, k: o.maxLabeledDemos };
       case 'bootstrap_few_shot':

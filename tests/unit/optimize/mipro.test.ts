@@ -149,6 +149,20 @@ describe('MIPROv2', () => {
     expect(dm.proposer.calls).toBe(0);
   });
 
+  it('both demo maximums at 0 is zero-shot: it searches instructions, grounds the proposer on bootstrapped demos, and finds the rule', async () => {
+    const w = makeWorld();
+    const r = await runOptimizer('mipro_v2', w.ctx, { auto: 'light', maxBootstrappedDemos: 0, maxLabeledDemos: 0 });
+    expect(r.plan!.notes.join(' ')).toMatch(/zero-shot run/);
+    // Not the degenerate demo search it used to be: one parameter, the instruction.
+    expect(r.trials.slice(1).every((t) => Object.keys(t.params).join() === 'generate.instruction')).toBe(true);
+    expect(r.state.generate!.demos).toEqual([]);
+    expect(r.state.generate!.instruction).toBe(RULE);
+    const baseline = r.trials[0]!.score;
+    expect(r.valScore!).toBeGreaterThan(baseline + 0.2);
+    // The proposer saw demos (the rule comes only from grounding demos in this world).
+    expect(w.events.some((e) => e.type === 'instruction_proposed' && e.context.demos.length > 0)).toBe(true);
+  });
+
   it('after its random startup trials, TPE concentrates on the configurations that score well', async () => {
     // Only one of 6 instructions (the third proposal) with a demo set of both labels scores 1; the rest score about 0.5.
     const w = makeWorld({ train: 40, val: 60, hard: true });

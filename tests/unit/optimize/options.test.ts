@@ -36,6 +36,17 @@ describe('optimizer options (one schema per kind)', () => {
     expect(parseOptimizerConfig({ kind: 'mipro_v2', auto: null, numCandidates: 2, mode: 'instructions_only' }).ok).toBe(true);
   });
 
+  it('both demo maximums at 0 is a zero-shot MIPROv2 run, as DSPy decides it', () => {
+    const zs = optimizerSettings({ kind: 'mipro_v2', maxBootstrappedDemos: 0, maxLabeledDemos: 0 });
+    // Instructions only, with DSPy's 3 bootstrapped demos kept to ground the proposer.
+    expect(zs).toMatchObject({ mode: 'instructions_only', maxBootstrappedDemos: 3, maxLabeledDemos: 0, zeroShotByMaximums: true });
+    expect(parseOptimizerConfig({ kind: 'mipro_v2', auto: null, numCandidates: 2, maxBootstrappedDemos: 0, maxLabeledDemos: 0 }).ok).toBe(true);
+    // One maximum at 0 is still few-shot; demos_only keeps its mode.
+    expect(optimizerSettings({ kind: 'mipro_v2', maxBootstrappedDemos: 0, maxLabeledDemos: 2 })).toMatchObject({ mode: 'full' });
+    expect(optimizerSettings({ kind: 'mipro_v2', mode: 'demos_only', maxBootstrappedDemos: 0, maxLabeledDemos: 0 })).toMatchObject({ mode: 'demos_only' });
+    expect(optimizerSettings({ kind: 'mipro_v2' })).not.toHaveProperty('zeroShotByMaximums');
+  });
+
   it('throws OPTIMIZER_INVALID with the problems as details', () => {
     expect(codeOf(() => optimizerSettings({ kind: 'bootstrap_few_shot', maxRounds: 0 }))).toBe('OPTIMIZER_INVALID');
     expect(thrown(() => optimizerSettings({ kind: 'bootstrap_few_shot', maxRounds: 0 })).details).toEqual({ problems: ['maxRounds: must be at least 1, but got 0'] });

@@ -50,6 +50,7 @@ export function planMipro(s: MiproRunSettings, sizes: PlanSizes): Plan {
     `${s.instructionCandidates} instruction candidate${s.instructionCandidates > 1 ? 's' : ''} and ${s.searchDemos ? s.demoSets : 0} demo set${s.demoSets > 1 ? 's' : ''} per predictor.`,
     'Counts are upper bounds: the cache answers repeated calls, and bootstrapping stops once it has enough demos.',
   ];
+  if (s.zeroShotByMaximums) notes.push(`Both demo maximums are 0, so this is a zero-shot run (as DSPy decides it): only instructions are searched, and ${s.maxBootstrappedDemos} bootstrapped demos are shown to the proposer, never to the task model.`);
   if (!minibatch && s.minibatch) notes.push(`The validation set (${val}) is not larger than a minibatch, so every trial is a full evaluation.`);
   return {
     optimizer: 'mipro_v2',
