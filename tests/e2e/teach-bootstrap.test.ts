@@ -118,8 +118,11 @@ describe('teaching mode: bootstrap shows the rows it kept and rejected', () => {
     await page.close();
   });
 
-  it('opens bundles exported before rows carried their example, and clips long values with a way to read them whole', async () => {
+  it('opens bundles exported before rows carried their example, clips long values with a way to read them whole, and says an unreadable answer could not be read', async () => {
     const long = `${'verylongword'.repeat(20)}…`;
+    // A second rejected row becomes unreadable: its answer was never read.
+    const other = rowEvents(bundle).slice(0, SHOWN).find((e): e is Rejected => e.type === 'bootstrap_rejected' && e !== wrong)!;
+    const { answer: _a, ...unread } = other;
     const edited: RunBundle = {
       ...bundle,
       events: bundle.events.map((e) => {
@@ -129,6 +132,7 @@ describe('teaching mode: bootstrap shows the rows it kept and rejected', () => {
           return { ...e, event: old };
         }
         if (e.event === wrong) return { ...e, event: { ...wrong, example: { ...wrong.example!, inputs: { word: long } } } };
+        if (e.event === other) return { ...e, event: { ...unread, reason: 'unreadable', error: { code: 'ADAPTER_PARSE', message: 'No [[ ## label ## ]] field.' } } };
         return e;
       }),
     };
@@ -140,6 +144,10 @@ describe('teaching mode: bootstrap shows the rows it kept and rejected', () => {
     await expect.poll(() => oldCard.getByText('(recorded before examples were kept)').isVisible()).toBe(true);
     expect(await oldCard.getByText(`D${kept.set} · ${kept.exampleId}`).isVisible()).toBe(true);
     expect(await oldCard.getByRole('definition').count()).toBe(0);
+
+    const unreadCard = card(decisions, other);
+    await expect.poll(() => unreadCard.getByText('rejected: unreadable answer').isVisible()).toBe(true);
+    expect(await definitions(unreadCard)).toEqual([`word: ${word(other)}`, `label: ${label(other.example!.labels)}`, 'could not be read']);
 
     const longCard = card(decisions, wrong);
     await longCard.scrollIntoViewIfNeeded();
