@@ -54,7 +54,7 @@ describe('teaching mode on a replayed bundle', () => {
     const steps = teach.getByRole('navigation', { name: 'Teaching steps' });
 
     await steps.getByRole('button', { name: 'Bootstrap demos' }).click();
-    const decisions = teach.getByRole('table', { name: 'Bootstrap decisions' });
+    const decisions = teach.getByRole('list', { name: 'Bootstrap decisions' });
     await expect.poll(() => decisions.getByText('kept').count()).toBeGreaterThan(0);
     await screenshot(page, 'teach-bootstrap-1280');
 

@@ -21,7 +21,10 @@ import type { Demo, ProgramState } from '../program/types';
 import { Rng } from '../util/random';
 import { isUsefulDemo, labeledDemo, labeledFewShot, tracedDemo, withDemos } from './demos';
 import { defaultSettings } from './options';
-import type { OptimizeContext, RejectionReason } from './types';
+import type { ExampleSnapshot, OptimizeContext, RejectionReason } from './types';
+
+/** Longest string value a bootstrap event keeps of a row's inputs, labels or answer (longer ones are clipped and end in "…"). */
+const EVENT_VALUE_MAX = 300;
 
 /** BootstrapFewShot's options; what is not given takes the schema's default (options.ts). */
 export interface BootstrapOptions {
@@ -65,9 +68,11 @@ export async function bootstrapFewShot(
       throwIfAborted(ctx.signal);
       teacherRuns++;
       const outcome = await traceOne(ctx, teacherState, example, round, opts.metricThreshold);
+      const row = { set, exampleId: example.id, round };
+      const seen = snapshot(example);
       if (outcome.error) {
         const reason = rejectionReason({ error: outcome.error });
-        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: 0, error: outcome.error, reason });
+        ctx.emit?.({ type: 'bootstrap_rejected', ...row, example: seen, score: 0, error: outcome.error, reason, ...(outcome.prediction && { answer: clipFields(outcome.prediction) }) });
         // An answer that could not be read is a rejected demo, like a wrong one: the error
         // budget is for failed calls, so a small model's format slips cannot stop the run.
         if (reason !== 'unreadable') errors++;
@@ -80,15 +85,18 @@ export async function bootstrapFewShot(
         continue;
       }
       if (!outcome.passed) {
-        ctx.emit?.({ type: 'bootstrap_rejected', set, exampleId: example.id, round, score: outcome.score, reason: 'wrong' });
+        ctx.emit?.({ type: 'bootstrap_rejected', ...row, example: seen, score: outcome.score, reason: 'wrong', answer: clipFields(outcome.prediction ?? {}) });
         continue;
       }
       bootstrapped.push(example.id);
+      let first = true;
       for (const step of outcome.trace) {
         if (!augmented.has(step.stepId) || step.kind === 'retrieve') continue;
         const demo = tracedDemo(step, example.id);
         augmented.get(step.stepId)!.push(demo);
-        ctx.emit?.({ type: 'demo_bootstrapped', predictor: step.stepId, set, exampleId: example.id, round, score: outcome.score, demo });
+        // The row's example rides on its first event only: a program with several predictors would repeat it.
+        ctx.emit?.({ type: 'demo_bootstrapped', predictor: step.stepId, ...row, score: outcome.score, demo, ...(first && { example: seen }) });
+        first = false;
       }
     }
   }
@@ -124,12 +132,43 @@ async function traceOne(ctx: OptimizeContext, teacherState: ProgramState, exampl
     ...(round > 0 && { temperature: 1, rolloutId: `bootstrap-round-${round}` }),
   });
   if (run.error) return { error: run.error, passed: false, score: 0, trace: run.trace };
+  // From here the answer was read: a rejection says what it was.
+  const prediction = run.prediction;
   try {
-    const score = await ctx.metric.score(example, run.prediction, { call, ...(ctx.signal && { signal: ctx.signal }) });
+    const score = await ctx.metric.score(example, prediction, { call, ...(ctx.signal && { signal: ctx.signal }) });
     const passed = threshold === undefined ? score > 0 : score >= threshold;
-    return { passed, score, trace: run.trace };
+    return { passed, score, trace: run.trace, prediction };
   } catch (err) {
     if (isAbortError(err)) throw err;
-    return { error: toErrorData(err), passed: false, score: 0, trace: run.trace };
+    return { error: toErrorData(err), passed: false, score: 0, trace: run.trace, prediction };
   }
+}
+
+/** A row's inputs and gold labels as events carry them (clipped: {@link clipFields}). */
+function snapshot(example: Example): ExampleSnapshot {
+  return { inputs: clipFields(example.inputs), labels: clipFields(example.labels) };
+}
+
+/**
+ * `fields` with long values clipped to {@link EVENT_VALUE_MAX} characters and an ending "…":
+ * strings directly, lists and objects through their JSON (a long one becomes a clipped string).
+ * Numbers, booleans and short values are kept as they are.
+ */
+function clipFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'string') out[name] = clip(value);
+    else if (typeof value === 'object' && value !== null) {
+      const json = JSON.stringify(value);
+      out[name] = json.length > EVENT_VALUE_MAX ? clip(json) : value;
+    } else out[name] = value;
+  }
+  return out;
+}
+
+function clip(text: string): string {
+  if (text.length <= EVENT_VALUE_MAX) return text;
+  // Do not cut a surrogate pair in half.
+  const end = /[\uD800-\uDBFF]/.test(text[EVENT_VALUE_MAX - 1]!) ? EVENT_VALUE_MAX - 1 : EVENT_VALUE_MAX;
+  return `${text.slice(0, end)}…`;
 }

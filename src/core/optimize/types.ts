@@ -132,8 +132,31 @@ export type OptimizerEvent =
   | { type: 'plan'; plan: Plan }
   | { type: 'phase'; phase: 'bootstrap' | 'propose' | 'search' | 'evaluate'; status: 'start' | 'end'; detail?: string }
   | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'demo_bootstrapped'; predictor: string; set: number; exampleId: string; round: number; score: number; demo: Demo }
-  | { type: 'bootstrap_rejected'; set: number; exampleId: string; round: number; score: number; error?: ErrorData; /** Absent in events stored before it: derive it with `rejectionReason`. */ reason?: RejectionReason }
+  | {
+      type: 'demo_bootstrapped';
+      predictor: string;
+      set: number;
+      exampleId: string;
+      round: number;
+      score: number;
+      demo: Demo;
+      /** The row's inputs and gold labels, on the first event of a kept row only (its later predictors' events, and events stored before it, have none). */
+      example?: ExampleSnapshot;
+    }
+  | {
+      type: 'bootstrap_rejected';
+      set: number;
+      exampleId: string;
+      round: number;
+      score: number;
+      error?: ErrorData;
+      /** Absent in events stored before it: derive it with `rejectionReason`. */
+      reason?: RejectionReason;
+      /** The row's inputs and gold labels (absent in events stored before it). */
+      example?: ExampleSnapshot;
+      /** What the program answered (its final outputs, clipped like `example`), when its answer was read: absent for an unreadable answer or a failed run. */
+      answer?: Record<string, unknown>;
+    }
   | { type: 'demo_set'; set: number; kind: DemoSetKind; demos: Record<string, Demo[]> }
   | { type: 'dataset_summary'; summary: string; observations: string[] }
   | { type: 'instruction_proposed'; predictor: string; index: number; instruction: string; tip: string; context: ProposerContext }
@@ -142,6 +165,16 @@ export type OptimizerEvent =
   | { type: 'new_best'; trial: number; score: number; params: Record<string, number> }
   | { type: 'usage'; usage: UsageSnapshot }
   | { type: 'checkpoint'; checkpoint: unknown };
+
+/**
+ * A training row as bootstrap events carry it: its inputs and gold labels, with long values
+ * clipped (strings over a few hundred characters end in "…", long lists and objects become
+ * their clipped JSON), because events are stored and exported and bootstrap emits thousands.
+ */
+export interface ExampleSnapshot {
+  inputs: Record<string, unknown>;
+  labels: Record<string, unknown>;
+}
 
 /**
  * Why bootstrap rejected a training row: its answer was read but scored below the bar

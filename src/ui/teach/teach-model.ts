@@ -21,6 +21,21 @@ export interface BootstrapRow {
   error?: ErrorData;
   /** Rejected rows: whether the answer was wrong, unreadable, or the run failed. */
   reason?: RejectionReason;
+  /** The row's inputs, long values clipped; absent in events stored before rows carried them. */
+  inputs?: Record<string, unknown>;
+  /** Its gold labels (absent like `inputs`). */
+  gold?: Record<string, unknown>;
+  /**
+   * What the program answered: a rejected row's answer when it was read (not for an
+   * unreadable answer or a failed run); a kept row's demo outputs named like its gold labels.
+   */
+  answer?: Record<string, unknown>;
+}
+
+/** One field of a row as teaching mode prints it: strings as they are, other values as JSON. */
+export interface FieldLine {
+  name: string;
+  text: string;
 }
 
 /** Training rows bootstrap tried, per demo set, in the order it tried them (events stored before rejections had a reason get one from their error). */
@@ -37,11 +52,42 @@ export function bootstrapRows(events: readonly RunEvent[]): BootstrapRow[] {
         rows.push(row);
       }
       row.demos.push({ predictor: e.predictor, demo: e.demo });
+      if (e.example) Object.assign(row, { inputs: e.example.inputs, gold: e.example.labels });
     } else if (e.type === 'bootstrap_rejected') {
-      rows.push({ set: e.set, exampleId: e.exampleId, round: e.round, score: e.score, kept: false, demos: [], ...(e.error && { error: e.error }), reason: rejectionReason(e) });
+      rows.push({
+        set: e.set,
+        exampleId: e.exampleId,
+        round: e.round,
+        score: e.score,
+        kept: false,
+        demos: [],
+        ...(e.error && { error: e.error }),
+        reason: rejectionReason(e),
+        ...(e.example && { inputs: e.example.inputs, gold: e.example.labels }),
+        ...(e.answer && { answer: e.answer }),
+      });
     }
   }
+  for (const row of kept.values()) {
+    const answer = keptAnswer(row);
+    if (answer) row.answer = answer;
+  }
   return rows;
+}
+
+/** A kept row's answer: for each gold label, the value of the last demo that has a field of that name (the program's final output). */
+function keptAnswer(row: BootstrapRow): Record<string, unknown> | undefined {
+  if (!row.gold) return undefined;
+  const answer: Record<string, unknown> = {};
+  for (const name of Object.keys(row.gold)) {
+    for (const { demo } of row.demos) if (demo.fields[name] !== undefined) answer[name] = demo.fields[name];
+  }
+  return Object.keys(answer).length ? answer : undefined;
+}
+
+/** A row's fields (inputs, gold labels or answer) as lines to print, in their order. */
+export function fieldLines(fields: Record<string, unknown> | undefined): FieldLine[] {
+  return Object.entries(fields ?? {}).map(([name, v]) => ({ name, text: typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)) }));
 }
 
 export interface DensityChoice {

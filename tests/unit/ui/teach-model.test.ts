@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../src/core/runner';
 import type { RunBundle } from '../../../src/ui/bundle';
-import { bootstrapRows, minibatchClouds, tpeSteps } from '../../../src/ui/teach/teach-model';
+import { bootstrapRows, fieldLines, minibatchClouds, tpeSteps } from '../../../src/ui/teach/teach-model';
 import { makeRunBundle } from './run-fixture';
 
 describe('teaching view models over a real MIPROv2 run', () => {
@@ -19,6 +19,40 @@ describe('teaching view models over a real MIPROv2 run', () => {
       expect(r.demos[0]!.demo.exampleId ?? r.exampleId).toBe(r.exampleId);
     }
     for (const r of rows.filter((x) => !x.kept)) expect(r.demos).toEqual([]);
+  });
+
+  it('bootstrap: every row shows its inputs and gold; a wrong row the answer it gave, a kept row its demo answer', () => {
+    const rows = bootstrapRows(b.events);
+    for (const r of rows) {
+      expect(Object.keys(r.inputs ?? {})).toEqual(['word']);
+      expect(r.gold).toEqual({ label: expect.stringMatching(/^(alpha|beta)$/) });
+    }
+    const wrong = rows.filter((r) => r.reason === 'wrong');
+    expect(wrong.length).toBeGreaterThan(0);
+    for (const r of wrong) expect(r.answer!.label).not.toBe(r.gold!.label);
+    for (const r of rows.filter((x) => x.kept)) {
+      expect(r.answer).toEqual(r.gold);
+      expect(r.answer!.label).toBe(r.demos.at(-1)!.demo.fields.label);
+    }
+    expect(fieldLines({ word: 'abacus', tags: ['a', 'b'], n: 3 })).toEqual([
+      { name: 'word', text: 'abacus' },
+      { name: 'tags', text: '["a","b"]' },
+      { name: 'n', text: '3' },
+    ]);
+  });
+
+  it('bootstrap: events stored before rows carried their example still make rows, without inputs or answers', () => {
+    const demo = { fields: { word: 'abacus', reasoning: 'a-m', label: 'alpha' }, augmented: true, exampleId: 'row-1' };
+    const old: RunEvent[] = [
+      { type: 'optimizer', event: { type: 'demo_bootstrapped', predictor: 'generate', set: 0, exampleId: 'row-1', round: 0, score: 1, demo } },
+      { type: 'optimizer', event: { type: 'bootstrap_rejected', set: 0, exampleId: 'row-2', round: 0, score: 0, reason: 'wrong' } },
+    ];
+    const rows = bootstrapRows(old);
+    expect(rows.map((r) => [r.exampleId, r.kept, r.inputs, r.gold, r.answer])).toEqual([
+      ['row-1', true, undefined, undefined, undefined],
+      ['row-2', false, undefined, undefined, undefined],
+    ]);
+    expect(rows[0]!.demos[0]!.demo).toEqual(demo);
   });
 
   it('TPE: startup trials are random, later ones come with l(x) and g(x) per parameter and the picked choice', () => {
