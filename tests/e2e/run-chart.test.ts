@@ -40,6 +40,13 @@ function withRepeatedProposal(bundle: RunBundle): { bundle: RunBundle; first: st
   return { bundle: { ...bundle, events }, first: first.instruction, repeat };
 }
 
+/** Focuses trial `index`'s point from the keyboard (Tab from the point before it), as a keyboard user would. */
+async function tabTo(page: Page, chart: Locator, index: number): Promise<void> {
+  await chart.getByRole('button').nth(index - 1).focus();
+  await page.keyboard.press('Tab');
+  await expect.poll(() => chart.getByRole('button').nth(index).evaluate((g) => g.matches(':focus-visible'))).toBe(true);
+}
+
 describe('the score chart and trial table open a trial’s calls', () => {
   let browser: Browser;
   let bundle: RunBundle;
@@ -115,9 +122,9 @@ describe('the score chart and trial table open a trial’s calls', () => {
     await page.getByRole('table', { name: 'Trials' }).getByRole('button', { name: 'Calls of trial 0' }).click();
     await expectTrialCalls(page, 0);
 
-    // Back at the chart with a point focused: the focus ring shows.
+    // Back at the chart, a point reached by Tab: the focus ring shows.
     await page.locator('#run-trials').scrollIntoViewIfNeeded();
-    await chart.getByRole('button', { name: pointName(full) }).focus();
+    await tabTo(page, chart, full.index);
     await shot(page.locator('#run-trials'), 'run-chart-card-1280');
     expect(own(errors)).toEqual([]);
     await page.close();
@@ -140,7 +147,7 @@ describe('the score chart and trial table open a trial’s calls', () => {
     await teach.getByRole('navigation', { name: 'Teaching steps' }).getByRole('button', { name: 'Proposals' }).click();
     await expect.poll(() => teach.getByText(`duplicate of I${firstIndex}`).isVisible()).toBe(true);
     expect(await teach.getByText(/small proposer model often repeats itself/).isVisible()).toBe(true);
-    await shot(teach, 'teach-proposals-duplicate-1280');
+    await page.screenshot({ path: 'test-results/screenshots/teach-proposals-duplicate-1280.png' });
     expect(own(errors)).toEqual([]);
     await page.close();
   });
@@ -156,7 +163,7 @@ describe('the score chart and trial table open a trial’s calls', () => {
         await card.scrollIntoViewIfNeeded();
         const chart = page.getByRole('group', { name: /^Trial scores/ });
         expect(await chart.getByText('Validation score', { exact: true }).isVisible()).toBe(true);
-        await chart.getByRole('button', { name: pointName(bundle.trials[6]!) }).focus();
+        await tabTo(page, chart, 6);
         await shot(card, `run-chart-card-${w}-${scheme}`);
         await page.locator('#run-proposals').scrollIntoViewIfNeeded();
         await shot(page.locator('#run-proposals'), `run-proposals-${w}-${scheme}`);
@@ -167,7 +174,8 @@ describe('the score chart and trial table open a trial’s calls', () => {
         const teach = page.getByRole('complementary', { name: 'Teaching mode' });
         await teach.getByRole('navigation', { name: 'Teaching steps' }).getByRole('button', { name: 'Proposals' }).click();
         await expect.poll(() => teach.getByText(`duplicate of I${firstIndex}`).isVisible()).toBe(true);
-        await shot(teach, `teach-proposals-${w}-${scheme}`);
+        await teach.getByText(`duplicate of I${firstIndex}`).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: `test-results/screenshots/teach-proposals-${w}-${scheme}.png` });
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow).toBeLessThanOrEqual(0);
         expect(own(errors)).toEqual([]);
