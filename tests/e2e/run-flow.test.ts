@@ -58,7 +58,7 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await mark(page, 'test:run-start');
     await start!.click();
     await waitForSelector(page, '[aria-label="Run status"]', 'running', 30_000);
-    await waitForSelector(page, 'svg[aria-label^="Trial scores"] circle', undefined, 120_000);
+    await waitForSelector(page, 'svg[aria-label^="Trial scores"] circle.mini', undefined, 120_000);
     // A full-page capture blocks the page's main thread itself: its window is not the app's.
     await mark(page, 'test:shot-from');
     await screenshot(page, 'run-view-live-1280');
@@ -147,7 +147,7 @@ describe('run flow: paste, build, optimize, watch, share, resume', () => {
     await setUp(page, server.url);
     await page.getByRole('button', { name: 'Start optimization' }).click();
     // Reload once the search has started (some trials are checkpointed).
-    await page.getByRole('img', { name: /Trial scores/ }).locator('circle').nth(2).waitFor({ timeout: 120_000 });
+    await page.getByRole('group', { name: /Trial scores/ }).locator('circle.mini').nth(2).waitFor({ timeout: 120_000 });
     await page.reload();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
     const list = page.getByRole('list', { name: 'Stored runs' });

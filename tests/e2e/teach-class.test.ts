@@ -87,8 +87,8 @@ describe('teaching mode in class', () => {
     const errors = collectErrors(page);
     const teach = await openBundle(page);
     const controls = teach.getByRole('group', { name: 'Replay' });
-    const chart = page.getByRole('region', { name: 'Trial scores' }).getByRole('img', { name: /Trial scores/ });
-    const points = () => chart.locator('circle, rect').count();
+    const chart = page.getByRole('region', { name: 'Trial scores' }).getByRole('group', { name: /Trial scores/ });
+    const points = () => chart.getByRole('button', { name: /^Trial \d+/ }).count();
     const finalPoints = await points();
     expect(finalPoints).toBe(bundle.trials.length);
 
@@ -181,7 +181,7 @@ describe('teaching mode in class', () => {
         const controls = teach.getByRole('group', { name: 'Replay' });
         await controls.getByRole('button', { name: 'Replay the run' }).click();
         await controls.getByRole('radio', { name: '16×' }).click();
-        await expect.poll(() => page.getByRole('region', { name: 'Trial scores' }).getByRole('img', { name: /Trial scores/ }).locator('circle').count(), { timeout: 60_000 }).toBeGreaterThan(4);
+        await expect.poll(() => page.getByRole('region', { name: 'Trial scores' }).getByRole('group', { name: /Trial scores/ }).getByRole('button', { name: /^Trial \d+/ }).count(), { timeout: 60_000 }).toBeGreaterThan(4);
         await controls.getByRole('button', { name: 'Pause' }).click();
         await teach.getByRole('navigation', { name: 'Teaching steps' }).getByRole('button', { name: 'The run' }).click();
         const progress = page.getByRole('region', { name: 'Progress' });

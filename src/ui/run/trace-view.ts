@@ -4,7 +4,9 @@
  * could not be read. Pure functions over a trace row (stored or from a bundle), so rows
  * stored before these fields existed read as chat calls with nothing to flag.
  */
+import type { CallPhase } from '../../core/lm';
 import type { BundleTrace } from '../bundle';
+import type { TraceTarget } from './example-table';
 
 type TraceFacts = Pick<BundleTrace, 'responseFormat' | 'maxTokens' | 'finishReason' | 'unreadable' | 'usage'>;
 
@@ -80,4 +82,30 @@ export function traceMatches(row: Pick<BundleTrace, 'messages' | 'completion' | 
     searchText.set(row, hay);
   }
   return hay.includes(needle);
+}
+
+/**
+ * A jump into the inspector: one example's final-scoring calls (from the per-example table),
+ * or every call of one search trial (from the score chart or the trial table). A new object
+ * jumps again, even to the same place.
+ */
+export type TraceFocus = TraceTarget | { trialIndex: number };
+
+/** The inspector's filters after a jump, and whether its first call opens by itself. */
+export interface FocusFilters {
+  phase: CallPhase | '';
+  /** The trial select's value: a trial index, or '' for all. */
+  trial: string;
+  example: string;
+  openFirst: boolean;
+}
+
+/**
+ * The filters a jump sets; every other filter is cleared. An example's scoring is one call,
+ * shown open; a trial's calls are many (one per example of its minibatch or of the validation
+ * set), listed closed.
+ */
+export function focusFilters(focus: TraceFocus): FocusFilters {
+  if ('trialIndex' in focus) return { phase: '', trial: String(focus.trialIndex), example: '', openFirst: false };
+  return { phase: focus.phase, trial: '', example: focus.exampleId, openFirst: true };
 }

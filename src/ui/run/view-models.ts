@@ -109,7 +109,16 @@ export interface ChartPoint {
   y: number;
   score: number;
   full: boolean;
+  /** The tooltip: kind, parameters, score and examples. */
   label: string;
+  /** The point's accessible name as a control: "Trial 4, minibatch, 62.5%: open its calls". */
+  name: string;
+}
+
+/** Where an axis title sits (the y axis's is rotated a quarter turn about this point). */
+interface AxisTitle {
+  x: number;
+  y: number;
 }
 
 /** The score chart's geometry. */
@@ -122,16 +131,21 @@ export interface ChartModel {
   yTicks: { y: number; label: string }[];
   xTicks: { x: number; label: string }[];
   plot: { left: number; top: number; right: number; bottom: number };
+  /** The x axis title, centred under the tick labels. */
+  xTitle: AxisTitle;
+  /** The y axis title, centred on the plot's height, left of the tick labels. */
+  yTitle: AxisTitle;
 }
 
 /**
  * Chart geometry: trial index on x, score (0..1) on y; minibatch trials small, full
  * evaluations large, and the best-so-far line through the optimizer's `new_best` events
  * (`best`, from {@link bestHistory}): minibatch scores never pick the winner, so they never
- * raise the line.
+ * raise the line. The x axis spans the planned trials from the start, but the line ends at the
+ * last trial run: while a run is going, nothing is known beyond it.
  */
 export function chartModel(trials: readonly TrialRecord[], width: number, height: number, plannedTrials = 0, best: readonly NewBest[] = []): ChartModel {
-  const plot = { left: 40, top: 12, right: width - 12, bottom: height - 26 };
+  const plot = { left: 54, top: 12, right: width - 12, bottom: height - 40 };
   const maxIndex = Math.max(1, plannedTrials - 1, ...trials.map((t) => t.index));
   const sx = (i: number) => plot.left + (i / maxIndex) * (plot.right - plot.left);
   const sy = (s: number) => plot.bottom - Math.min(1, Math.max(0, s)) * (plot.bottom - plot.top);
@@ -142,19 +156,23 @@ export function chartModel(trials: readonly TrialRecord[], width: number, height
     score: t.score,
     full: isFull(t),
     label: `Trial ${t.index} (${KIND_LABEL[t.kind]}, ${paramLabel(t.params)}): ${pct(t.score)} on ${t.n} examples`,
+    name: `Trial ${t.index}, ${KIND_LABEL[t.kind]}, ${pct(t.score)}: open its calls`,
   }));
+  const lastTrial = Math.max(0, ...trials.map((t) => t.index), ...best.map((b) => b.trial));
   const segs: string[] = [];
   for (const b of best) {
     const x = round(sx(b.trial));
     if (segs.length === 0) segs.push(`M${x},${round(sy(b.score))}`);
     else segs.push(`H${x}`, `V${round(sy(b.score))}`);
   }
-  if (segs.length) segs.push(`H${round(sx(Math.max(maxIndex, trials.at(-1)?.index ?? 0)))}`);
+  if (segs.length) segs.push(`H${round(sx(lastTrial))}`);
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((s) => ({ y: round(sy(s)), label: `${s * 100}%` }));
   const step = Math.max(1, Math.ceil(maxIndex / 8));
   const xTicks: { x: number; label: string }[] = [];
   for (let i = 0; i <= maxIndex; i += step) xTicks.push({ x: round(sx(i)), label: String(i) });
-  return { width, height, points, bestPath: segs.join(' '), yTicks, xTicks, plot };
+  const xTitle = { x: round((plot.left + plot.right) / 2), y: height - 6 };
+  const yTitle = { x: 12, y: round((plot.top + plot.bottom) / 2) };
+  return { width, height, points, bestPath: segs.join(' '), yTicks, xTicks, plot, xTitle, yTitle };
 }
 
 function round(x: number): number {
@@ -168,11 +186,55 @@ export interface ProposalView {
   instruction: string;
   tip: string;
   context: ProposerContext;
+  /**
+   * The earlier instruction of the same predictor this one repeats (same words, any case or
+   * spacing): 0 for the original, which the proposer was shown as the current instruction.
+   */
+  duplicateOf?: number;
 }
 
-/** Proposed instructions in order (index 0, the original, is not proposed and not listed). */
+/** An instruction as compared for duplicates: trimmed, whitespace collapsed, any case. */
+function sameText(instruction: string): string {
+  return instruction.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * Proposed instructions in order (index 0, the original, is not proposed and not listed),
+ * each repeat of an earlier one (or of the original) marked with `duplicateOf`.
+ */
 export function proposals(events: readonly RunEvent[]): ProposalView[] {
-  return optimizerEvents(events).flatMap((e) => (e.type === 'instruction_proposed' ? [{ predictor: e.predictor, index: e.index, instruction: e.instruction, tip: e.tip, context: e.context }] : []));
+  const first = new Map<string, number>();
+  return optimizerEvents(events).flatMap((e) => {
+    if (e.type !== 'instruction_proposed') return [];
+    const view: ProposalView = { predictor: e.predictor, index: e.index, instruction: e.instruction, tip: e.tip, context: e.context };
+    const original = `${e.predictor}\n${sameText(e.context.currentInstruction)}`;
+    if (!first.has(original)) first.set(original, 0);
+    const key = `${e.predictor}\n${sameText(e.instruction)}`;
+    const earlier = first.get(key);
+    // A resumed run can announce the same proposal again: it repeats nothing.
+    if (earlier === undefined) first.set(key, e.index);
+    else if (earlier !== e.index) view.duplicateOf = earlier;
+    return [view];
+  });
+}
+
+/**
+ * Why some proposals are marked as duplicates, and what it costs the search ("generate: 2
+ * distinct of 3 instructions"); `undefined` when no proposal repeats another.
+ */
+export function repeatsNote(list: readonly ProposalView[]): string | undefined {
+  const by = new Map<string, { indices: Set<number>; repeats: Set<number> }>();
+  for (const p of list) {
+    const c = by.get(p.predictor) ?? { indices: new Set([0]), repeats: new Set<number>() };
+    c.indices.add(p.index);
+    if (p.duplicateOf !== undefined) c.repeats.add(p.index);
+    by.set(p.predictor, c);
+  }
+  const hit = [...by].filter(([, c]) => c.repeats.size > 0);
+  if (hit.length === 0) return undefined;
+  const n = hit.reduce((a, [, c]) => a + c.repeats.size, 0);
+  const cost = hit.map(([pred, c]) => `${pred}: ${c.indices.size - c.repeats.size} distinct of ${c.indices.size} instructions`).join('; ');
+  return `${n} proposal${n === 1 ? ' repeats' : 's repeat'} an earlier instruction (same words, ignoring case and spacing). A small proposer model often repeats itself, or gives back the original, so the search has fewer real choices than its count: ${cost}.`;
 }
 
 /** The proposer's dataset summary, once it was written. */

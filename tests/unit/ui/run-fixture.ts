@@ -40,6 +40,10 @@ function recording(lm: LanguageModel, traces: BundleTrace[], stepId: string): La
         durationMs: Date.now() - started,
         at: started,
         ...(request.temperature !== undefined && { temperature: request.temperature }),
+        // Where the call happened, as the runner stores it: the trace inspector filters by these.
+        ...(request.context?.phase && { phase: request.context.phase }),
+        ...(request.context?.trialIndex !== undefined && { trialIndex: request.context.trialIndex }),
+        ...(request.context?.exampleId !== undefined && { exampleId: request.context.exampleId }),
       });
       return response;
     },
