@@ -45,6 +45,19 @@ describe('run bundle', () => {
     expect(codeOf(() => createBundle({ run: leaky, trials: [], events: [] }))).toBe('SHARE_INVALID');
   });
 
+  it("exports a run whose dataset has a column named like a secret: the user's data is not a key", () => {
+    const row = { inputs: { password: 'hunter2', question: 'q' }, labels: { secret: 'yes' } };
+    const events = [
+      { type: 'optimizer' as const, event: { type: 'bootstrap_rejected' as const, set: 0, exampleId: 'r1', round: 0, score: 0, reason: 'wrong' as const, example: row, answer: { secret: 'no' } } },
+      { type: 'optimizer' as const, event: { type: 'demo_bootstrapped' as const, predictor: 'generate', set: 0, exampleId: 'r2', round: 0, score: 1, demo: { fields: { password: 'p', secret: 'yes' } } } },
+    ];
+    const text = serializeBundle(createBundle({ run: bundle.run, trials: [], events }));
+    expect(parseBundle(text).events).toHaveLength(2);
+    // A key beside them is still refused.
+    const leaky = [{ type: 'optimizer' as const, event: { ...events[0]!.event, apiKey: 'sk-x' } }];
+    expect(codeOf(() => createBundle({ run: bundle.run, trials: [], events: leaky as never }))).toBe('SHARE_INVALID');
+  });
+
   it('refuses to import a file whose config holds a key or an unredacted header', () => {
     const keyed = { ...bundle, run: { ...bundle.run, config: FIXTURE_CONFIG } };
     expect(codeOf(() => parseBundle(JSON.stringify(keyed)))).toBe('SHARE_INVALID');
