@@ -18,7 +18,7 @@ export type { TpeExplanation } from './tpe';
 export { configKey, groupByConfig } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
 export { whatIfPick } from './mipro/what-if';
-export type { WhatIfSearch, WhatIfSampler, WhatIfOverrides, WhatIfPick } from './mipro/what-if';
+export type { WhatIfSearch, WhatIfOverrides } from './mipro/what-if';
 export { bootstrapFewShot, rejectionReason } from './bootstrap';
 export { labeledFewShot } from './demos';
 
