@@ -98,10 +98,11 @@ describe('teaching mode: What-if and the random startup note', () => {
     await expect.poll(() => ratios(figure)).toEqual(wider.densities[1]!.choices.map((c) => (Number.isFinite(c.ratio) ? c.ratio.toFixed(2) : '∞')));
     // The figure is the what-if's, not the recorded one's.
     expect(await ratios(figure)).not.toEqual(await ratios(teach.getByRole('figure', { name: 'Densities for generate.demos' }).first()));
-    await screenshot(page, 'teach-whatif-gamma-1280');
+    await whatIf.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screenshots/teach-whatif-gamma-1280.png' });
 
     // Back to the last random startup trial: with no startup trials TPE models it instead.
-    const s = steps.findLastIndex((x) => x.mode === 'startup');
+    const s = steps.map((x) => x.mode).lastIndexOf('startup');
     await goToStep(teach, t, s);
     await whatIf.getByLabel('Good-group fraction (gamma)').selectOption('0.1');
     await whatIf.getByLabel('Random startup trials').selectOption('0');
@@ -111,7 +112,8 @@ describe('teaching mode: What-if and the random startup note', () => {
     expect(await whatIf.getByText(modelled.modeLabel, { exact: true }).isVisible()).toBe(true);
     expect(modelled.modeLabel).not.toBe('random startup');
     await expect.poll(() => whatIf.getByRole('figure', { name: 'Densities for generate.instruction' }).isVisible()).toBe(true);
-    await screenshot(page, 'teach-whatif-startup-1280');
+    await whatIf.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screenshots/teach-whatif-startup-1280.png' });
 
     await whatIf.getByLabel('Random startup trials').selectOption('5');
     await expect.poll(() => whatIf.getByText(`With the run's own settings TPE picks ${steps[s]!.paramsLabel} — the same as the run.`).isVisible()).toBe(true);
