@@ -66,13 +66,14 @@ describe('teaching mode on a replayed bundle', () => {
     await screenshot(page, 'teach-proposals-1280');
 
     await steps.getByRole('button', { name: 'TPE search' }).click();
-    await expect.poll(() => teach.getByText('random startup').isVisible()).toBe(true);
+    // `.first()`: the step's own tag and figures come before the What-if's (teach-what-if.test.ts).
+    await expect.poll(() => teach.getByText('random startup').first().isVisible()).toBe(true);
     const firstTpe = tpeSteps(bundle.events, bundle.trials).findIndex((s) => s.mode === 'tpe');
     for (let i = 0; i < firstTpe; i++) await teach.getByRole('button', { name: 'Next trial' }).click();
-    await expect.poll(() => teach.getByText('TPE pick').isVisible()).toBe(true);
-    await expect.poll(() => teach.getByRole('figure', { name: 'Densities for generate.instruction' }).isVisible()).toBe(true);
-    await expect.poll(() => teach.getByRole('figure', { name: 'Densities for generate.demos' }).isVisible()).toBe(true);
-    expect(await teach.getByRole('figure', { name: 'Densities for generate.demos' }).getByRole('row').count()).toBe(1 + 6);
+    await expect.poll(() => teach.getByText('TPE pick').first().isVisible()).toBe(true);
+    await expect.poll(() => teach.getByRole('figure', { name: 'Densities for generate.instruction' }).first().isVisible()).toBe(true);
+    await expect.poll(() => teach.getByRole('figure', { name: 'Densities for generate.demos' }).first().isVisible()).toBe(true);
+    expect(await teach.getByRole('figure', { name: 'Densities for generate.demos' }).first().getByRole('row').count()).toBe(1 + 6);
     await screenshot(page, 'teach-tpe-1280');
 
     await steps.getByRole('button', { name: 'Minibatch vs full' }).click();

@@ -17,6 +17,8 @@ export type { OptimizerConfig, OptimizerSettings, OptimizerKind, MiproAuto, Mipr
 export type { TpeExplanation } from './tpe';
 export { configKey, groupByConfig } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
+export { whatIfPick } from './mipro/what-if';
+export type { WhatIfSearch, WhatIfOverrides } from './mipro/what-if';
 export { bootstrapFewShot, rejectionReason } from './bootstrap';
 export { labeledFewShot } from './demos';
 

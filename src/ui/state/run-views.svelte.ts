@@ -9,6 +9,7 @@ import { activePhase, budgetSource, phaseEta } from '../run/run-snapshot';
 import { budgetView } from '../run/budget-progress';
 import { bestHistory, datasetSummary, demoSets, outputNotes, proposals, resultDiff, trialRows, usageRows } from '../run/view-models';
 import { bootstrapRows, minibatchClouds, tpeSteps } from '../teach/teach-model';
+import { whatIfSource } from '../teach/what-if-model';
 
 /** Where the views read the open run and the time from. */
 export interface RunViewSources {
@@ -28,6 +29,7 @@ export class RunViews {
     bootstrapRows: memo(bootstrapRows),
     clouds: memo(minibatchClouds),
     tpe: memo2(tpeSteps),
+    whatIf: memoFields(whatIfSource),
     diff: memo(resultDiff),
     outputNotes: memo(outputNotes),
   };
@@ -51,6 +53,8 @@ export class RunViews {
   readonly rejectedRows = $derived(this.bootstrapRows.filter((r) => !r.kept));
   readonly tpeSteps = $derived(this.memo.tpe(this.story, this.trials));
   readonly clouds = $derived(this.memo.clouds(this.trials));
+  /** What teaching mode's what-if replays the TPE search from (undefined without one). */
+  readonly whatIf = $derived(this.snapshot ? this.memo.whatIf({ config: this.snapshot.config, plan: this.snapshot.plan, story: this.story, trials: this.trials }) : undefined);
   /** The active phase (or the last one started). */
   readonly phase = $derived(this.snapshot ? activePhase(this.snapshot) : undefined);
   /** Seconds left in the active phase of a running run. */
@@ -94,6 +98,16 @@ function keepIfSame<A, R>(fn: (a: A) => R, same: (prev: R, next: R) => boolean):
     const r = fn(a);
     if (!last || !same(last.r, r)) last = { r };
     return last.r;
+  };
+}
+
+/** {@link memo} for an object argument, compared field by field (a fresh object of the same fields gives the same output). */
+function memoFields<A extends object, R>(fn: (a: A) => R): (a: A) => R {
+  let last: { a: A; r: R } | undefined;
+  return (a) => {
+    const same = last && Object.keys(a).length === Object.keys(last.a).length && Object.entries(a).every(([k, v]) => (last!.a as Record<string, unknown>)[k] === v);
+    if (!same) last = { a, r: fn(a) };
+    return last!.r;
   };
 }
 

@@ -134,7 +134,7 @@ export function tpeSteps(events: readonly RunEvent[], trials: readonly TrialReco
   for (const e of optimizerEvents(events)) {
     if (e.type !== 'trial_start' || !e.explanation) continue;
     const x = e.explanation;
-    const densities = Object.entries(x.params).map(([name, d]) => paramView(name, d.good, d.bad, e.params[name]));
+    const densities = densityViews(x, e.params);
     const score = scores.get(e.trial);
     out.push({
       trial: e.trial,
@@ -142,7 +142,7 @@ export function tpeSteps(events: readonly RunEvent[], trials: readonly TrialReco
       params: e.params,
       paramsLabel: paramLabel(e.params),
       mode: x.mode,
-      why: explain(x),
+      why: explainPick(x),
       observations: x.observations,
       good: x.good,
       bad: x.bad,
@@ -155,6 +155,34 @@ export function tpeSteps(events: readonly RunEvent[], trials: readonly TrialReco
   return out;
 }
 
+/** Per parameter, l(x), g(x) and their ratio for each choice, with the choice `params` picked marked. */
+export function densityViews(x: TpeExplanation, params: Record<string, number>): TpeParamView[] {
+  return Object.entries(x.params).map(([name, d]) => paramView(name, d.good, d.bad, params[name]));
+}
+
+/** How teaching mode names a pick's mode. */
+export function modeLabel(mode: TpeExplanation['mode']): string {
+  return mode === 'startup' ? 'random startup' : mode === 'confirm' ? 're-check' : mode === 'race' ? 'final race' : 'TPE pick';
+}
+
+/** How many of the explained search trials were random startup picks. */
+export interface StartupShare {
+  random: number;
+  total: number;
+  /** All of them, or all but the last few ({@link FEW_MODELLED}): TPE barely chose anything. */
+  mostlyRandom: boolean;
+}
+
+/** Trials TPE may have modelled for the search to still count as "mostly random". */
+const FEW_MODELLED = 2;
+
+/** The random startup share of a search (light MIPROv2: 9 of its 10 trials). */
+export function startupShare(steps: readonly Pick<TpeStepView, 'mode'>[]): StartupShare {
+  const random = steps.filter((s) => s.mode === 'startup').length;
+  const modelled = steps.length - random;
+  return { random, total: steps.length, mostlyRandom: random > 0 && random > modelled && modelled <= FEW_MODELLED };
+}
+
 function paramView(name: string, good: readonly number[], bad: readonly number[], chosen: number | undefined): TpeParamView {
   const choices = good.map((g, i) => {
     const b = bad[i] ?? 0;
@@ -165,7 +193,8 @@ function paramView(name: string, good: readonly number[], bad: readonly number[]
   return { name, choices, favoured };
 }
 
-function explain(x: TpeExplanation): string {
+/** Plain-language account of why TPE picked what it did. */
+export function explainPick(x: TpeExplanation): string {
   if (x.mode === 'startup') {
     return `Startup trial: with only ${x.trials} finished trial${x.trials === 1 ? '' : 's'}, TPE has too little evidence to model, so it picks every parameter uniformly at random.`;
   }

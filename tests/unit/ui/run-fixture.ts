@@ -50,8 +50,12 @@ function recording(lm: LanguageModel, traces: BundleTrace[], stepId: string): La
   };
 }
 
-/** Runs MIPROv2 on the word world and returns its bundle (keys stripped by redactConfig). */
-export async function makeRunBundle(): Promise<RunBundle> {
+/**
+ * Runs MIPROv2 on the word world and returns its bundle (keys stripped by redactConfig).
+ * `optimizer` replaces the fixture's optimizer settings (e.g. plain `auto: 'light'`).
+ */
+export async function makeRunBundle(optimizer: RunConfig['optimizer'] = FIXTURE_CONFIG.optimizer): Promise<RunBundle> {
+  const runConfig: RunConfig = { ...FIXTURE_CONFIG, optimizer };
   const w = makeWorld({ train: 40, val: 60, hard: true });
   const traces: BundleTrace[] = [];
   w.ctx.lms = {
@@ -61,7 +65,7 @@ export async function makeRunBundle(): Promise<RunBundle> {
   };
   const events: RunEvent[] = [{ type: 'data', rows: 160, dropped: 0, train: 40, val: 60, test: 60 }];
   w.ctx.emit = (event) => events.push({ type: 'optimizer', event });
-  const { kind: _k, ...options } = FIXTURE_CONFIG.optimizer as Record<string, unknown>;
+  const { kind: _k, ...options } = optimizer as Record<string, unknown>;
   const r = await runOptimizer('mipro_v2', w.ctx, options);
   const ctx = { lm: w.ctx.lms.task };
   const score = async (state: typeof r.state) => {
@@ -71,7 +75,7 @@ export async function makeRunBundle(): Promise<RunBundle> {
   const test = await score(r.state);
   const baselineTest = await score(w.ctx.state);
   events.push({ type: 'score', split: 'test', which: 'optimized', mean: test.mean, n: test.n }, { type: 'score', split: 'test', which: 'baseline', mean: baselineTest.mean, n: baselineTest.n });
-  const config = redactConfig(FIXTURE_CONFIG);
+  const config = redactConfig(runConfig);
   const result: RunResult = {
     version: 1,
     scores: { val: r.valScore ?? 0, test: test.mean },
