@@ -143,7 +143,9 @@ describe('teaching mode in class', () => {
     expect(html).toContain('aria-label="Trial scores');
     const instruction = bundle.events.flatMap((e) => (e.type === 'optimizer' && e.event.type === 'instruction_proposed' ? [e.event.instruction] : []))[0]!;
     expect(html).toContain(instruction);
-    expect(html).not.toMatch(/<script|<button|<input/i);
+    expect(html).not.toMatch(/<script|<button|<input|<select/i);
+    // The What-if's settings stay, as text.
+    expect(html).toContain(': 0.1 (this run)');
     expect(html).not.toContain('sk-secret');
     // The page is back on the step it was on.
     expect(await teach.getByRole('navigation', { name: 'Teaching steps' }).getByRole('button', { name: 'The run' }).getAttribute('aria-current')).toBe('step');
@@ -153,6 +155,7 @@ describe('teaching mode in class', () => {
     await slidesPage.setContent(html);
     expect(await slidesPage.getByRole('region', { name: /^Slide \d/ }).count()).toBe(6);
     await screenshot(slidesPage, 'teach-slides-1280');
+    for (const n of [1, 2, 4, 6]) await slidesPage.getByRole('region', { name: new RegExp(`^Slide ${n}:`) }).screenshot({ path: `test-results/screenshots/teach-slide-${n}-1280.png` });
     await slidesPage.close();
     expect(own(errors)).toEqual([]);
     await page.close();

@@ -2,15 +2,21 @@
  * "Export slides": teaching mode's walk as one HTML file a teacher can present or print to PDF.
  * Each step becomes a slide with its explanation next to the run view's card it explains, both
  * copied from the page as they are drawn (the page's own style sheets come along, so the charts
- * and bars look the same). Controls are dropped, closed details are opened, and nothing
+ * and bars look the same). Controls are dropped (details still open and close: that needs no
+ * script), a long column scrolls inside its slide on screen and prints whole, and nothing
  * executable is written: the file holds markup and CSS only.
  */
 
-/** One slide: its title, and the page's elements it shows (either may be missing). */
-export interface SlideParts {
+/** One slide: its title, and the markup of what it shows (either may be empty). */
+export interface Slide {
   title: string;
-  narrative: Element | null;
-  figure: Element | null;
+  narrative: string;
+  figure: string;
+}
+
+/** A slide of the page as it is now: copies of `narrative` and `figure` (either may be missing). */
+export function captureSlide(title: string, narrative: Element | null, figure: Element | null): Slide {
+  return { title, narrative: slideMarkup(narrative), figure: slideMarkup(figure) };
 }
 
 /** What is removed from a copied element: controls, and anything marked to skip. */
@@ -20,8 +26,12 @@ const DROP = 'button, input, select, textarea, script, [data-slide-skip]';
 function slideMarkup(el: Element | null): string {
   if (!el) return '';
   const copy = el.cloneNode(true) as Element;
+  // A choice made in a select stays, as text (a copy keeps no selection: read it from the page).
+  const chosen = [...el.querySelectorAll('select')].map((sel) => sel.selectedOptions[0]?.textContent ?? '');
+  copy.querySelectorAll('select').forEach((sel, i) => sel.replaceWith(Object.assign(sel.ownerDocument.createElement('strong'), { textContent: `: ${chosen[i] ?? ''}` })));
   for (const node of copy.querySelectorAll(DROP)) node.remove();
-  for (const d of copy.querySelectorAll('details')) d.setAttribute('open', '');
+  // The step's own heading: the slide has its title.
+  copy.querySelector(':scope > h3:first-child')?.remove();
   copy.removeAttribute('data-teach-focus');
   copy.removeAttribute('hidden');
   copy.removeAttribute('id');
@@ -52,9 +62,10 @@ body.slides { margin: 0; background: var(--bg); }
 .slide .card { content-visibility: visible !important; contain-intrinsic-size: none !important; }
 .slide .scroll { max-height: none !important; }
 .slide p { margin: 0 0 10px; }
+@media screen { .slide .cols > div { max-height: calc(100vh - 150px); overflow: auto; } }
 @media (max-width: 800px) { .slide .cols { grid-template-columns: minmax(0, 1fr); } .slide { padding: 20px; } }
 @page { size: landscape; margin: 12mm; }
-@media print { .slide { min-height: auto; border: 0; } }
+@media print { .slide { min-height: auto; border: 0; } .slide .cols > div { max-height: none; overflow: visible; } }
 `;
 
 /** Escapes text for HTML. */
@@ -63,11 +74,10 @@ function escapeHtml(text: string): string {
 }
 
 /** The slides file: one section per slide, the page's CSS and the slides' own. */
-export function slidesDocument(opts: { title: string; slides: readonly SlideParts[]; css: string }): string {
+export function slidesDocument(opts: { title: string; slides: readonly Slide[]; css: string }): string {
   const title = escapeHtml(opts.title);
   const sections = opts.slides.map((s, i) => {
-    const narrative = slideMarkup(s.narrative);
-    const figure = slideMarkup(s.figure);
+    const { narrative, figure } = s;
     return `<section class="slide" aria-label="Slide ${i + 1}: ${escapeHtml(s.title)}"><p class="kicker">${title} · ${i + 1} of ${opts.slides.length}</p><h1>${escapeHtml(s.title)}</h1><div class="cols${figure && narrative ? '' : ' single'}">${narrative ? `<div>${narrative}</div>` : ''}${figure ? `<div>${figure}</div>` : ''}</div></section>`;
   });
   // The page's CSS must not close the style element early.
