@@ -68,18 +68,20 @@ export async function makeRunBundle(optimizer: RunConfig['optimizer'] = FIXTURE_
   const { kind: _k, ...options } = optimizer as Record<string, unknown>;
   const r = await runOptimizer('mipro_v2', w.ctx, options);
   const ctx = { lm: w.ctx.lms.task };
-  const score = async (state: typeof r.state) => {
-    const e = await evaluate({ program: w.ctx.program, state, examples: w.test, metric: w.ctx.metric, ctx, omitTraces: true });
+  const score = async (state: typeof r.state, examples = w.test) => {
+    const e = await evaluate({ program: w.ctx.program, state, examples, metric: w.ctx.metric, ctx, omitTraces: true });
     return { mean: e.mean, ci95: e.ci95, n: e.n, errors: e.errors };
   };
   const test = await score(r.state);
   const baselineTest = await score(w.ctx.state);
+  // The validation score with its interval, as the runner reports it (the search's valset, scored again: cached).
+  const val = await score(r.state, w.ctx.valset);
   events.push({ type: 'score', split: 'test', which: 'optimized', mean: test.mean, n: test.n }, { type: 'score', split: 'test', which: 'baseline', mean: baselineTest.mean, n: baselineTest.n });
   const config = redactConfig(runConfig);
   const result: RunResult = {
     version: 1,
-    scores: { val: r.valScore ?? 0, test: test.mean },
-    details: { val: { mean: r.valScore ?? 0, ci95: { lo: 0, hi: 1 }, n: 60, errors: 0 }, test, baselineTest },
+    scores: { val: val.mean, test: test.mean },
+    details: { val, test, baselineTest },
     usage: w.usage.snapshot(),
     program: { spec: w.ctx.program.spec, state: r.state },
     trials: r.trials,
