@@ -7,7 +7,7 @@
  * (and a bundle keeps no times), while a class wants to see the shape of the run. At 1× a
  * proposal or a phase holds for over a second, a trial for about one, a bootstrap decision for a
  * fifth; events that change nothing on screen (progress, usage, checkpoints) fold into the next
- * frame. A 16-trial run takes about half a minute at 1×.
+ * frame. A 16-trial run (79 frames) takes 46 s at 1×, 11 s at 4×, 3 s at 16×.
  */
 import type { TrialRecord } from '../../core/optimize';
 import type { RunEvent } from '../../core/runner';
