@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExampleOutcome } from '../../src/core/runner';
 import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
 import { makeRunBundle } from '../unit/ui/run-fixture';
 import { irisHandler } from '../fixtures/iris-world';
 import { collectErrors, screenshot } from './browser';
 import { SMALL_IRIS, own, serverAndBrowser, setUp, waitForSelector } from './flow';
+import { importBundle } from './bundle-page';
 import { mark, startTaskTrace, stopTaskTrace } from './main-thread';
 
 /**
@@ -251,9 +252,3 @@ function outcome(i: number): ExampleOutcome {
   return { id: `row-${i + 1}`, inputs: { word: `word${i + 1}` }, labels: { label }, optimized: answer(i % 7 === 0), baseline: answer(i % 3 === 0) };
 }
 
-async function importBundle(page: Page, file: string): Promise<void> {
-  await page.goto(inject('appUrl'));
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
-  await page.getByLabel('Import run bundle').setInputFiles(file);
-  await expect.poll(() => page.getByLabel('Run status').textContent()).toContain('replay');
-}

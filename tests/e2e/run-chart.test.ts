@@ -6,15 +6,14 @@
  * and a proposed instruction that repeats an earlier one (in another case and spacing) is
  * marked as a duplicate in the run view and in teaching mode's Proposals step.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { TrialRecord } from '../../src/core/optimize';
-import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
+import type { RunBundle } from '../../src/ui/bundle';
 import { makeRunBundle } from '../unit/ui/run-fixture';
 import { collectErrors, launch, screenshot } from './browser';
+import { importBundle as importBundleFile, writeBundleFile } from './bundle-page';
 
 /** Errors of this view: the service worker's registration (dist/ may not ship sw.js yet) is another area's. */
 const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));
@@ -56,8 +55,7 @@ describe('the score chart and trial table open a trial’s calls', () => {
     const made = withRepeatedProposal(await makeRunBundle());
     bundle = made.bundle;
     firstIndex = 1;
-    file = join(mkdtempSync(join(tmpdir(), 'promptlab-chart-')), 'run.json');
-    writeFileSync(file, serializeBundle(bundle));
+    file = writeBundleFile(bundle);
     browser = await launch('no-webgpu');
   });
   afterAll(async () => {
@@ -65,10 +63,7 @@ describe('the score chart and trial table open a trial’s calls', () => {
   });
 
   async function importBundle(page: Page): Promise<void> {
-    await page.goto(inject('appUrl'));
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
-    await page.getByLabel('Import run bundle').setInputFiles(file);
-    await expect.poll(() => page.getByLabel('Run status').textContent()).toContain('replay');
+    await importBundleFile(page, file);
     await expect.poll(() => page.getByRole('button', { name: 'Calls of trial 0' }).isVisible()).toBe(true);
   }
 

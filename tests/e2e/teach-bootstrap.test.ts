@@ -5,15 +5,13 @@
  * gave — not just "row-135". Bundles exported before rows carried their example still open
  * and say so; long values are clipped with a way to read them whole.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { OptimizerEvent } from '../../src/core/optimize';
-import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
+import type { RunBundle } from '../../src/ui/bundle';
 import { makeRunBundle } from '../unit/ui/run-fixture';
 import { collectErrors, launch, screenshot } from './browser';
+import { openTeaching, writeBundleFile } from './bundle-page';
 
 type Kept = Extract<OptimizerEvent, { type: 'demo_bootstrapped' }>;
 type Rejected = Extract<OptimizerEvent, { type: 'bootstrap_rejected' }>;
@@ -43,11 +41,6 @@ async function panelShot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screenshots/${name}.png` });
 }
 
-function writeBundle(bundle: RunBundle): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'promptlab-bundle-')), 'run.json');
-  writeFileSync(file, serializeBundle(bundle));
-  return file;
-}
 
 const word = (e: Kept | Rejected) => String(e.example!.inputs.word);
 const label = (fields: Record<string, unknown>) => String(fields.label);
@@ -60,7 +53,7 @@ describe('teaching mode: bootstrap shows the rows it kept and rejected', () => {
   let wrong: Rejected;
   beforeAll(async () => {
     bundle = await makeRunBundle();
-    file = writeBundle(bundle);
+    file = writeBundleFile(bundle);
     const shown = rowEvents(bundle).slice(0, SHOWN);
     kept = shown.find((e): e is Kept => e.type === 'demo_bootstrapped')!;
     wrong = shown.find((e): e is Rejected => e.type === 'bootstrap_rejected' && e.reason === 'wrong')!;
@@ -71,12 +64,7 @@ describe('teaching mode: bootstrap shows the rows it kept and rejected', () => {
   });
 
   async function openBootstrap(page: Page, bundleFile: string): Promise<Locator> {
-    await page.goto(inject('appUrl'));
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
-    await page.getByLabel('Import run bundle').setInputFiles(bundleFile);
-    await expect.poll(() => page.getByLabel('Run status').textContent()).toContain('replay');
-    await page.getByRole('switch', { name: 'Teaching mode' }).check();
-    const teach = page.getByRole('complementary', { name: 'Teaching mode' });
+    const teach = await openTeaching(page, bundleFile);
     await teach.getByRole('navigation', { name: 'Teaching steps' }).getByRole('button', { name: 'Bootstrap demos' }).click();
     const decisions = teach.getByRole('list', { name: 'Bootstrap decisions' });
     await expect.poll(() => decisions.getByRole('listitem').count()).toBe(Math.min(SHOWN, rowEvents(bundle).length));
@@ -138,7 +126,7 @@ describe('teaching mode: bootstrap shows the rows it kept and rejected', () => {
     };
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     const errors = collectErrors(page);
-    const decisions = await openBootstrap(page, writeBundle(edited));
+    const decisions = await openBootstrap(page, writeBundleFile(edited));
 
     const oldCard = card(decisions, kept);
     await expect.poll(() => oldCard.getByText('(recorded before examples were kept)').isVisible()).toBe(true);

@@ -5,14 +5,13 @@
  * pause, step and speed, the chart and TPE view growing as they did live; the walk exports as
  * slides. Screenshots at 1280x800 and 390x844, light and dark.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
+import type { RunBundle } from '../../src/ui/bundle';
 import { makeRunBundle } from '../unit/ui/run-fixture';
 import { collectErrors, launch, screenshot } from './browser';
+import { openTeaching, writeBundleFile } from './bundle-page';
 import { own } from './flow';
 
 describe('teaching mode in class', () => {
@@ -21,23 +20,14 @@ describe('teaching mode in class', () => {
   let file: string;
   beforeAll(async () => {
     bundle = await makeRunBundle();
-    file = join(mkdtempSync(join(tmpdir(), 'promptlab-class-')), 'run.json');
-    writeFileSync(file, serializeBundle(bundle));
+    file = writeBundleFile(bundle);
     browser = await launch('no-webgpu');
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
   });
 
-  async function openBundle(page: Page, url = inject('appUrl')): Promise<Locator> {
-    await page.goto(url);
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
-    await page.getByLabel('Import run bundle').setInputFiles(file);
-    await expect.poll(() => page.getByLabel('Run status').textContent()).toContain('replay');
-    const toggle = page.getByRole('switch', { name: 'Teaching mode' });
-    if (!(await toggle.isChecked())) await toggle.check();
-    return page.getByRole('complementary', { name: 'Teaching mode' });
-  }
+  const openBundle = (page: Page) => openTeaching(page, file);
 
   /** The element's top is on screen, below the sticky header. */
   async function onScreen(page: Page, locator: Locator): Promise<boolean> {

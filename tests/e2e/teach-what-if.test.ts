@@ -4,25 +4,18 @@
  * the trial in the browser (no request leaves the page) and shows the pick in words with its
  * density bars; a light run, whose search was almost all random startup, says so at the top.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
+import type { RunBundle } from '../../src/ui/bundle';
 import { tpeSteps, type TpeStepView } from '../../src/ui/teach/teach-model';
 import { whatIfSource, whatIfView } from '../../src/ui/teach/what-if-model';
 import { makeRunBundle } from '../unit/ui/run-fixture';
 import { collectErrors, launch, screenshot } from './browser';
+import { openTeaching, writeBundleFile } from './bundle-page';
 
 /** Errors of this view: the service worker's registration (dist/ may not ship sw.js yet) is another area's. */
 const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));
 
-function bundleFile(bundle: RunBundle): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'promptlab-bundle-')), 'run.json');
-  writeFileSync(file, serializeBundle(bundle));
-  return file;
-}
 
 /** The what-if answer the page should show for `step` with `overrides` (the model is unit-tested). */
 function expected(bundle: RunBundle, step: TpeStepView, overrides: { gammaFraction?: number; nStartupTrials?: number }) {
@@ -45,8 +38,8 @@ describe('teaching mode: What-if and the random startup note', () => {
   beforeAll(async () => {
     bundle = await makeRunBundle();
     light = await makeRunBundle({ kind: 'mipro_v2', auto: 'light' });
-    file = bundleFile(bundle);
-    lightFile = bundleFile(light);
+    file = writeBundleFile(bundle);
+    lightFile = writeBundleFile(light);
     browser = await launch('no-webgpu');
   });
   afterAll(async () => {
@@ -55,12 +48,7 @@ describe('teaching mode: What-if and the random startup note', () => {
 
   /** Imports a bundle, turns teaching mode on and opens its TPE step. */
   async function openTpe(page: Page, path: string): Promise<Locator> {
-    await page.goto(inject('appUrl'));
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
-    await page.getByLabel('Import run bundle').setInputFiles(path);
-    await expect.poll(() => page.getByLabel('Run status').textContent()).toContain('replay');
-    await page.getByRole('switch', { name: 'Teaching mode' }).check();
-    const teach = page.getByRole('complementary', { name: 'Teaching mode' });
+    const teach = await openTeaching(page, path);
     await teach.getByRole('navigation', { name: 'Teaching steps' }).getByRole('button', { name: 'TPE search' }).click();
     return teach;
   }

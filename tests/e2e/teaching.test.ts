@@ -4,15 +4,13 @@
  * walk shows bootstrap decisions, proposals with their grounding, a TPE step with l(x)/g(x)
  * bars, and the minibatch-vs-full view.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { serializeBundle, type RunBundle } from '../../src/ui/bundle';
+import type { RunBundle } from '../../src/ui/bundle';
 import { minibatchClouds, tpeSteps } from '../../src/ui/teach/teach-model';
 import { makeRunBundle } from '../unit/ui/run-fixture';
 import { collectErrors, launch, screenshot } from './browser';
+import { importBundle as importBundleFile, writeBundleFile } from './bundle-page';
 
 /** Errors of this view: the service worker's registration (dist/ may not ship sw.js yet) is another area's. */
 const own = (errors: string[]) => errors.filter((e) => !e.includes('unsupported MIME type'));
@@ -23,20 +21,14 @@ describe('teaching mode on a replayed bundle', () => {
   let file: string;
   beforeAll(async () => {
     bundle = await makeRunBundle();
-    file = join(mkdtempSync(join(tmpdir(), 'promptlab-bundle-')), 'run.json');
-    writeFileSync(file, serializeBundle(bundle));
+    file = writeBundleFile(bundle);
     browser = await launch('no-webgpu');
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  async function importBundle(page: Page): Promise<void> {
-    await page.goto(inject('appUrl'));
-    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Runs' }).click();
-    await page.getByLabel('Import run bundle').setInputFiles(file);
-    await expect.poll(() => page.getByLabel('Run status').textContent()).toContain('replay');
-  }
+  const importBundle = (page: Page) => importBundleFile(page, file);
 
   it('walks bootstrap, proposals, a TPE step with density bars and the minibatch cloud, without any model', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

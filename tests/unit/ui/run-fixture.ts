@@ -75,7 +75,7 @@ export async function makeRunBundle(optimizer: RunConfig['optimizer'] = FIXTURE_
   const test = await score(r.state);
   const baselineTest = await score(w.ctx.state);
   // The validation score with its interval, as the runner reports it (the search's valset, scored again: cached).
-  const val = await score(r.state, w.ctx.valset);
+  const val = await score(r.state, [...w.ctx.valset]);
   events.push({ type: 'score', split: 'test', which: 'optimized', mean: test.mean, n: test.n }, { type: 'score', split: 'test', which: 'baseline', mean: baselineTest.mean, n: baselineTest.n });
   const config = redactConfig(runConfig);
   const result: RunResult = {
