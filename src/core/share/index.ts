@@ -7,3 +7,5 @@ export { SharePayloadSchema } from './payload';
 export type { SharePayload, ShareMeta, ShareSample } from './payload';
 export { toDspyJson, fromDspyJson, dspyPredictorKey, inferPrefix, dspyAdapter, dspyAdapterLine, dspyFileAdapter } from './dspy';
 export { readDspyProgram, type DspyProgram } from './dspy-program';
+export { toDspyPython, type DspyPythonOptions } from './dspy-python';
+export { renderPrompts, typedPromptInputs, type PromptExport, type PromptStep } from './prompts';
