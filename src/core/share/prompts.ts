@@ -47,7 +47,7 @@ export interface PromptStep {
 }
 
 /** The whole export. */
-export interface PromptExport {
+export interface RenderedPrompts {
   /** The model the program was optimized with or set up for, when known. */
   model_hint?: string;
   /** DSPy's adapter for the answer format the prompts ask for. */
@@ -90,7 +90,7 @@ const PLACEHOLDER_NOTE =
  * The messages each predictor step of `spec` sends for `inputs` (typed values; an input left
  * undefined becomes a placeholder too). Throws the program's errors when it does not resolve.
  */
-export function renderPrompts(spec: ProgramSpec, state: ProgramState | undefined, inputs: Record<string, unknown>, opts: PromptOptions = {}): PromptExport {
+export function renderPrompts(spec: ProgramSpec, state: ProgramState | undefined, inputs: Record<string, unknown>, opts: PromptOptions = {}): RenderedPrompts {
   const program = resolveProgram(spec);
   const output = opts.output ?? 'chat';
   const values = new Map<string, Record<string, unknown>>();
