@@ -67,8 +67,8 @@ const CONCAT_HELPER = [
 
 /**
  * The Python file for `spec` (`state` gives each predictor's instruction, as the JSON does).
- * Throws `DSPY_INVALID` for a step id DSPy's Module uses itself or an input named `self`, and the program's own
- * errors for a program that does not resolve.
+ * Throws `DSPY_INVALID` for a step id DSPy's Module uses itself or an input named `self`, and
+ * the program's own errors for a program that does not resolve.
  */
 export function toDspyPython(spec: ProgramSpec, state: ProgramState | undefined, opts: DspyPythonOptions = {}): string {
   const program = resolveProgram(spec);

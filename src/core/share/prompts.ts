@@ -83,6 +83,7 @@ const NOTES: Record<DspyAdapter, string> = {
   JSONAdapter:
     "Answers are read as DSPy's JSONAdapter reads them: one JSON object whose keys are the output fields (also inside ```json fences or prose). Every output field must be present; a labels field must be one of its labels, a number field a number, a list a JSON list. When there is no such object, PromptLab also reads `[[ ## field ## ]]` sections, then `field: value` lines.",
 };
+const SEND_NOTE = 'Send a step as the body { model, messages, temperature, max_tokens, stop, response_format } of a chat completion. ';
 const PLACEHOLDER_NOTE =
   ' A placeholder {{step.field}} stands for that output as the adapter writes it into the prompt: text as it is, a number as digits, a list in a text field as lines "[1] «…»" (one item as «…»), other lists and objects as one-line JSON; an input joined from several outputs ({{a + b}}) lists their items in order without repeats.';
 
@@ -109,7 +110,7 @@ export function renderPrompts(spec: ProgramSpec, state: ProgramState | undefined
       if (passages) values.set(step.spec.id, { passages });
     }
   }
-  const note = NOTES[dspyAdapter(output)] + (steps.some((s) => s.placeholders) ? PLACEHOLDER_NOTE : '');
+  const note = SEND_NOTE + NOTES[dspyAdapter(output)] + (steps.some((s) => s.placeholders) ? PLACEHOLDER_NOTE : '');
   return { ...(opts.modelHint && { model_hint: opts.modelHint }), adapter: dspyAdapter(output), output, inputs, steps, note };
 }
 
