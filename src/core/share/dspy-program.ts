@@ -17,7 +17,7 @@ import type { PredictorStep, ProgramSpec, ProgramState } from '../program/types'
 import { parseSignature } from '../signature';
 import type { FieldSpec } from '../signature/types';
 import { NAME_RE } from '../util/names';
-import { dspyPredictorKey, fromDspyJson, REASONING_PREFIX, SavedPredictSchema } from './dspy';
+import { dspyKeys, dspyPredictorKey, fromDspyJson, REASONING_PREFIX, SavedPredictSchema } from './dspy';
 
 /** A program read from a DSPy file, and the signature it was read as (for the user to check). */
 export interface DspyProgram {
@@ -81,9 +81,10 @@ export function programFromDspyJson(json: unknown): DspyProgram {
 function sameFields(json: unknown, spec: ProgramSpec): boolean {
   if (typeof json !== 'object' || json === null) return true;
   const saved = json as Record<string, unknown>;
+  const keys = [...dspyKeys(spec)];
   return spec.steps.every((step) => {
     if (step.kind === 'retrieve') return true;
-    const raw = saved[dspyPredictorKey(step)] ?? saved[step.id];
+    const raw = keys.filter(([, s]) => s === step).map(([key]) => saved[key]).find((x) => x !== undefined);
     const parsed = v.safeParse(SavedPredictSchema, raw);
     if (!parsed.success) return true; // fromDspyJson names what is wrong with it
     const names = parsed.output.signature.fields.filter((f) => !f.prefix.startsWith(REASONING_PREFIX)).map((f) => fieldOf(f).name);
@@ -101,9 +102,12 @@ function fieldOf(f: { prefix: string; description: string }): FieldSpec {
   return { name, ...(f.description.trim() && { description: f.description.trim() }) };
 }
 
-/** A step id from a DSPy parameter path: `generate.predict` -> `generate`, `qa.generate` -> `qa_generate`. */
+/**
+ * A step id from a DSPy parameter path: `generate.predict` -> `generate`, `qa.generate` ->
+ * `qa_generate`, a list item `generate_query[0].predict` -> `generate_query_0`.
+ */
 function stepId(key: string): string {
-  const id = key.replace(/\.predict$/, '').replace(/[^A-Za-z0-9_]+/g, '_');
+  const id = key.replace(/\.predict$/, '').replace(/\[(\d+)\]/g, '_$1').replace(/[^A-Za-z0-9_]+/g, '_');
   return NAME_RE.test(id) ? id : `step_${id}`;
 }
 

@@ -152,16 +152,16 @@ export function fromDspyJson(json: unknown, spec: ProgramSpec): ProgramState {
   }
   // Keys are matched to step ids: a program with repeated ids or dangling bindings has no sound state to load.
   assertRunnableProgram(spec, 'DSPY_INVALID', 'This program cannot take a DSPy file', 'Fix the program, then load the file again.');
-  const byKey = new Map<string, StepSpec>();
-  for (const step of spec.steps) {
-    byKey.set(step.id, step);
-    if (step.kind === 'chain_of_thought') byKey.set(`${step.id}.predict`, step);
-  }
+  const byKey = dspyKeys(spec);
   const expectedKeys = spec.steps.map(dspyPredictorKey);
+  const hasRetrieve = spec.steps.some((s) => s.kind === 'retrieve');
   const found = new Map<string, string>();
   for (const key of Object.keys(json)) {
     if (key === 'metadata') continue;
     const step = byKey.get(key);
+    // A retriever's settings are no predictor state: one the steps do not name (DSPy's
+    // SimplifiedBaleen shares one `retrieve` between hops) is left out, as `k` always is.
+    if (!step && hasRetrieve && isSavedRetrieve(json[key])) continue;
     if (!step) {
       throw invalid(`The DSPy file has a predictor "${key}", which this program does not have.`, `This program's predictors are: ${expectedKeys.join(', ')}. Load the file into the program it was saved from.`, { key, expected: expectedKeys });
     }
@@ -183,6 +183,38 @@ export function fromDspyJson(json: unknown, spec: ProgramSpec): ProgramState {
     state[step.id] = readPredictor(key, json[key], step);
   }
   return state;
+}
+
+/**
+ * Every key a DSPy file may save a step under: its own key, `"<id>"` also for ChainOfThought
+ * (DSPy <= 2.5), and list items. A DSPy module that keeps its predictors in a list
+ * (`self.generate_query = [dspy.ChainOfThought(...), ...]`) saves them as
+ * `"generate_query[0].predict"`, `"generate_query[1].predict"`; our steps cannot be a list,
+ * so such a list is steps `generate_query_<n>`: item `[i]` is the i-th of them by number
+ * (`generate_query_1`, `generate_query_2` or `generate_query_0`, `generate_query_1`).
+ */
+export function dspyKeys(spec: ProgramSpec): Map<string, StepSpec> {
+  const byKey = new Map<string, StepSpec>();
+  const lists = new Map<string, { n: number; step: StepSpec }[]>();
+  for (const step of spec.steps) {
+    byKey.set(step.id, step);
+    if (step.kind === 'chain_of_thought') byKey.set(`${step.id}.predict`, step);
+    const item = /^(.+)_(\d+)$/.exec(step.id);
+    if (item) lists.set(item[1]!, [...(lists.get(item[1]!) ?? []), { n: Number(item[2]), step }]);
+  }
+  for (const [name, items] of lists) {
+    items.sort((a, b) => a.n - b.n);
+    items.forEach(({ step }, i) => {
+      byKey.set(`${name}[${i}]`, step);
+      if (step.kind === 'chain_of_thought') byKey.set(`${name}[${i}].predict`, step);
+    });
+  }
+  return byKey;
+}
+
+/** A saved `dspy.Retrieve`: `{ "k": 3 }` and nothing else. */
+function isSavedRetrieve(raw: unknown): boolean {
+  return isPlainObject(raw) && Object.keys(raw).length === 1 && Number.isInteger(raw.k);
 }
 
 /**
