@@ -49,7 +49,7 @@ const TWO_STEPS: ProgramSpec = {
 };
 
 /** How many sentences of `id`'s chain `text` holds, in order and contiguous. */
-export function levelOf(text: string, id: string): number {
+function levelOf(text: string, id: string): number {
   const goal = GOALS[id]!;
   let k = 0;
   while (k < goal.length && text.includes(goal.slice(0, k + 1).join(' '))) k++;

@@ -216,7 +216,8 @@ function oproCheckpoint(stored: unknown, level: OproLevel): OproCheckpoint {
   if (typeof stored === 'object' && stored !== null) {
     const cp: Partial<Record<keyof OproCheckpoint, unknown>> = stored;
     const arrays = Array.isArray(cp.valIds) && Array.isArray(cp.trials) && Array.isArray(cp.trialSteps);
-    if (cp.optimizer === 'opro' && cp.version === 1 && cp.level === level && arrays && typeof cp.steps === 'number') return stored as OproCheckpoint;
+    // A copy: the run goes on from it, and the caller's checkpoint stays as it was.
+    if (cp.optimizer === 'opro' && cp.version === 1 && cp.level === level && arrays && typeof cp.steps === 'number') return plainCopy(stored as OproCheckpoint);
   }
   throw new PlaygroundError('OPTIMIZER_INVALID', `The stored checkpoint was not made by this version of ${level}-level OPRO, so the run cannot resume from it.`, {
     hint: 'Start a new run with the same settings: answers already received come from the cache.',
