@@ -244,12 +244,17 @@ describe('the run', () => {
     await expect(runOptimizer('opro', oproWorld().ctx, {}, { optimizer: 'mipro_v2', version: 1, valIds: [] })).rejects.toMatchObject({ code: 'OPTIMIZER_INVALID' });
   });
 
-  it('is reproducible for a seed (0 included); another seed draws other minibatches', async () => {
-    const a = await runOptimizer('opro', oproWorld({ seed: 0 }).ctx, {});
+  it('is reproducible for a seed (0 included), from a warm cache too; another seed draws other minibatches', async () => {
+    const cache = new MemoryCacheStore(100_000);
+    const a = await runOptimizer('opro', oproWorld({ seed: 0, cache }).ctx, {});
     const b = await runOptimizer('opro', oproWorld({ seed: 0 }).ctx, {});
+    const warm = oproWorld({ seed: 0, cache });
+    const w = await runOptimizer('opro', warm.ctx, {});
     const c = await runOptimizer('opro', oproWorld({ seed: 1 }).ctx, {});
     expect(b.trials.map((t) => [t.params, t.score])).toEqual(a.trials.map((t) => [t.params, t.score]));
     expect(b.state).toEqual(a.state);
+    expect(w.trials.map((t) => [t.params, t.score])).toEqual(a.trials.map((t) => [t.params, t.score]));
+    expect(warm.task.calls + warm.proposer.calls).toBe(0);
     expect(c.trials.map((t) => t.score)).not.toEqual(a.trials.map((t) => t.score));
   });
 
