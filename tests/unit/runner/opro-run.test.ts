@@ -24,8 +24,8 @@ describe('OPRO through the runner', () => {
     server = await startScriptedServer({
       handler: async (body, ctx) => {
         const answer = await irisHandler(body, ctx);
-        const perPredictor = (body as ChatCompletionBody).messages[0]!.content.includes('proposed_instruction_generate');
-        return perPredictor && typeof answer === 'string' ? answer.replace('[[ ## proposed_instruction ## ]]', '[[ ## proposed_instruction_generate ## ]]') : answer;
+        const perPredictor = (body as ChatCompletionBody).messages?.[0]?.content.includes('proposed_instruction_generate');
+        return perPredictor === true && typeof answer === 'string' ? answer.replace('[[ ## proposed_instruction ## ]]', '[[ ## proposed_instruction_generate ## ]]') : answer;
       },
     });
   });
