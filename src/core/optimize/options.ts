@@ -174,7 +174,7 @@ export type OproLevel = (typeof OPRO_LEVELS)[number];
  * proposes every predictor's instruction, scored as a whole (opro/opro.ts).
  *
  * Defaults: 4 rounds of 4 candidates (COPRO's depth and breadth are 3 and 10, OPRO's 8
- * candidates a step; 4 keeps a one-predictor run near 1,100 program runs on a local model),
+ * candidates a step; 4 keeps a one-predictor run at 1,060 program runs on 100 validation rows),
  * the 20 best attempts in the history and 3 training examples (OPRO's), proposals at
  * temperature 1 (OPRO's), and MIPROv2's minibatches of 35 on a validation subsample of 100.
  */
