@@ -1,13 +1,13 @@
 /**
- * Optimizers: LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch and MIPROv2,
- * behind one entry point so the runner and the worker treat them alike. Their options, types
+ * Optimizers: LabeledFewShot, BootstrapFewShot, BootstrapFewShotWithRandomSearch, MIPROv2 and
+ * OPRO (module- and program-level), behind one entry point so the runner and the worker treat them alike. Their options, types
  * and defaults come from one schema (options.ts).
  */
 import { bootstrapFewShot } from './bootstrap';
 import { labeledFewShot } from './demos';
-import { budgetedShape, createTpeSampler, miproRunSettings, miproV2, planBudgeted, planMipro } from './mipro';
-export { minimumBudget } from './mipro';
-import { optimizerSettings, type OptimizerSettings } from './options';
+import { budgetedShape, createTpeSampler, minimumBudget as minimumMiproBudget, miproRunSettings, miproV2, planBudgeted, planMipro } from './mipro';
+import { minimumOproBudget, opro, planOpro } from './opro';
+import { optimizerSettings, type OptimizerSettings, type SettingsOf } from './options';
 import { planRandomSearch, randomSearch } from './random-search';
 import type { OptimizeContext, OptimizeResult, Plan, PlanSizes } from './types';
 
@@ -19,6 +19,7 @@ export { configKey, groupByConfig } from './config-groups';
 export type { MiproCheckpoint } from './mipro';
 export { whatIfPick } from './mipro/what-if';
 export type { WhatIfSearch, WhatIfOverrides } from './mipro/what-if';
+export type { OproCheckpoint } from './opro';
 export { bootstrapFewShot, rejectionReason } from './bootstrap';
 export { labeledFewShot } from './demos';
 
@@ -36,7 +37,17 @@ export function planOptimizer(settings: OptimizerSettings, sizes: PlanSizes): Pl
     case 'mipro_v2':
       if (settings.budget?.taskCalls !== undefined) return planBudgeted(settings, budgetedShape(settings, settings.budget.taskCalls, sizes), sizes);
       return planMipro(miproRunSettings(settings, sizes.predictors), sizes);
+    case 'opro':
+      return planOpro(settings, sizes);
   }
+}
+
+/** The optimizers that take a `budget`. */
+export type BudgetedSettings = SettingsOf<'mipro_v2'> | SettingsOf<'opro'>;
+
+/** The smallest budget (task and teacher calls) an optimizer that takes one can run a program of `sizes` with. */
+export function minimumBudget(settings: BudgetedSettings, sizes: PlanSizes): number {
+  return settings.kind === 'opro' ? minimumOproBudget(settings, sizes) : minimumMiproBudget(settings, sizes.predictors);
 }
 
 /**
@@ -61,6 +72,8 @@ export async function runOptimizer(kind: string, ctx: OptimizeContext, options: 
       return randomSearch(ctx, settings, checkpoint);
     case 'mipro_v2':
       return miproV2(ctx, settings, createTpeSampler, checkpoint);
+    case 'opro':
+      return opro(ctx, settings, checkpoint);
   }
 }
 

@@ -167,8 +167,50 @@ const MiproSchema = v.pipe(
   v.transform(resolveMipro),
 );
 
+export const OPRO_LEVELS = ['module', 'program'] as const;
+export type OproLevel = (typeof OPRO_LEVELS)[number];
+
+/**
+ * OPRO (Yang et al. 2023, "Large Language Models as Optimizers"), as the MIPRO paper runs it
+ * on multi-stage programs: a proposer that sees the instructions tried so far with their
+ * scores (best last) and 3 training examples, and writes new ones each round. `module`: one
+ * predictor at a time, scored with the others at their current best; `program`: one call
+ * proposes every predictor's instruction, scored as a whole (opro/opro.ts).
+ *
+ * Defaults: 4 rounds of 4 candidates (COPRO's depth and breadth are 3 and 10, OPRO's 8
+ * candidates a step; 4 keeps a one-predictor run at 1,060 program runs on 100 validation rows),
+ * the 20 best attempts in the history and 3 training examples (OPRO's), proposals at
+ * temperature 1 (OPRO's), and MIPROv2's minibatches of 35 on a validation subsample of 100.
+ */
+const OproSchema = strictObject({
+  kind: v.literal('opro'),
+  seed,
+  level: v.optional(v.picklist(OPRO_LEVELS), 'module'),
+  /** Proposal rounds; at module level a round proposes for every predictor in turn. */
+  rounds: v.optional(int(1), 4),
+  /** Instructions proposed per step (one proposer call each), scored on one shared minibatch. */
+  candidatesPerRound: v.optional(int(1), 4),
+  /** The best-scored attempts the proposer sees (OPRO: 20). */
+  historyLength: v.optional(int(1), 20),
+  /** Training examples shown with each proposal (OPRO: 3). */
+  exampleCount: v.optional(int(0), 3),
+  minibatch: v.optional(v.boolean(), true),
+  minibatchSize: v.optional(int(1), 35),
+  /** Validation subsample the full evaluations use (MIPROv2 light's size). */
+  valSize: v.optional(int(1), 100),
+  /** The proposer's sampling temperature. */
+  temperature: v.optional(nonNegative, 1),
+  /** Trials in a row whose calls failed past the error budget before the search stops. */
+  maxFailedTrials: v.optional(int(1), 3),
+  /** Stops the rounds early to fit this many task calls (or minutes); `rounds` stays the most it runs. */
+  budget: v.optional(BudgetSchema),
+});
+
+/** OPRO's options with every default filled in. */
+export type OproSettings = v.InferOutput<typeof OproSchema>;
+
 /** Every optimizer's options, by kind (the run config's schema embeds it). */
-export const OptimizerConfigSchema = v.variant('kind', [NoneSchema, LabeledFewShotSchema, BootstrapFewShotSchema, RandomSearchSchema, MiproSchema]);
+export const OptimizerConfigSchema = v.variant('kind', [NoneSchema, LabeledFewShotSchema, BootstrapFewShotSchema, RandomSearchSchema, MiproSchema, OproSchema]);
 
 /** Optimizer options as written in a run config (`{ "kind": "mipro_v2", "auto": "light" }`). */
 export type OptimizerConfig = v.InferInput<typeof OptimizerConfigSchema>;

@@ -160,6 +160,12 @@ export type OptimizerEvent =
   | { type: 'demo_set'; set: number; kind: DemoSetKind; demos: Record<string, Demo[]> }
   | { type: 'dataset_summary'; summary: string; observations: string[] }
   | { type: 'instruction_proposed'; predictor: string; index: number; instruction: string; tip: string; context: ProposerContext }
+  /**
+   * OPRO: one proposer call and what it saw: the attempts so far (best last) and the training
+   * examples. `instructions` are the ones it wrote, by predictor, at `indices` in each
+   * predictor's candidate list (each also comes as an `instruction_proposed`).
+   */
+  | { type: 'history_proposal'; level: 'module' | 'program'; step: number; round: number; candidate: number; instructions: Record<string, string>; indices: Record<string, number>; history: ScoredAttempt[]; examples: Record<string, unknown>[] }
   | { type: 'trial_start'; trial: number; kind: TrialKind; params: Record<string, number>; explanation?: TpeExplanation }
   | { type: 'trial_end'; trial: TrialRecord }
   | { type: 'new_best'; trial: number; score: number; params: Record<string, number> }
@@ -191,4 +197,18 @@ export interface ProposerContext {
   demos: Demo[];
   currentInstruction: string;
   tip: string;
+}
+
+/**
+ * One attempt a history-aware proposer is shown: the instructions of the predictors it was
+ * for, the whole program's score with them, and what the score was measured on — a minibatch
+ * or the full validation subsample, of `n` examples.
+ */
+export interface ScoredAttempt {
+  instructions: Record<string, string>;
+  score: number;
+  scope: 'minibatch' | 'full';
+  n: number;
+  /** The trial that measured it. */
+  trial: number;
 }

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_MAX_CONCURRENCY } from '../lm';
 import { PlaygroundError } from '../errors';
-import { minimumBudget, optimizerSettings, planOptimizer, type OptimizerSettings, type Plan, type PlanSizes } from '../optimize';
+import { minimumBudget, optimizerSettings, planOptimizer, type BudgetedSettings, type OptimizerSettings, type Plan, type PlanSizes } from '../optimize';
 import { resolveProgram } from '../program/resolve';
 import { programFromConfig, type ModelConfig, type RunConfig } from './config';
 
@@ -44,11 +44,11 @@ export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency
     teacherCalls: base.teacherProgramRunsMax * predictors,
     // An LLM judge scores every program run, the teacher's included.
     judgeCalls: config.metric.kind === 'llm_judge' ? runs.total + final + base.teacherProgramRunsMax : 0,
-    notes: [...base.notes, `Then ${final} program runs score the result on validation${sizes.test ? ' and test (with the baseline)' : ''}${settings.kind === 'mipro_v2' && settings.budget ? ', outside the budget' : ''}.`],
+    notes: [...base.notes, `Then ${final} program runs score the result on validation${sizes.test ? ' and test (with the baseline)' : ''}${takesBudget(settings) && settings.budget ? ', outside the budget' : ''}.`],
   };
-  const minutes = given.kind === 'mipro_v2' ? given.budget?.minutes : undefined;
+  const minutes = takesBudget(given) ? given.budget?.minutes : undefined;
   if (plan.budget && minutes !== undefined) plan.budget = { ...plan.budget, minutes };
-  if (unusedMinutes) plan.notes.push(`${minutes} minutes are more than this search can use: every configuration on every validation example takes less, so the budget stops there. More validation rows would let it use the time.`);
+  if (unusedMinutes) plan.notes.push(given.kind === 'opro' ? `${minutes} minutes are more than the ${given.rounds} rounds take, so the budget stops there. More rounds would let it use the time.` : `${minutes} minutes are more than this search can use: every configuration on every validation example takes less, so the budget stops there. More validation rows would let it use the time.`);
   const ms = effectiveLatency(given, latency);
   if (ms.task !== undefined) plan.estimatedSeconds = Math.round((optimizerMs(plan, ms, shape) + finalMs(ms, shape)) / 1000);
   return plan;
@@ -63,7 +63,7 @@ export function planRun(config: RunConfig, sizes: RunSizes, latency: PlanLatency
  * convert with.
  */
 function withCallBudget(settings: OptimizerSettings, sizes: PlanSizes, shape: Shape, latency: PlanLatency): { settings: OptimizerSettings; unusedMinutes?: boolean } {
-  if (settings.kind !== 'mipro_v2' || settings.budget?.minutes === undefined) return { settings };
+  if (!takesBudget(settings) || settings.budget?.minutes === undefined) return { settings };
   const ms = latency.task;
   if (ms === undefined || !(ms > 0)) {
     throw new PlaygroundError('CONFIG_INVALID', `A budget of ${settings.budget.minutes} minutes needs the task model's time per call to become a number of calls.`, {
@@ -73,12 +73,17 @@ function withCallBudget(settings: OptimizerSettings, sizes: PlanSizes, shape: Sh
   const limit = settings.budget.minutes * 60_000;
   const withCalls = (taskCalls: number): OptimizerSettings => ({ ...settings, budget: { taskCalls } });
   const fits = (calls: number) => optimizerMs(planOptimizer(withCalls(calls), sizes), latency, shape) <= limit;
-  const lo = minimumBudget(settings, sizes.predictors);
+  const lo = minimumBudget(settings, sizes);
   const cap = usableCalls(planOptimizer(withCalls(Number.MAX_SAFE_INTEGER), sizes), sizes.predictors);
   if (!fits(lo)) return { settings: withCalls(lo) };
   // Past what the search space holds more calls change nothing: the budget stops there.
   if (cap > lo && fits(cap)) return { settings: withCalls(cap), unusedMinutes: true };
   return { settings: withCalls(largestFitting(lo, Math.max(lo, cap), fits)) };
+}
+
+/** True for the optimizers that take the shared `budget` option. */
+function takesBudget(settings: OptimizerSettings): settings is BudgetedSettings {
+  return settings.kind === 'mipro_v2' || settings.kind === 'opro';
 }
 
 /** The largest calls in [lo, hi) that `fits`, given that `lo` fits and the estimate grows with the calls (bisection). */
@@ -123,12 +128,15 @@ function optimizerMs(plan: Plan, latency: PlanLatency, { concurrency: k, predict
   const runs = plan.taskProgramRuns;
   const teacherRuns = plan.budget?.teacherRunsExpected ?? plan.teacherProgramRunsMax;
   let searchWaves = waves(plan.trials, runs.search);
+  let fullWaves = waves(plan.fullEvaluations, runs.fullEvaluations);
   if (plan.budget) {
+    // A budget's calls pay for its full evaluations too (OPRO's; MIPROv2's budgeted search has none).
+    fullWaves = 0;
     const searchRuns = Math.min(Math.max(0, plan.budget.calls - teacherRuns * p) / p, plan.budget.searchRunsMax ?? Infinity);
     searchWaves = (searchRuns * (plan.budget.sentShare ?? 1)) / Math.min(k, plan.budget.chunk ?? 5);
   }
   return (
-    (searchWaves + waves(plan.fullEvaluations, runs.fullEvaluations)) * p * task +
+    (searchWaves + fullWaves) * p * task +
     teacherRuns * p * task +
     plan.proposerCalls * (latency.proposer ?? task) +
     ((plan.judgeCalls ?? 0) / k) * (latency.judge ?? latency.proposer ?? task)

@@ -23,9 +23,14 @@ export const OPTIMIZER_CHOICES = [
   { value: 'none', label: 'Evaluate only', help: 'Scores the program as it is on the validation and test splits.' },
 ] as const satisfies readonly { value: OptimizerKind; label: string; help: string }[];
 
-// A kind added to the core's schema without a menu entry fails to compile here.
+/** Kinds the setup screen does not offer yet (their panel is a later step); a run config can still name them. */
+type NotInMenu = 'opro';
+/** The kinds the setup screen offers. */
+type MenuKind = Exclude<OptimizerKind, NotInMenu>;
+
+// A kind added to the core's schema without a menu entry (or a NotInMenu line) fails to compile here.
 type Listed<T extends true> = T;
-type EveryKindListed = Listed<[Exclude<OptimizerKind, (typeof OPTIMIZER_CHOICES)[number]['value']>] extends [never] ? true : false>;
+type EveryKindListed = Listed<[Exclude<MenuKind, (typeof OPTIMIZER_CHOICES)[number]['value']>] extends [never] ? true : false>;
 
 export const METRIC_CHOICES: readonly { value: MetricKind; label: string }[] = [
   { value: 'exact_match', label: 'Exact match' },
@@ -45,7 +50,7 @@ export interface MetricDraft {
 }
 
 export interface OptimizerDraft {
-  kind: OptimizerKind;
+  kind: MenuKind;
   auto: MiproAuto;
   /**
    * MIPROv2's budget in minutes, which replaces `auto`; `null`: `auto` sizes the run.

@@ -14,7 +14,7 @@ describe('optimizer options (one schema per kind)', () => {
   it('rejects an unknown kind and names the known ones', () => {
     const r = parseOptimizerConfig({ kind: 'copro' });
     expect(r.ok ? '' : r.problems.join()).toMatch(/^kind: .*mipro_v2/);
-    expect(OPTIMIZER_KINDS).toEqual(['none', 'labeled_few_shot', 'bootstrap_few_shot', 'bootstrap_random_search', 'mipro_v2']);
+    expect(OPTIMIZER_KINDS).toEqual(['none', 'labeled_few_shot', 'bootstrap_few_shot', 'bootstrap_random_search', 'mipro_v2', 'opro']);
   });
 
   it("fills DSPy's defaults, with MIPROv2's demo counts depending on the mode", () => {

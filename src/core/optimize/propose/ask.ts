@@ -16,12 +16,17 @@ export interface AskOptions {
 
 /** Runs a one-step Predict with the proposer and returns its first output field as text. */
 export async function ask(opts: AskOptions): Promise<string> {
-  const out = opts.signature.outputs[0]!.name;
+  return (await askFields(opts))[opts.signature.outputs[0]!.name] ?? '';
+}
+
+/** Runs a one-step Predict with the proposer and returns every output field as trimmed text. */
+export async function askFields(opts: AskOptions): Promise<Record<string, string>> {
+  const outs = opts.signature.outputs.map((f) => f.name);
   const program = resolveProgram({
     version: 1,
     inputs: opts.signature.inputs.map((f) => ({ name: f.name })),
     steps: [{ id: 'propose', kind: 'predict', signature: opts.signature }],
-    outputs: { [out]: `propose.${out}` },
+    outputs: Object.fromEntries(outs.map((o) => [o, `propose.${o}`])),
   });
   const run = await runProgram(program, {}, opts.inputs, {
     lm: opts.lm,
@@ -36,5 +41,5 @@ export async function ask(opts: AskOptions): Promise<string> {
       ...(run.error.details && { details: run.error.details }),
     });
   }
-  return String(run.prediction[out] ?? '').trim();
+  return Object.fromEntries(outs.map((o) => [o, String(run.prediction[o] ?? '').trim()]));
 }

@@ -65,7 +65,7 @@ export async function summarizeDataset(
 }
 
 /** Rows as compact "field: value" blocks, long values truncated (the proposer needs the gist, not every token). */
-function formatRows(rows: readonly Example[], maxChars = 400): string {
+export function formatRows(rows: readonly Example[], maxChars = 400): string {
   return rows
     .map((ex, i) => {
       const fields = { ...ex.inputs, ...ex.labels };

@@ -136,7 +136,7 @@ function formatDemos(demos: Demo[]): string {
 }
 
 /** Strips wrappers small proposers add: quotes, "Instruction:" prefixes, code fences. */
-function cleanInstruction(text: string): string {
+export function cleanInstruction(text: string): string {
   let s = text.trim().replace(/^```\w*\n?|```$/g, '').trim();
   s = s.replace(/^(new |proposed |improved )?instruction\s*:\s*/i, '').trim();
   if (s.length > 1 && /^["“'].*["”']$/s.test(s)) s = s.slice(1, -1).trim();
