@@ -9,6 +9,9 @@ export default defineConfig({
     setupFiles: ['tests/unit/setup.ts'],
     environment: 'node',
     testTimeout: 20_000,
+    // Hooks build fixtures (a scripted run, a bundle): on CI's two shared cores they can take
+    // far longer than vitest's default 10 s.
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: ['tests/unit/**/*.svelte.test.ts'] } },
       // The UI state classes use runes: their tests load them compiled for the browser (as the
