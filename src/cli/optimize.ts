@@ -278,6 +278,9 @@ function printOptimizerEvent(e: OptimizerEvent, log: (line: string) => void): vo
     case 'instruction_proposed':
       log(`  instruction ${e.index} for ${e.predictor} (tip: ${e.tip}): ${e.instruction.slice(0, 100)}${e.instruction.length > 100 ? '…' : ''}`);
       break;
+    case 'history_proposal':
+      log(`  ${historyLine(e)}`);
+      break;
     case 'trial_end': {
       const t = e.trial;
       log(`  trial ${t.index} [${t.kind}] ${JSON.stringify(t.params)}: ${fmt(t.score)} on ${t.n} (sent ${t.calls.sent}, cached ${t.calls.cacheHits})`);
@@ -289,6 +292,17 @@ function printOptimizerEvent(e: OptimizerEvent, log: (line: string) => void): vo
     default:
       break;
   }
+}
+
+/**
+ * One OPRO proposer call, short: which call, what it saw (the history's size and best score,
+ * the training examples) and the instructions it wrote, by index.
+ */
+function historyLine(e: Extract<OptimizerEvent, { type: 'history_proposal' }>): string {
+  const best = e.history.at(-1);
+  const seen = best ? `${e.history.length} scored attempt${e.history.length === 1 ? '' : 's'} (best ${fmt(best.score)} on a ${best.scope === 'full' ? 'full evaluation' : 'minibatch'} of ${best.n})` : 'no scored attempt';
+  const wrote = Object.entries(e.indices).map(([id, i]) => `${id} ${i}`).join(', ');
+  return `proposer call ${e.candidate + 1} of step ${e.step + 1} (round ${e.round + 1}, ${e.level} level) saw ${seen} and ${e.examples.length} example${e.examples.length === 1 ? '' : 's'}; wrote instruction ${wrote}`;
 }
 
 function latencyFlag(text: string): number {

@@ -4,7 +4,7 @@
  */
 import type { LMRole, OutputDecision, UsageSnapshot } from '../../core/lm';
 import { LM_ROLES } from '../../core/lm';
-import { configKey, type DemoSetKind, type Plan, type ProposerContext, type TrialKind, type TrialRecord } from '../../core/optimize';
+import { configKey, type DemoSetKind, type OptimizerEvent, type Plan, type ProposerContext, type ScoredAttempt, type TrialKind, type TrialRecord } from '../../core/optimize';
 import type { Demo, ProgramSpec, ProgramState } from '../../core/program';
 import { initialState, resolveProgram } from '../../core/program';
 import type { RunEvent, RunSummary } from '../../core/runner';
@@ -185,12 +185,40 @@ export interface ProposalView {
   index: number;
   instruction: string;
   tip: string;
+  /** MIPROv2's grounding context (empty for OPRO, which grounds its proposer in `history` instead). */
   context: ProposerContext;
   /**
    * The earlier instruction of the same predictor this one repeats (same words, any case or
    * spacing): 0 for the original, which the proposer was shown as the current instruction.
    */
   duplicateOf?: number;
+  /** OPRO: the scored history and training examples the proposer call that wrote it saw. */
+  history?: ProposerHistory;
+}
+
+/** What one OPRO proposer call saw (a `history_proposal` event), ready to show. */
+export interface ProposerHistory {
+  level: 'module' | 'program';
+  /** 0-based step and round of the run, and the call's place in its step. */
+  step: number;
+  round: number;
+  candidate: number;
+  /** The attempts shown, lowest score first and best last, as the proposer read them. */
+  attempts: HistoryAttemptView[];
+  /** The training examples shown, each as "field: value" lines. */
+  examples: string[];
+}
+
+/** One scored attempt in a proposer's history. */
+export interface HistoryAttemptView {
+  /** The instruction tried; at program level one "predictor: instruction" line per predictor. */
+  instruction: string;
+  /** The whole program's score with it. */
+  score: number;
+  /** Measured on a minibatch or on the full validation subsample, of `n` examples. */
+  scope: ScoredAttempt['scope'];
+  n: number;
+  trial: number;
 }
 
 /** An instruction as compared for duplicates: trimmed, whitespace collapsed, any case. */
@@ -198,15 +226,45 @@ function sameText(instruction: string): string {
   return instruction.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+type HistoryEvent = Extract<OptimizerEvent, { type: 'history_proposal' }>;
+
+/** A `history_proposal` as shown: the attempts' instructions as text, the examples as lines. */
+function historyView(e: HistoryEvent): ProposerHistory {
+  const attempts = e.history.map((a) => {
+    const entries = Object.entries(a.instructions);
+    const instruction = entries.length === 1 ? entries[0]![1] : entries.map(([id, text]) => `${id}: ${text}`).join('\n');
+    return { instruction, score: a.score, scope: a.scope, n: a.n, trial: a.trial };
+  });
+  const examples = e.examples.map((x) => Object.entries(x).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n'));
+  return { level: e.level, step: e.step, round: e.round, candidate: e.candidate, attempts, examples };
+}
+
+/** The proposer call that first wrote each instruction (`predictor` and index), from OPRO's `history_proposal` events. */
+function historiesByInstruction(events: readonly OptimizerEvent[]): Map<string, ProposerHistory> {
+  const by = new Map<string, ProposerHistory>();
+  for (const e of events) {
+    if (e.type !== 'history_proposal') continue;
+    const view = historyView(e);
+    // A later call that repeats an instruction points at its first index: the first call wrote it.
+    for (const [id, index] of Object.entries(e.indices)) if (!by.has(`${id}\n${index}`)) by.set(`${id}\n${index}`, view);
+  }
+  return by;
+}
+
 /**
  * Proposed instructions in order (index 0, the original, is not proposed and not listed),
- * each repeat of an earlier one (or of the original) marked with `duplicateOf`.
+ * each repeat of an earlier one (or of the original) marked with `duplicateOf`, and each of
+ * OPRO's with the history its proposer call saw.
  */
 export function proposals(events: readonly RunEvent[]): ProposalView[] {
   const first = new Map<string, number>();
-  return optimizerEvents(events).flatMap((e) => {
+  const optimizer = optimizerEvents(events);
+  const histories = historiesByInstruction(optimizer);
+  return optimizer.flatMap((e) => {
     if (e.type !== 'instruction_proposed') return [];
     const view: ProposalView = { predictor: e.predictor, index: e.index, instruction: e.instruction, tip: e.tip, context: e.context };
+    const history = histories.get(`${e.predictor}\n${e.index}`);
+    if (history) view.history = history;
     const original = `${e.predictor}\n${sameText(e.context.currentInstruction)}`;
     if (!first.has(original)) first.set(original, 0);
     const key = `${e.predictor}\n${sameText(e.instruction)}`;

@@ -4,10 +4,10 @@
  * settings store so a reload restores it; remembered keys live in the store's key namespace.
  */
 import type { MetricKind, MetricSpec } from '../../core/metric';
-import { defaultSettings, type MiproAuto, type MiproMode, type OptimizerConfig, type OptimizerKind } from '../../core/optimize';
+import { defaultSettings, type MiproAuto, type MiproMode, type OptimizerConfig, type OptimizerKind, type OptimizerSettings } from '../../core/optimize';
 import { dataProblems, validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
 import type { SettingsStore } from '../../storage/settings-store';
-import { budgetChoiceOf, draftOf, withBudgetChoice, type BudgetChoice, type BudgetMinutes } from '../setup/budget-choices';
+import { BUDGET_CHOICES, budgetChoiceOf, draftOf, withBudgetChoice, type BudgetChoice, type BudgetMinutes } from '../setup/budget-choices';
 import { DataState, type DataSnapshot } from '../setup/data-state.svelte';
 import { planLatency, roleLatency, type RoleLatency } from '../setup/latency';
 import { ModelsState, type ModelsSnapshot } from '../setup/models-state.svelte';
@@ -17,6 +17,7 @@ import { toSetupProblems, type SetupCard, type SetupProblem } from '../setup/set
 /** The optimizer menu, in menu order: one entry per kind of the core's schema. */
 export const OPTIMIZER_CHOICES = [
   { value: 'mipro_v2', label: 'MIPROv2', help: 'Proposes instructions and bootstraps demos, then searches combinations with TPE.' },
+  { value: 'opro', label: 'OPRO (history-aware proposer)', help: 'Shows the proposer the instructions tried so far with their scores, best last, and asks for better ones, round after round.' },
   { value: 'bootstrap_few_shot', label: 'BootstrapFewShot', help: 'Keeps demos from teacher runs that pass the metric.' },
   { value: 'bootstrap_random_search', label: 'Random search', help: 'Bootstraps several demo sets and keeps the best on validation.' },
   { value: 'labeled_few_shot', label: 'LabeledFewShot', help: 'Samples labeled training examples as demos; no model calls.' },
@@ -24,13 +25,28 @@ export const OPTIMIZER_CHOICES = [
 ] as const satisfies readonly { value: OptimizerKind; label: string; help: string }[];
 
 /** Kinds the setup screen does not offer yet (their panel is a later step); a run config can still name them. */
-type NotInMenu = 'opro';
+type NotInMenu = never;
 /** The kinds the setup screen offers. */
 type MenuKind = Exclude<OptimizerKind, NotInMenu>;
 
 // A kind added to the core's schema without a menu entry (or a NotInMenu line) fails to compile here.
 type Listed<T extends true> = T;
 type EveryKindListed = Listed<[Exclude<MenuKind, (typeof OPTIMIZER_CHOICES)[number]['value']>] extends [never] ? true : false>;
+
+/** What OPRO proposes for at a time: one predictor (module level) or all of them (program level). */
+type OproLevel = Extract<OptimizerSettings, { kind: 'opro' }>['level'];
+
+/** OPRO's levels as the optimizer panel offers them. */
+export const OPRO_LEVEL_CHOICES: readonly { value: OproLevel; label: string; help: string }[] = [
+  { value: 'module', label: 'Module by module', help: "One predictor at a time: its instruction is credited with the whole program's score, the other predictors at their best." },
+  { value: 'program', label: 'Whole program at once', help: "One proposer call writes every predictor's instruction, given whole-program scores (the paper's credit-assignment baseline)." },
+];
+
+/** OPRO's budget menu: as many rounds as set, or minutes (which stop the rounds early). */
+export const OPRO_BUDGET_CHOICES = [
+  { value: 'rounds', label: 'Rounds as set' },
+  ...BUDGET_CHOICES.filter((c) => 'minutes' in c).map((c) => ({ value: c.value, label: c.label })),
+] as const satisfies readonly { value: string; label: string }[];
 
 export const METRIC_CHOICES: readonly { value: MetricKind; label: string }[] = [
   { value: 'exact_match', label: 'Exact match' },
@@ -67,7 +83,15 @@ export interface OptimizerDraft {
    * Workspaces saved before it load with `full`.
    */
   miproMode: MiproMode;
+  /** OPRO's level. Workspaces saved before OPRO was in the menu load with the core's default (`module`); so do the two fields below. */
+  oproLevel: OproLevel;
+  /** OPRO's proposal rounds (the most it runs when minutes are chosen). */
+  rounds: number;
+  /** OPRO's proposer calls per step, each writing one candidate. */
+  candidatesPerRound: number;
 }
+
+type OproBudgetChoice = (typeof OPRO_BUDGET_CHOICES)[number]['value'];
 
 /** MIPROv2's modes as the optimizer panel offers them. */
 export const MIPRO_MODE_CHOICES: readonly { value: MiproMode; label: string; help: string }[] = [
@@ -99,6 +123,7 @@ export interface TextStore {
 /** The form's starting values: MIPROv2's defaults from the core's schema (and random search's candidate count). */
 function defaultDraft(): OptimizerDraft {
   const mipro = defaultSettings('mipro_v2');
+  const opro = defaultSettings('opro');
   return {
     kind: 'mipro_v2',
     auto: mipro.auto ?? 'light',
@@ -109,6 +134,9 @@ function defaultDraft(): OptimizerDraft {
     numCandidatePrograms: defaultSettings('bootstrap_random_search').numCandidatePrograms,
     minibatchSize: mipro.minibatchSize,
     miproMode: 'full',
+    oproLevel: opro.level,
+    rounds: opro.rounds,
+    candidatesPerRound: opro.candidatesPerRound,
   };
 }
 
@@ -128,12 +156,14 @@ export class WorkspaceState {
   readonly setupProblems: SetupProblem[] = $derived(toSetupProblems(this.problems));
   /** MIPROv2's budget as one menu choice (light / medium / heavy / minutes). */
   readonly budgetChoice: BudgetChoice = $derived(budgetChoiceOf(this.optimizer));
+  /** OPRO's budget as one menu choice: the rounds as set, or minutes. */
+  readonly oproBudgetChoice: OproBudgetChoice = $derived(this.optimizer.minutes === null ? 'rounds' : (OPRO_BUDGET_CHOICES.find((c) => c.value === this.budgetChoice)?.value ?? 'rounds'));
   /** Milliseconds per call the plan and the run use: measured this session, else assumed (see latency.ts). */
   readonly latency: PlanLatency | undefined = $derived(this.config ? planLatency(this.config, this.models.latency) : undefined);
   /** The task model's time per call, and whether it was measured. */
   readonly taskLatency: RoleLatency | undefined = $derived(this.config ? roleLatency(this.config, 'task', this.models.latency) : undefined);
-  /** The proposer's time per call, when MIPROv2 asks a model of its own to propose. */
-  readonly proposerLatency: RoleLatency | undefined = $derived(this.config?.models.proposer && this.optimizer.kind === 'mipro_v2' ? roleLatency(this.config, 'proposer', this.models.latency) : undefined);
+  /** The proposer's time per call, when MIPROv2 or OPRO asks a model of its own to propose. */
+  readonly proposerLatency: RoleLatency | undefined = $derived(this.config?.models.proposer && (this.optimizer.kind === 'mipro_v2' || this.optimizer.kind === 'opro') ? roleLatency(this.config, 'proposer', this.models.latency) : undefined);
 
   /** The run config, or undefined when the program or data are not usable yet. */
   toRunConfig(): RunConfig | undefined {
@@ -181,6 +211,8 @@ export class WorkspaceState {
           { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }) },
           budgetChoiceOf(o),
         );
+      case 'opro':
+        return { kind: 'opro', seed: o.seed, level: o.oproLevel, rounds: o.rounds, candidatesPerRound: o.candidatesPerRound, minibatchSize: o.minibatchSize, ...(o.minutes !== null && { budget: { minutes: o.minutes } }) };
       case 'labeled_few_shot':
         return { kind: 'labeled_few_shot', seed: o.seed, k: o.maxLabeledDemos };
       case 'bootstrap_few_shot':
@@ -195,6 +227,11 @@ export class WorkspaceState {
     const { auto, minutes } = draftOf(choice, this.optimizer.auto);
     this.optimizer.auto = auto;
     this.optimizer.minutes = minutes;
+  }
+
+  /** Sizes OPRO by `choice`: its rounds as set, or minutes (shared with MIPROv2's minutes). */
+  chooseOproBudget(choice: OproBudgetChoice): void {
+    this.optimizer.minutes = choice === 'rounds' ? null : draftOf(choice, this.optimizer.auto).minutes;
   }
 
   /** Every problem with the workspace as readable lines (empty when it can run). */

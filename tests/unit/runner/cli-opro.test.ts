@@ -1,0 +1,54 @@
+/**
+ * The headless runner's log of an OPRO run: `npm run optimize` as a child process against the
+ * scripted server prints one short line per proposer call — which call, what it saw (the
+ * history's size, its best score and what that was measured on, the examples) and the
+ * instruction it wrote.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureData } from '../../fixtures/fixture-data';
+import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
+import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../../..');
+
+describe('npm run optimize with OPRO', { timeout: 90_000 }, () => {
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    server = await startScriptedServer({ handler: irisHandler });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('prints one line per proposer call: the step, what it saw and the instruction it wrote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptlab-cli-opro-'));
+    writeFileSync(join(dir, 'iris.jsonl'), fixtureData('iris/all.jsonl').text);
+    const config = {
+      program: { template: 'predict', signature: IRIS_SIGNATURE },
+      data: { path: join(dir, 'iris.jsonl'), split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
+      metric: { kind: 'exact_match', field: 'species' },
+      optimizer: { kind: 'opro', level: 'module', rounds: 2, candidatesPerRound: 2 },
+      models: {
+        task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model', output: 'chat' },
+        proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model' },
+      },
+      seed: 0,
+    };
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+    const { stderr } = await run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache')], { cwd: dir, maxBuffer: 10 * 1024 * 1024 });
+    const lines = stderr.split('\n').filter((l) => /^ {2}proposer call \d/.test(l));
+    expect(lines).toHaveLength(4);
+    // The first call saw the default program, scored in full on the 60 validation rows, and wrote instruction 1.
+    expect(lines[0]).toMatch(/^ {2}proposer call 1 of step 1 \(round 1, module level\) saw 1 scored attempt \(best [\d.]+% on a full evaluation of 60\) and 3 examples; wrote instruction predict 1$/);
+    // The scripted proposer writes the rule again: the line names the instruction it repeats.
+    expect(lines[1]).toMatch(/^ {2}proposer call 2 of step 1 .* wrote instruction predict 1$/);
+    // The second step saw the rule's full score, best last.
+    expect(lines[3]).toMatch(/^ {2}proposer call 2 of step 2 \(round 2, module level\) saw 2 scored attempts \(best 95\.0% on a full evaluation of 60\) and 3 examples/);
+  });
+});
