@@ -37,6 +37,8 @@ function beatOf(event: RunEvent): number {
     case 'dataset_summary':
       return 1500;
     case 'instruction_proposed':
+    // OPRO announces what the proposer saw right after its instruction: one frame for both.
+    case 'history_proposal':
       return 1200;
     case 'demo_set':
       return 500;
@@ -52,6 +54,21 @@ function beatOf(event: RunEvent): number {
     default:
       return 0;
   }
+}
+
+/**
+ * OPRO's proposals (one, or one per predictor at program level) are followed by what their
+ * proposer saw: their frame waits for it, so a proposal never shows without its history.
+ */
+function detailFollows(events: readonly TimedEvent[], i: number): boolean {
+  const kind = (j: number) => {
+    const e = events[j]?.event;
+    return e?.type === 'optimizer' ? e.event.type : undefined;
+  };
+  if (kind(i) !== 'instruction_proposed') return false;
+  let j = i + 1;
+  while (kind(j) === 'instruction_proposed') j++;
+  return kind(j) === 'history_proposal';
 }
 
 /** A replay of one run. `frame` is the snapshot shown while it is active. */
@@ -96,7 +113,7 @@ export class RunReplay {
     const t = loaded.value;
     this.timeline = t;
     this.runId = t.run.id;
-    this.stops = t.events.flatMap((e, i) => (beatOf(e.event) > 0 ? [i] : []));
+    this.stops = t.events.flatMap((e, i) => (beatOf(e.event) > 0 && !detailFollows(t.events, i) ? [i] : []));
     this.total = this.stops.length + 1;
     // Before the first event: the run as it started (no result, no error, no usage yet).
     const { result: _r, error: _e, usage: _u, ...header } = t.run;
