@@ -20,12 +20,13 @@ import type { PassageChoice } from './types';
 import { normalizeText, toText } from './text';
 
 /**
- * A title normalized for comparison: underscores read as spaces (Wikipedia's URL form
- * `Gone_Girl_(film)` equals `Gone Girl (film)`), then the text metrics' normalization (case,
- * punctuation, articles, whitespace), as DSPy's HoVer metric normalizes titles.
+ * A title normalized for comparison: case folded, underscores read as spaces (Wikipedia's URL
+ * form `Gone_Girl_(film)` equals `Gone Girl (film)`), runs of whitespace as one space, ends
+ * trimmed. Punctuation and articles are kept: a title is a name ("The Who", "M.I.L.F. $"), and
+ * the text metrics' normalization would make "A" (the letter's article) empty.
  */
-export function normalizeTitle(title: string): string {
-  return normalizeText(title.replace(/_/g, ' '));
+function normalizeTitle(title: string): string {
+  return title.normalize('NFC').toLowerCase().replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /** The title (or id) of one passage, by the rule of the file comment. */
