@@ -137,8 +137,8 @@ export class WorkspaceState {
   private savedApart: string | undefined;
 
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
-  /** The column of gold titles `retrieval_recall` reads: the one chosen, else one named like it (`gold_titles`, `supporting_titles`). */
-  readonly goldColumn = $derived(this.metric.goldColumn || this.data.columns.find((c) => /titles?$|supporting/i.test(c)) || '');
+  /** The column of gold titles `retrieval_recall` reads: the one chosen, else the first whose name ends in "titles" (`gold_titles`). */
+  readonly goldColumn = $derived(this.metric.goldColumn || this.data.columns.find((c) => /titles$/i.test(c)) || '');
   readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
   readonly problems: string[] = $derived.by(() => this.validate());
   /** The same problems, each placed at the card that causes it. */
