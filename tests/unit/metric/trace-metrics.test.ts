@@ -143,3 +143,28 @@ describe('every scoring call passes the trace', () => {
     ]);
   });
 });
+
+describe('a run over HoVer rows', () => {
+  it('reads the gold titles of a JSONL list column through the mapping and scores Recall over both hops', async () => {
+    const { executeRun } = await import('../../../src/core/runner');
+    const { fixtureData } = await import('../../fixtures/fixture-data');
+    const rows = fixtureData('hover/dev.jsonl').text.split('\n').filter(Boolean).slice(0, 6);
+    const titles = rows.map((l) => (JSON.parse(l) as { gold_titles: string[] }).gold_titles);
+    // Only the first gold title of each claim is in the corpus: recall is 1/2 on every claim.
+    const passages = titles.map((t) => `${t[0]} | ${t[0]} appears in this claim.`);
+    // Every query names every title: each hop retrieves all passages (k = 6).
+    const lm = new ScriptedLM((req) => {
+      const query = req.messages[0]!.content.includes('`query`');
+      return JSON.stringify(query ? { reasoning: 'r', query: titles.flat().join(' ') } : { reasoning: 'r', label: 'SUPPORTED' });
+    });
+    const config: RunConfig = {
+      program: { template: 'multi_hop', signature: 'claim -> label', k: 6 },
+      data: { text: rows.join('\n'), format: 'jsonl', mapping: { inputs: { claim: 'claim' }, labels: { label: 'label', gold_titles: 'gold_titles' } }, split: { train: 2, val: 4 }, corpus: { passages } },
+      metric: { kind: 'retrieval_recall', field: 'gold_titles' },
+      optimizer: { kind: 'none' },
+      models: { task: { provider: 'scripted', model: 'm' } },
+    };
+    const result = await executeRun(config, { createLM: () => lm });
+    expect(result.examples!.val!.map((e) => e.optimized.score)).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+});
