@@ -117,6 +117,7 @@ describe('metrics that see the trace, and a rubric judge', () => {
     await plan.getByText('Judge calls').waitFor();
     const judgeCalls = Number((await plan.getByText('Judge calls').locator('xpath=..').locator('dd').textContent())!.replace(/\D/g, ''));
     expect(judgeCalls).toBeGreaterThan(0);
+    await shoot(plan, 'metrics-plan-judge-calls-1280-light');
 
     await page.getByRole('button', { name: 'Start evaluation' }).click();
     await waitForSelector(page, '[aria-label="Optimized test score"]');
