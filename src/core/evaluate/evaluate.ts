@@ -141,7 +141,7 @@ async function evaluateOne(
   const base = { exampleId: example.id, prediction: run.prediction, trace: omitTrace ? [] : run.trace };
   if (run.error) return { ...base, score: 0, error: run.error, ...(run.error.code === 'ADAPTER_PARSE' && { unreadable: true as const }) };
   try {
-    const score = await metric.score(example, run.prediction, { call, ...(ctx.signal && { signal: ctx.signal }) });
+    const score = await metric.score(example, run.prediction, { call, trace: run.trace, ...(ctx.signal && { signal: ctx.signal }) });
     return { ...base, score };
   } catch (err) {
     if (isAbortError(err)) throw err;

@@ -1,3 +1,3 @@
 export { evaluate } from './evaluate';
-export { createJudge } from './judge';
+export { createJudge, DEFAULT_RUBRIC } from './judge';
 export type { EvaluationResult, ExampleResult } from './evaluate';

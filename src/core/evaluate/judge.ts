@@ -3,6 +3,11 @@
  * means the same as the gold answer, given the example's inputs, and reads a boolean verdict.
  * A custom signature may return a number in [0, 1] instead (clamped). Its inputs are filled
  * by name from the example's inputs and labels and from the prediction as `predicted_<field>`.
+ *
+ * A **rubric** replaces the default signature's instruction. With `gold: false` the judge is
+ * a rubric judge for data without answers: its signature has no gold input at all (it reads
+ * the task's inputs and the prediction only), and its instruction is the rubric, or
+ * {@link DEFAULT_RUBRIC}.
  */
 import type { Example } from '../data/types';
 import { PlaygroundError } from '../errors';
@@ -13,7 +18,7 @@ import { runProgram } from '../program/run';
 import type { StepSpec } from '../program/types';
 import type { SignatureInput } from '../signature/types';
 
-const DEFAULT_JUDGE_SIGNATURE: SignatureInput = {
+const DEFAULT_JUDGE_SIGNATURE = {
   instruction:
     'You are a careful grader. Decide whether the predicted answer is correct: it must mean the same as the gold answer for this task input. Ignore differences in wording, case and formatting.',
   inputs: [
@@ -22,7 +27,31 @@ const DEFAULT_JUDGE_SIGNATURE: SignatureInput = {
     { name: 'predicted_answer', description: 'the answer to grade' },
   ],
   outputs: [{ name: 'correct', type: 'boolean', description: 'true if the predicted answer is correct' }],
-};
+} satisfies SignatureInput;
+
+/** The rubric a judge without a gold answer grades by when none is given (the UI's prefilled text). */
+export const DEFAULT_RUBRIC =
+  'You are a careful grader. There is no reference answer: judge the predicted answer on its own. It passes when it answers exactly what the task input asks, is consistent with the information in the input, and is clear and specific. A vague, evasive, off-topic or self-contradicting answer fails.';
+
+/** The signature of a judge without a gold answer: the task's inputs and the prediction, under `rubric`. */
+function rubricSignature(rubric: string): SignatureInput {
+  return {
+    instruction: rubric,
+    inputs: [
+      { name: 'task_input', description: 'the inputs the answer was given' },
+      { name: 'predicted_answer', description: 'the answer to grade' },
+    ],
+    outputs: [{ name: 'passes', type: 'boolean', description: 'true if the answer meets the rubric' }],
+  };
+}
+
+/** The judge's signature and its verdict field's default, from the options. */
+function judgeSignature(opts: JudgeOptions): { signature: SignatureInput; verdict?: string } {
+  if (opts.signature !== undefined) return { signature: opts.signature };
+  if (opts.gold === false) return { signature: rubricSignature(opts.rubric ?? DEFAULT_RUBRIC), verdict: 'passes' };
+  const signature = opts.rubric === undefined ? DEFAULT_JUDGE_SIGNATURE : { ...DEFAULT_JUDGE_SIGNATURE, instruction: opts.rubric };
+  return { signature, verdict: 'correct' };
+}
 
 export interface JudgeOptions {
   /** The judge model (already accounted under the `judge` role). */
@@ -31,14 +60,19 @@ export interface JudgeOptions {
   field: string;
   signature?: SignatureInput;
   verdictField?: string;
+  /** The judge's instruction in place of the default one (not with `signature`). */
+  rubric?: string;
+  /** False: no gold answer reaches the judge (see the file comment). Default true. */
+  gold?: boolean;
 }
 
 /** Builds the `judge` function that `createMetric` needs for `llm_judge` metrics. */
 export function createJudge(opts: JudgeOptions): JudgeFn {
   const custom = opts.signature !== undefined;
-  const step: StepSpec = { id: 'judge', kind: 'chain_of_thought', signature: opts.signature ?? DEFAULT_JUDGE_SIGNATURE };
+  const chosen = judgeSignature(opts);
+  const step: StepSpec = { id: 'judge', kind: 'chain_of_thought', signature: chosen.signature };
   const sig = stepSignature(step);
-  const verdict = opts.verdictField ?? (custom ? sig.outputs.find((f) => f.name !== 'reasoning')?.name : 'correct');
+  const verdict = opts.verdictField ?? chosen.verdict ?? sig.outputs.find((f) => f.name !== 'reasoning')?.name;
   if (!verdict || !sig.outputs.some((f) => f.name === verdict)) {
     throw new PlaygroundError('METRIC_INVALID', `The judge's verdict field "${String(verdict)}" is not an output of its signature.`, {
       hint: `Outputs are: ${sig.outputs.map((f) => f.name).join(', ')}.`,
@@ -57,7 +91,7 @@ export function createJudge(opts: JudgeOptions): JudgeFn {
       ? { ...example.inputs, ...example.labels, ...prefixed(prediction) }
       : {
           task_input: example.inputs,
-          gold_answer: example.labels[opts.field],
+          ...(opts.gold !== false && { gold_answer: example.labels[opts.field] }),
           predicted_answer: prediction[opts.field],
         };
     const run = await runProgram(program, {}, inputs, { lm: opts.lm, ...(call && { call }), ...(signal && { signal }) });

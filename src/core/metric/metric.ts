@@ -3,9 +3,11 @@
  */
 import type { Example } from '../data/types';
 import type { CallContext } from '../lm/types';
+import type { TraceStep } from '../program/types';
 import { PlaygroundError, throwIfAborted } from '../errors';
 import { numericMatch } from './numeric';
 import { contains, exactMatch, oneOfLabels, tokenF1 } from './text';
+import { answerInContext, retrievalRecall, retrievedPassages } from './trace';
 import type { MetricKind, MetricSpec } from './types';
 
 /** A metric ready to score predictions; scores are in [0, 1] for the built-in kinds. */
@@ -20,6 +22,11 @@ export interface ScoreOptions {
   signal?: AbortSignal;
   /** Where in the run the prediction was made: an LLM judge's call is traced there. */
   call?: CallContext;
+  /**
+   * The run's trace (every step, retrieve steps with their passages). Every scoring call site
+   * passes it; the trace metrics (`retrieval_recall`, `answer_in_context`) need it.
+   */
+  trace?: readonly TraceStep[];
 }
 
 /** Scores one prediction with an LM judge (built in `evaluate/judge.ts`). */
@@ -30,7 +37,10 @@ export interface MetricDeps {
   judge?: JudgeFn;
 }
 
-const KINDS: readonly MetricKind[] = ['exact_match', 'contains', 'f1', 'numeric', 'one_of_labels', 'llm_judge'];
+const KINDS: readonly MetricKind[] = ['exact_match', 'contains', 'f1', 'numeric', 'one_of_labels', 'llm_judge', 'retrieval_recall', 'answer_in_context'];
+
+/** The kinds that read the run's trace (its retrieved passages): the program needs a retrieve step. */
+export const TRACE_METRIC_KINDS: readonly MetricKind[] = ['retrieval_recall', 'answer_in_context'];
 
 /**
  * Lists what is wrong with a metric spec, in "must be X, but got Y" form; empty when valid.
@@ -42,22 +52,57 @@ export function validateMetricSpec(spec: unknown): string[] {
   const problems: string[] = [];
   if (!KINDS.includes(s.kind as MetricKind)) problems.push(`kind: must be one of ${KINDS.join(', ')}, but got ${show(s.kind)}`);
   if (typeof s.field !== 'string' || s.field.trim() === '') problems.push(`field: must name the output field to score (e.g. "answer"), but got ${show(s.field)}`);
-  if (s.kind === 'numeric') {
-    if (s.tolerance !== undefined && !(typeof s.tolerance === 'number' && Number.isFinite(s.tolerance) && s.tolerance >= 0)) {
-      problems.push(`tolerance: must be a number >= 0, but got ${show(s.tolerance)}`);
-    }
-    if (s.relative !== undefined && typeof s.relative !== 'boolean') problems.push(`relative: must be true or false, but got ${show(s.relative)}`);
+  problems.push(...kindProblems(s));
+  return problems;
+}
+
+/** The problems of a spec's kind-specific options. */
+function kindProblems(s: Record<string, unknown>): string[] {
+  switch (s.kind) {
+    case 'numeric':
+      return numericProblems(s);
+    case 'one_of_labels':
+      return s.labels !== undefined && (!Array.isArray(s.labels) || s.labels.length === 0 || !s.labels.every((l) => typeof l === 'string' && l.trim() !== ''))
+        ? [`labels: must be a non-empty list of non-empty strings, but got ${show(s.labels)}`]
+        : [];
+    case 'llm_judge':
+      return judgeProblems(s);
+    case 'retrieval_recall':
+    case 'answer_in_context':
+      return passageProblems(s);
+    default:
+      return [];
   }
-  if (s.kind === 'one_of_labels' && s.labels !== undefined) {
-    if (!Array.isArray(s.labels) || s.labels.length === 0 || !s.labels.every((l) => typeof l === 'string' && l.trim() !== '')) {
-      problems.push(`labels: must be a non-empty list of non-empty strings, but got ${show(s.labels)}`);
-    }
+}
+
+function numericProblems(s: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (s.tolerance !== undefined && !(typeof s.tolerance === 'number' && Number.isFinite(s.tolerance) && s.tolerance >= 0)) {
+    problems.push(`tolerance: must be a number >= 0, but got ${show(s.tolerance)}`);
   }
-  if (s.kind === 'llm_judge') {
-    if (s.verdictField !== undefined && (typeof s.verdictField !== 'string' || s.verdictField === '')) problems.push(`verdictField: must be a field name, but got ${show(s.verdictField)}`);
-    if (s.signature !== undefined && typeof s.signature !== 'string' && (typeof s.signature !== 'object' || s.signature === null || Array.isArray(s.signature))) {
-      problems.push(`signature: must be a signature string or object, but got ${show(s.signature)}`);
-    }
+  if (s.relative !== undefined && typeof s.relative !== 'boolean') problems.push(`relative: must be true or false, but got ${show(s.relative)}`);
+  return problems;
+}
+
+function judgeProblems(s: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (s.verdictField !== undefined && (typeof s.verdictField !== 'string' || s.verdictField === '')) problems.push(`verdictField: must be a field name, but got ${show(s.verdictField)}`);
+  if (s.signature !== undefined && typeof s.signature !== 'string' && (typeof s.signature !== 'object' || s.signature === null || Array.isArray(s.signature))) {
+    problems.push(`signature: must be a signature string or object, but got ${show(s.signature)}`);
+  }
+  if (s.rubric !== undefined && (typeof s.rubric !== 'string' || s.rubric.trim() === '')) problems.push(`rubric: must be the judge's instruction (a non-empty text), but got ${show(s.rubric)}`);
+  if (s.gold !== undefined && typeof s.gold !== 'boolean') problems.push(`gold: must be true or false, but got ${show(s.gold)}`);
+  if (s.signature !== undefined && (s.rubric !== undefined || s.gold !== undefined)) {
+    problems.push('signature: give a judge signature, or a rubric (and gold), not both: a signature sets its own instruction and inputs');
+  }
+  return problems;
+}
+
+function passageProblems(s: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (s.k !== undefined && !(typeof s.k === 'number' && Number.isInteger(s.k) && s.k >= 1)) problems.push(`k: must be a whole number >= 1 (passages per retrieve step), but got ${show(s.k)}`);
+  if (s.steps !== undefined && (!Array.isArray(s.steps) || s.steps.length === 0 || !s.steps.every((id) => typeof id === 'string' && id !== ''))) {
+    problems.push(`steps: must be a non-empty list of retrieve step ids, but got ${show(s.steps)}`);
   }
   return problems;
 }
@@ -68,6 +113,10 @@ export function validateMetricSpec(spec: unknown): string[] {
  * field scores 0; a missing gold label throws `METRIC_INVALID` (a mapping problem, not a model
  * failure, so it must not look like a score of 0). Throws `METRIC_INVALID` for an invalid spec
  * and for `llm_judge` without `deps.judge`.
+ *
+ * The trace metrics read `opts.trace` (see `trace.ts`): `retrieval_recall`'s `field` names the
+ * gold **label** of supporting titles (the prediction is not read); `answer_in_context`'s names
+ * the predicted answer. Scoring one without a trace throws `METRIC_INVALID`.
  */
 export function createMetric(spec: MetricSpec, deps: MetricDeps = {}): Metric {
   const problems = validateMetricSpec(spec);
@@ -83,7 +132,7 @@ export function createMetric(spec: MetricSpec, deps: MetricDeps = {}): Metric {
     if (!judge) throw new PlaygroundError('METRIC_INVALID', `The llm_judge metric on "${field}" needs a judge model, and none was given.`, { hint: 'Configure a judge model (an API endpoint or the local model).' });
     return {
       spec,
-      name: `llm_judge(${field})`,
+      name: displayName(spec),
       async score(example, prediction, opts = {}) {
         throwIfAborted(opts.signal);
         const s = await judge(example, prediction, opts);
@@ -91,18 +140,14 @@ export function createMetric(spec: MetricSpec, deps: MetricDeps = {}): Metric {
       },
     };
   }
+  if (spec.kind === 'retrieval_recall' || spec.kind === 'answer_in_context') return traceMetric(spec);
   const compare = comparator(spec);
   return {
     spec,
     name: displayName(spec),
     async score(example, prediction, opts = {}) {
       throwIfAborted(opts.signal);
-      const gold = example.labels[field];
-      if (gold === undefined || gold === null) {
-        throw new PlaygroundError('METRIC_INVALID', `Example "${example.id}" has no gold label "${field}" for the ${spec.kind} metric.`, {
-          hint: `Map a data column to the label "${field}". Labels present: ${Object.keys(example.labels).join(', ') || 'none'}.`,
-        });
-      }
+      const gold = goldLabel(example, spec);
       const predicted = prediction[field];
       if (predicted === undefined || predicted === null) return 0;
       return compare(predicted, gold);
@@ -110,12 +155,43 @@ export function createMetric(spec: MetricSpec, deps: MetricDeps = {}): Metric {
   };
 }
 
+type TraceSpec = Extract<MetricSpec, { kind: 'retrieval_recall' | 'answer_in_context' }>;
+
+function traceMetric(spec: TraceSpec): Metric {
+  const choice = { ...(spec.steps && { steps: spec.steps }), ...(spec.k !== undefined && { k: spec.k }) };
+  return {
+    spec,
+    name: displayName(spec),
+    async score(example, prediction, opts = {}) {
+      throwIfAborted(opts.signal);
+      if (!opts.trace) {
+        throw new PlaygroundError('METRIC_INVALID', `The ${spec.kind} metric reads the run's retrieved passages, and no trace was given.`, { hint: 'Pass the program run\'s trace to Metric.score.' });
+      }
+      const passages = retrievedPassages(opts.trace, choice);
+      if (spec.kind === 'retrieval_recall') return retrievalRecall(passages, goldLabel(example, spec));
+      const answer = prediction[spec.field];
+      return answer === undefined || answer === null ? 0 : answerInContext(passages, answer);
+    },
+  };
+}
+
+/** The example's gold label the spec names; a missing one is a mapping problem (`METRIC_INVALID`), not a score of 0. */
+function goldLabel(example: Example, spec: MetricSpec): unknown {
+  const gold = example.labels[spec.field];
+  if (gold === undefined || gold === null) {
+    throw new PlaygroundError('METRIC_INVALID', `Example "${example.id}" has no gold label "${spec.field}" for the ${spec.kind} metric.`, {
+      hint: `Map a data column to the label "${spec.field}". Labels present: ${Object.keys(example.labels).join(', ') || 'none'}.`,
+    });
+  }
+  return gold;
+}
+
 /** True when a score counts as a success (BootstrapFewShot keeps traces that pass). */
 export function passes(score: number, threshold = 1): boolean {
   return score >= threshold;
 }
 
-function comparator(spec: Exclude<MetricSpec, { kind: 'llm_judge' }>): (prediction: unknown, gold: unknown) => number {
+function comparator(spec: Exclude<MetricSpec, { kind: 'llm_judge' } | TraceSpec>): (prediction: unknown, gold: unknown) => number {
   switch (spec.kind) {
     case 'exact_match':
       return exactMatch;
@@ -132,6 +208,11 @@ function comparator(spec: Exclude<MetricSpec, { kind: 'llm_judge' }>): (predicti
 
 function displayName(spec: MetricSpec): string {
   if (spec.kind === 'numeric' && spec.tolerance) return `numeric(${spec.field}, ±${spec.tolerance}${spec.relative ? ' relative' : ''})`;
+  if (spec.kind === 'llm_judge' && (spec.rubric !== undefined || spec.gold === false)) return `llm_judge(${spec.field}, ${spec.gold === false ? 'rubric, no gold' : 'rubric'})`;
+  if (spec.kind === 'retrieval_recall' || spec.kind === 'answer_in_context') {
+    const opts = [spec.k !== undefined && `k=${spec.k}`, spec.steps && `steps=${spec.steps.join('+')}`].filter(Boolean);
+    return `${spec.kind}(${[spec.field, ...opts].join(', ')})`;
+  }
   return `${spec.kind}(${spec.field})`;
 }
 

@@ -135,7 +135,7 @@ async function traceOne(ctx: OptimizeContext, teacherState: ProgramState, exampl
   // From here the answer was read: a rejection says what it was.
   const prediction = run.prediction;
   try {
-    const score = await ctx.metric.score(example, prediction, { call, ...(ctx.signal && { signal: ctx.signal }) });
+    const score = await ctx.metric.score(example, prediction, { call, trace: run.trace, ...(ctx.signal && { signal: ctx.signal }) });
     const passed = threshold === undefined ? score > 0 : score >= threshold;
     return { passed, score, trace: run.trace, prediction };
   } catch (err) {

@@ -153,6 +153,11 @@ const PredictorStateSchema = strictObject({
 export const ProgramStateSchema = v.pipe(v.record(NameSchema, PredictorStateSchema), v.maxEntries(L.predictors));
 
 const metricField = { field: NameSchema };
+/** Which retrieved passages a trace metric reads: retrieve step ids, and the first k of each. */
+const passageChoice = {
+  steps: v.optional(v.pipe(v.array(NameSchema), v.minLength(1), v.maxLength(L.steps))),
+  k: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+};
 export const MetricSpecSchema = v.variant('kind', [
   strictObject({ kind: v.literal('exact_match'), ...metricField }),
   strictObject({ kind: v.literal('contains'), ...metricField }),
@@ -169,7 +174,11 @@ export const MetricSpecSchema = v.variant('kind', [
     ...metricField,
     signature: v.optional(SignatureInputSchema),
     verdictField: v.optional(NameSchema),
+    rubric: v.optional(text(L.instructionChars)),
+    gold: v.optional(v.boolean()),
   }),
+  strictObject({ kind: v.literal('retrieval_recall'), ...metricField, ...passageChoice }),
+  strictObject({ kind: v.literal('answer_in_context'), ...metricField, ...passageChoice }),
 ]);
 
 function isJsonValue(value: unknown, depth: number): boolean {

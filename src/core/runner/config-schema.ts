@@ -16,7 +16,7 @@ import * as v from 'valibot';
 import { CLIENT_LIMITS } from '../lm/openai-client';
 import { hasCredentials, stripCredentials } from '../lm/openai-errors';
 import { OUTPUT_MODES } from '../lm/types';
-import { validateMetricSpec } from '../metric';
+import { TRACE_METRIC_KINDS, validateMetricSpec, type MetricSpec } from '../metric';
 import { OptimizerConfigSchema } from '../optimize/options';
 import { resolveProgram } from '../program/resolve';
 import { MetricSpecSchema, ProgramSpecSchema, ProgramStateSchema, TemplateOptionsSchema } from '../program/schema';
@@ -161,7 +161,34 @@ const ModelSchema = v.variant('provider', [
   strictObject({ provider: v.literal('scripted'), model: nonEmpty, ...outputSettings }),
 ]);
 
-export const RunConfigSchema = strictObject({
+/**
+ * What a trace metric asks of the program and the mapping: a retrieve step to read passages
+ * from (`steps`, when given, must name retrieve steps), and for `retrieval_recall` a mapped
+ * label of gold titles (its `field` is a label, not a program output). Empty when the metric
+ * is not a trace metric or the program does not build (that has its own problem line).
+ */
+function traceMetricProblems(metric: MetricSpec, program: unknown, mapping: { labels: Record<string, string> } | undefined): { key?: string; message: string }[] {
+  if (metric.kind !== 'retrieval_recall' && metric.kind !== 'answer_in_context') return [];
+  let spec: ProgramSpec;
+  try {
+    spec = typeof program === 'object' && program !== null && 'spec' in program ? (program as { spec: ProgramSpec }).spec : buildFromTemplate(program as Parameters<typeof buildFromTemplate>[0]);
+  } catch {
+    return [];
+  }
+  const retrieves = spec.steps.filter((s) => s.kind === 'retrieve').map((s) => s.id);
+  const out: { key?: string; message: string }[] = [];
+  if (retrieves.length === 0) out.push({ key: 'kind', message: `${metric.kind} reads the passages a retrieve step returns, and the program has no retrieve step: add one, or score the answer with another metric` });
+  for (const id of metric.steps ?? []) {
+    if (!retrieves.includes(id)) out.push({ key: 'steps', message: `"${id}" is not a retrieve step of the program; its retrieve steps are ${retrieves.map((r) => `"${r}"`).join(', ') || 'none'}` });
+  }
+  if (metric.kind === 'retrieval_recall' && mapping && mapping.labels[metric.field] === undefined) {
+    out.push({ key: 'field', message: `"${metric.field}" must be a label of the data mapping (data.mapping.labels), the column of gold supporting titles or ids; mapped labels are ${Object.keys(mapping.labels).join(', ') || 'none'}` });
+  }
+  return out;
+}
+
+/** The run config's own parts, before the checks across parts. */
+const RunConfigParts = strictObject({
   program: ProgramSchema,
   data: DataSchema,
   metric: MetricSchema,
@@ -171,4 +198,18 @@ export const RunConfigSchema = strictObject({
   concurrency: v.optional(int(1, CLIENT_LIMITS.maxConcurrency)),
   maxErrors: v.optional(int(0)),
 });
+
+export const RunConfigSchema = v.pipe(
+  RunConfigParts,
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { metric, program, data } = dataset.value;
+    // Only a metric and a program that passed their own checks are compared.
+    if (validateMetricSpec(metric).length > 0) return;
+    for (const { key, message } of traceMetricProblems(metric, program, data.mapping)) {
+      const at = { type: 'object' as const, origin: 'value' as const, input: dataset.value as Record<string, unknown>, key: 'metric', value: metric };
+      addIssue({ message, path: key ? [at, { type: 'object', origin: 'value', input: metric as Record<string, unknown>, key, value: (metric as Record<string, unknown>)[key] }] : [at] });
+    }
+  }),
+);
 

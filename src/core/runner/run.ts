@@ -173,7 +173,7 @@ export async function prepareRun(input: unknown, host: RunHost): Promise<Prepare
   const splits = splitExamples(examples, config.data.split, config.data.seed ?? seed);
   const corpora = await loadCorpora(config, corpusColumn, host);
   const metric = createMetric(config.metric, config.metric.kind === 'llm_judge'
-    ? { judge: createJudge({ lm: lms.judge, field: config.metric.field, ...(config.metric.signature && { signature: config.metric.signature }), ...(config.metric.verdictField && { verdictField: config.metric.verdictField }) }) }
+    ? { judge: createJudge({ lm: lms.judge, ...config.metric }) }
     : {});
   return {
     config, program, state: state ?? initialState(program), splits, dropped, warnings, rows, metric, lms, usage, session, taskOutput, corpora, seed,

@@ -38,7 +38,8 @@ export function dataProblems(config: RunConfig, table: TableShape): string[] {
   }
   const outputs = programOutputs(config);
   const field = config.metric.field;
-  if (outputs && !outputs.includes(field)) out.push(`metric.field: "${field}" is not an output of the program; score one of ${outputs.join(', ')}`);
+  // retrieval_recall's field is a gold label of titles, not an output (the config check places it).
+  if (outputs && config.metric.kind !== 'retrieval_recall' && !outputs.includes(field)) out.push(`metric.field: "${field}" is not an output of the program; score one of ${outputs.join(', ')}`);
   return out;
 }
 

@@ -171,10 +171,7 @@ export class AppState {
   /** Loads a shared program into the workspace, then clears the fragment. */
   openShared(payload: SharePayload): void {
     this.workspace.program.loadSpec(payload.spec, payload.state);
-    if (payload.meta.metric) {
-      const m = payload.meta.metric;
-      this.workspace.metric = { ...this.workspace.metric, kind: m.kind, field: m.field, ...(m.kind === 'numeric' && { tolerance: m.tolerance ?? 0, relative: m.relative ?? false }) };
-    }
+    if (payload.meta.metric) this.workspace.loadMetric(payload.meta.metric);
     this.closeShare();
     this.view = 'setup';
   }

@@ -3,6 +3,7 @@
  * turned into a RunConfig on demand. It persists itself (without API keys or headers) to the
  * settings store so a reload restores it; remembered keys live in the store's key namespace.
  */
+import { DEFAULT_RUBRIC } from '../../core/evaluate';
 import type { MetricKind, MetricSpec } from '../../core/metric';
 import { defaultSettings, type MiproAuto, type MiproMode, type OptimizerConfig, type OptimizerKind, type OptimizerSettings } from '../../core/optimize';
 import { dataProblems, validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
@@ -48,21 +49,35 @@ export const OPRO_BUDGET_CHOICES = [
   ...BUDGET_CHOICES.filter((c) => 'minutes' in c).map((c) => ({ value: c.value, label: c.label })),
 ] as const satisfies readonly { value: string; label: string }[];
 
-export const METRIC_CHOICES: readonly { value: MetricKind; label: string }[] = [
+/** A metric of the menu: a core kind, or the LLM judge without a gold answer (an `llm_judge` with `gold: false`). */
+export type MetricChoice = MetricKind | 'rubric_judge';
+
+/** The metric menu, in menu order. `trace` entries read retrieved passages: offered when the program retrieves. */
+export const METRIC_CHOICES: readonly { value: MetricChoice; label: string; trace?: true }[] = [
   { value: 'exact_match', label: 'Exact match' },
   { value: 'contains', label: 'Contains' },
   { value: 'f1', label: 'Token F1' },
   { value: 'numeric', label: 'Numeric (tolerance)' },
   { value: 'one_of_labels', label: 'One of labels' },
   { value: 'llm_judge', label: 'LLM judge' },
+  { value: 'rubric_judge', label: 'LLM judge (rubric, no gold answer)' },
+  { value: 'retrieval_recall', label: 'Retrieval recall (gold titles)', trace: true },
+  { value: 'answer_in_context', label: 'Answer in retrieved passages', trace: true },
 ];
 
+/** The label a `retrieval_recall` metric reads its gold titles from (mapped to the column the metric panel names). */
+const GOLD_TITLES_LABEL = 'gold_titles';
+
 export interface MetricDraft {
-  kind: MetricKind;
+  kind: MetricChoice;
   /** Empty: the program's first output. */
   field: string;
   tolerance: number;
   relative: boolean;
+  /** The rubric judge's instruction. Workspaces saved before it load with the default rubric. */
+  rubric: string;
+  /** The data column of gold titles for `retrieval_recall`; empty: the one suggested by name. */
+  goldColumn: string;
 }
 
 export interface OptimizerDraft {
@@ -144,12 +159,14 @@ export class WorkspaceState {
   readonly data = new DataState();
   readonly program = new ProgramDraft();
   readonly models = new ModelsState();
-  metric = $state<MetricDraft>({ kind: 'exact_match', field: '', tolerance: 0, relative: false });
+  metric = $state<MetricDraft>({ kind: 'exact_match', field: '', tolerance: 0, relative: false, rubric: DEFAULT_RUBRIC, goldColumn: '' });
   optimizer = $state<OptimizerDraft>(defaultDraft());
   /** The large data text last stored apart (see {@link withTextApart}). */
   private savedApart: string | undefined;
 
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
+  /** The column of gold titles `retrieval_recall` reads: the one chosen, else the first whose name ends in "titles" (`gold_titles`). */
+  readonly goldColumn = $derived(this.metric.goldColumn || this.data.columns.find((c) => /titles$/i.test(c)) || '');
   readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
   readonly problems: string[] = $derived.by(() => this.validate());
   /** The same problems, each placed at the card that causes it. */
@@ -170,7 +187,7 @@ export class WorkspaceState {
     const program = this.program.toConfig();
     if (!program) return undefined;
     const data: DataConfig = { text: this.data.text, format: this.data.format, split: $state.snapshot(this.data.split), seed: this.data.seed };
-    if (this.data.table) data.mapping = $state.snapshot(this.data.mapping);
+    if (this.data.table) data.mapping = this.withGoldTitles($state.snapshot(this.data.mapping));
     if (this.program.usesRetrieval) {
       if (this.program.corpusMode === 'passages') data.corpus = { passages: this.program.passages.split('\n').map((s) => s.trim()).filter(Boolean) };
       else if (this.program.corpusMode === 'column' && this.program.corpusColumn) data.corpus = { column: this.program.corpusColumn };
@@ -186,9 +203,19 @@ export class WorkspaceState {
     };
   }
 
+  /** The mapping with the gold-titles label `retrieval_recall` reads, when that is the metric and a column is chosen. */
+  private withGoldTitles(mapping: NonNullable<DataConfig['mapping']>): NonNullable<DataConfig['mapping']> {
+    if (this.metric.kind !== 'retrieval_recall' || !this.goldColumn) return mapping;
+    return { ...mapping, labels: { ...mapping.labels, [GOLD_TITLES_LABEL]: this.goldColumn } };
+  }
+
   metricSpec(): MetricSpec {
     const field = this.metricField;
     switch (this.metric.kind) {
+      case 'rubric_judge':
+        return { kind: 'llm_judge', field, gold: false, rubric: this.metric.rubric };
+      case 'retrieval_recall':
+        return { kind: 'retrieval_recall', field: GOLD_TITLES_LABEL };
       case 'numeric':
         return { kind: 'numeric', field, tolerance: this.metric.tolerance, ...(this.metric.relative && { relative: true }) };
       case 'one_of_labels': {
@@ -198,6 +225,16 @@ export class WorkspaceState {
       default:
         return { kind: this.metric.kind, field } as MetricSpec;
     }
+  }
+
+  /** Sets the metric draft from a metric spec (a shared link's): the rubric judge and the gold-titles label read back as the menu has them. */
+  loadMetric(m: MetricSpec): void {
+    const base = { ...this.metric, kind: m.kind as MetricChoice, field: m.field };
+    if (m.kind === 'numeric') this.metric = { ...base, tolerance: m.tolerance ?? 0, relative: m.relative ?? false };
+    else if (m.kind === 'llm_judge' && m.gold === false) this.metric = { ...base, kind: 'rubric_judge', rubric: m.rubric ?? DEFAULT_RUBRIC };
+    // Its field is the gold-titles label, not an output; the column is chosen in the data.
+    else if (m.kind === 'retrieval_recall') this.metric = { ...base, field: '' };
+    else this.metric = base;
   }
 
   optimizerConfig(): OptimizerConfig {
@@ -242,7 +279,9 @@ export class WorkspaceState {
     if (!/\S/.test(this.data.text)) problems.push('data: paste or load a dataset');
     else if (this.data.error) problems.push(`data: ${this.data.error.message}`);
     if (!this.models.configFor(this.models.roles.task)) problems.push('models.task: choose a task model (an API endpoint or a local model)');
-    if (this.metric.kind === 'llm_judge' && !this.models.roles.judge && !this.models.configFor(this.models.roles.task)) problems.push('models.judge: the LLM judge needs a model');
+    const judged = this.metric.kind === 'llm_judge' || this.metric.kind === 'rubric_judge';
+    if (judged && !this.models.roles.judge && !this.models.configFor(this.models.roles.task)) problems.push('models.judge: the LLM judge needs a model');
+    if (this.metric.kind === 'retrieval_recall' && this.data.table && !this.goldColumn) problems.push('metric.field: choose the data column that holds the gold titles');
     const cfg = this.config;
     if (!cfg) return problems;
     const add = (lines: string[]) => problems.push(...lines.filter((p) => !problems.some((q) => samePlace(pathOf(q), pathOf(p)))));
