@@ -122,7 +122,8 @@ const MiproFields = strictObject({
   /**
    * 0-shot MIPRO++: TPE chooses the proposer's own settings for every proposal (dataset and
    * program summary on or off, the tip, demos shown or not, the temperature), and learns which
-   * write good instructions (mipro/proposer-search.ts). Zero-shot runs only.
+   * write good instructions (mipro/proposer-search.ts). Zero-shot runs only, and not with a
+   * budget. `numTrials` (or `auto`) sets the proposal rounds; `initTemperature` is not used.
    */
   proposerSearch: v.optional(v.boolean(), false),
   /**

@@ -6,7 +6,9 @@
  * three alone already earns part of the score.
  */
 import { describe, expect, it } from 'vitest';
+import { PlaygroundError } from '../../../src/core/errors';
 import { MemoryCacheStore } from '../../../src/core/lm';
+import { interceptCalls } from '../../../src/core/lm/intercept';
 import { parseOptimizerConfig, runOptimizer, type MiproCheckpoint, type OptimizerEvent, type TrialRecord } from '../../../src/core/optimize';
 import { validateRunConfig, type RunConfig } from '../../../src/core/runner';
 import { makePlusWorld, type PlusWorld } from './plus-world';
@@ -242,12 +244,51 @@ describe('0-shot MIPRO++', () => {
     expect(reportOf(w).rounds).toHaveLength(2);
   });
 
+  it('a round whose calls failed is reported as failed and teaches neither TPE nor the report anything', async () => {
+    const w = makePlusWorld({ seed: 0 });
+    const task = w.ctx.lms.task;
+    const failing = interceptCalls(task, (req, options) => (req.context?.phase === 'search' && req.context.trialIndex === 2 ? Promise.reject(new PlaygroundError('LM_SERVER', 'HTTP 503')) : task.call(req, options)));
+    const r = await runOptimizer('mipro_v2', { ...w.ctx, lms: { ...w.ctx.lms, task: failing } }, PLUS);
+    expect(r.trials.filter((t) => t.failed).map((t) => t.index)).toEqual([2]);
+    const report = reportOf(w);
+    expect(report.rounds.filter((x) => x.failed).map((x) => x.trial)).toEqual([2]);
+    for (const stat of report.settings) expect(stat.values.reduce((a, v) => a + v.count, 0)).toBe(report.rounds.length - 1);
+    // TPE's history after the failure holds the rounds that did not fail.
+    const later = eventsOf(w.events, 'proposer_settings_picked').find((e) => e.explanation!.mode !== 'startup')!;
+    expect(later.explanation!.observations).toBe(later.round - 2);
+  });
+
   it('runs with both demo maximums at 0 (zero-shot by maximums) as in instructions_only mode', async () => {
     const w = makePlusWorld({ seed: 0 });
     const r = await runOptimizer('mipro_v2', w.ctx, { auto: 'light', maxBootstrappedDemos: 0, maxLabeledDemos: 0, proposerSearch: true });
     expect(r.state.generate!.instruction).toBe(RULE);
     expect(r.state.generate!.demos).toEqual([]);
     expect(eventsOf(w.events, 'proposer_settings_picked')).toHaveLength(9);
+  });
+});
+
+describe('MIPRO++ with two predictors', () => {
+  it('picks settings per predictor, proposes for each every round, scores them together, and counts exactly', async () => {
+    const w = makePlusWorld({ seed: 0, twoSteps: true });
+    const r = await runOptimizer('mipro_v2', w.ctx, PLUS);
+    const plan = r.plan!;
+    // Two predictors searched: max(2 * 2 * log2(6), 1.5 * 6) = 10 rounds.
+    expect(plan.trials).toBe(10);
+    const picked = eventsOf(w.events, 'proposer_settings_picked');
+    expect(picked).toHaveLength(10);
+    expect(Object.keys(picked[0]!.params).sort()).toEqual(['answer.datasetSummary', 'answer.demos', 'answer.programSummary', 'answer.temperature', 'answer.tip', 'hint.datasetSummary', 'hint.demos', 'hint.programSummary', 'hint.temperature', 'hint.tip']);
+    expect(picked.every((e) => Object.keys(e.settings).join() === 'hint,answer')).toBe(true);
+    const proposed = eventsOf(w.events, 'instruction_proposed');
+    expect(proposed.map((e) => `${e.predictor}${e.index}`).slice(0, 4)).toEqual(['hint1', 'answer1', 'hint2', 'answer2']);
+    for (const e of proposed) expect(e.settings).toEqual(picked[e.index - 1]!.settings[e.predictor]);
+    expect(r.trials.filter((t) => t.kind === 'minibatch').map((t) => t.params)).toEqual(picked.map((e) => ({ 'hint.instruction': e.round, 'answer.instruction': e.round })));
+    const u = w.usage.snapshot();
+    expect(u.task.calls + u.task.cacheHits).toBe(plan.taskCalls);
+    expect(plan.proposerCalls).toBe(4 + 2 * 10);
+    expect(u.proposer.calls + u.proposer.cacheHits).toBe(plan.proposerCalls);
+    // The answer step's report finds the rule's settings; the hint step's settings are reported too.
+    expect(r.state.answer!.instruction).toBe(RULE);
+    expect(reportOf(w).settings.map((s) => s.predictor)).toEqual([...Array(5).fill('hint'), ...Array(5).fill('answer')]);
   });
 });
 

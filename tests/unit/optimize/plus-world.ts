@@ -14,7 +14,7 @@ import { createAccountedLM, MemoryCacheStore, ScriptedLM, UsageMeter } from '../
 import type { CacheStore, LMRequest } from '../../../src/core/lm/types';
 import { createMetric } from '../../../src/core/metric';
 import type { OptimizeContext, OptimizerEvent } from '../../../src/core/optimize';
-import { buildFromTemplate, initialState, resolveProgram } from '../../../src/core/program';
+import { buildFromTemplate, initialState, resolveProgram, type ProgramSpec } from '../../../src/core/program';
 import { hashString32 } from '../../../src/core/util/random';
 import { RULE, words } from './world';
 
@@ -52,6 +52,8 @@ function proposerAnswer(req: LMRequest): string {
 
 function taskAnswer(req: LMRequest): string {
   const system = req.messages[0]!.content;
+  // The two-step program's first step (no label field): a hint the answer step ignores.
+  if (!system.includes('label')) return '[[ ## hint ## ]]\nno hint\n\n[[ ## completed ## ]]';
   const word = field(lastUser(req), 'word');
   const hints = Object.values(HINTS).filter((h) => system.includes(h)).length;
   const right = system.includes('first letter') || hashString32(word) % 100 < 25 * hints;
@@ -69,12 +71,24 @@ export interface PlusWorld {
   test: Example[];
 }
 
-/** The world with `train` and `val` rows (60 test rows after them), seeded `seed`. */
-export function makePlusWorld(opts: { train?: number; val?: number; seed?: number; cache?: CacheStore; signal?: AbortSignal } = {}): PlusWorld {
+/** Two predictors: a hint step, then the answer step the task model scores (as one step). */
+const TWO_STEPS: ProgramSpec = {
+  version: 1,
+  name: 'hint_then_answer',
+  inputs: [{ name: 'word' }],
+  steps: [
+    { id: 'hint', kind: 'predict', signature: 'word -> hint' },
+    { id: 'answer', kind: 'predict', signature: 'word, hint -> label' },
+  ],
+  outputs: { label: 'answer.label' },
+};
+
+/** The world with `train` and `val` rows (60 test rows after them), seeded `seed`; `twoSteps`: the hint -> answer program. */
+export function makePlusWorld(opts: { train?: number; val?: number; seed?: number; cache?: CacheStore; signal?: AbortSignal; twoSteps?: boolean } = {}): PlusWorld {
   const train = opts.train ?? 40;
   const val = opts.val ?? 60;
   const all = words(train + val + 60);
-  const spec = buildFromTemplate({ template: 'chain_of_thought', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } });
+  const spec = opts.twoSteps ? TWO_STEPS : buildFromTemplate({ template: 'chain_of_thought', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } });
   const program = resolveProgram(spec);
   const usage = new UsageMeter();
   const cache = opts.cache ?? new MemoryCacheStore(100_000);

@@ -4,7 +4,9 @@
  * From the settings (options.ts) and the program: demo-set candidates = N; instruction
  * candidates = N/2 with demos, N zero-shot; trials = max(2 · V · log2 N, 1.5 · N), V =
  * predictors (x2 when demos are searched too). Minibatches of 35, a full evaluation every 5
- * trials and at the end; the default program is fully evaluated first.
+ * trials and at the end; the default program is fully evaluated first. 0-shot MIPRO++
+ * (`proposerSearch`) keeps these counts, a trial being a proposal round, and its proposer
+ * calls are the dataset summary and one proposal per predictor per round.
  */
 import { proposerCalls } from '../propose';
 import type { MiproSettings } from '../options';
