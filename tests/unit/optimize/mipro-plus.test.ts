@@ -5,12 +5,15 @@
  * dataset summary on, the "description" tip and a temperature of at most 0.8, and each of the
  * three alone already earns part of the score.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundError } from '../../../src/core/errors';
-import { MemoryCacheStore } from '../../../src/core/lm';
+import { MemoryCacheStore, OpenAICompatibleLM } from '../../../src/core/lm';
 import { interceptCalls } from '../../../src/core/lm/intercept';
 import { parseOptimizerConfig, runOptimizer, type MiproCheckpoint, type OptimizerEvent, type TrialRecord } from '../../../src/core/optimize';
-import { validateRunConfig, type RunConfig } from '../../../src/core/runner';
+import { executeRun, validateRunConfig, type ModelConfig, type RunConfig, type RunEvent } from '../../../src/core/runner';
+import { fixtureData } from '../../fixtures/fixture-data';
+import { irisHandler, irisRunConfig } from '../../fixtures/iris-world';
+import { startScriptedServer, type ChatCompletionBody, type ScriptedServer } from '../../fixtures/scripted-server';
 import { makePlusWorld, type PlusWorld } from './plus-world';
 import { RULE } from './world';
 
@@ -319,4 +322,35 @@ describe('MIPRO++ options', () => {
     expect(validateRunConfig(config({ mode: 'instructions_only', proposerSearch: true }))).toEqual([]);
     expect(validateRunConfig(config({ proposerSearch: true }))).toEqual([expect.stringContaining('proposerSearch: needs a zero-shot run')]);
   });
+});
+
+describe('MIPRO++ through the runner', () => {
+  let server: ScriptedServer;
+  beforeAll(async () => {
+    server = await startScriptedServer({ handler: irisHandler });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('a run config with proposerSearch runs over HTTP: the server receives the planned calls, and the events carry the report', async () => {
+    const base = irisRunConfig(fixtureData('iris/all.jsonl').text, server.url);
+    const config: RunConfig = { ...base, optimizer: { kind: 'mipro_v2', auto: 'light', mode: 'instructions_only', proposerSearch: true } };
+    const events: RunEvent[] = [];
+    const createLM = (cfg: ModelConfig) => {
+      if (cfg.provider !== 'openai-compatible') throw new Error('openai-compatible only');
+      return new OpenAICompatibleLM({ baseURL: cfg.baseURL, model: cfg.model, maxConcurrency: 4, backoffBaseMs: 1 });
+    };
+    const result = await executeRun(config, { createLM, onEvent: (e) => events.push(e) });
+    const bodies = server.requests.map((q) => q.body as ChatCompletionBody);
+    const plan = result.plan!;
+    expect(bodies.filter((b) => b.model === 'proposer-model')).toHaveLength(plan.proposerCalls);
+    // The teacher (bootstrapping the proposer's demos) is the task model too.
+    expect(bodies.filter((b) => b.model === 'task-model').length - result.usage.teacher.calls + result.usage.task.cacheHits).toBe(plan.taskCalls);
+    expect(result.usage.teacher.calls + result.usage.teacher.cacheHits).toBeLessThanOrEqual(plan.teacherCalls!);
+    const optimizerEvents = events.flatMap((e) => (e.type === 'optimizer' ? [e.event] : []));
+    expect(optimizerEvents.filter((e) => e.type === 'proposer_settings_picked')).toHaveLength(plan.trials);
+    const report = optimizerEvents.find((e) => e.type === 'proposer_settings_report');
+    expect(report?.type === 'proposer_settings_report' && report.report.rounds).toHaveLength(plan.trials);
+  }, 60_000);
 });
