@@ -36,6 +36,7 @@ export function proposerSettingsReport(state: SearchState & { rounds: ProposerRo
       return { predictor, setting, values, best: bestValue(values) };
     }),
   );
+  // Every predictor of a round's configuration is at candidate `round` (0: the original instructions).
   const won = state.best ? state.rounds.find((r) => r.round === Object.values(state.best!.params)[0]) : undefined;
   return { scope, n, settings, rounds, winner: won ? { round: won.round, settings: won.settings } : null };
 }
