@@ -120,6 +120,13 @@ const MiproFields = strictObject({
   /** Fit the run into this many calls or minutes (replaces `auto` and `numTrials`). */
   budget: v.optional(BudgetSchema),
   /**
+   * 0-shot MIPRO++: TPE chooses the proposer's own settings for every proposal (dataset and
+   * program summary on or off, the tip, demos shown or not, the temperature), and learns which
+   * write good instructions (mipro/proposer-search.ts). Zero-shot runs only, and not with a
+   * budget. `numTrials` (or `auto`) sets the proposal rounds; `initTemperature` is not used.
+   */
+  proposerSearch: v.optional(v.boolean(), false),
+  /**
    * Milliseconds per call for the plan's time estimate, when the host gives none (configs
    * written for the headless runner before it took `--latency-ms`).
    */
@@ -163,6 +170,18 @@ const MiproSchema = v.pipe(
       (issue) => `must be >= 3 when demos are searched (zero-shot, labeled and bootstrapped sets), but got ${String((issue.input as { numCandidates?: unknown }).numCandidates)}`,
     ),
     ['numCandidates'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['proposerSearch'], ['mode'], ['maxBootstrappedDemos'], ['maxLabeledDemos']],
+      (o) => !o.proposerSearch || o.mode === 'instructions_only' || zeroShotByMaximums(o),
+      (issue) => `needs a zero-shot run (mode "instructions_only", or both demo maximums 0): MIPRO++ searches the proposer's settings for instructions only, but mode is "${String((issue.input as { mode?: unknown }).mode)}"`,
+    ),
+    ['proposerSearch'],
+  ),
+  v.forward(
+    v.partialCheck([['proposerSearch'], ['budget']], (o) => !o.proposerSearch || o.budget === undefined, 'cannot be combined with budget: MIPRO++ runs a fixed number of proposal rounds (auto or numTrials)'),
+    ['proposerSearch'],
   ),
   v.transform(resolveMipro),
 );

@@ -159,7 +159,16 @@ export type OptimizerEvent =
     }
   | { type: 'demo_set'; set: number; kind: DemoSetKind; demos: Record<string, Demo[]> }
   | { type: 'dataset_summary'; summary: string; observations: string[] }
-  | { type: 'instruction_proposed'; predictor: string; index: number; instruction: string; tip: string; context: ProposerContext }
+  /** `settings`: 0-shot MIPRO++ only, the proposer settings TPE chose for the proposal. */
+  | { type: 'instruction_proposed'; predictor: string; index: number; instruction: string; tip: string; context: ProposerContext; settings?: ProposerSettings }
+  /**
+   * 0-shot MIPRO++: the proposer settings TPE chose for proposal round `round` (1-based), per
+   * predictor; `params` are their indices in TPE's space, and the round's instructions are
+   * scored as trial `trial`.
+   */
+  | { type: 'proposer_settings_picked'; round: number; trial: number; settings: Record<string, ProposerSettings>; params: Record<string, number>; explanation?: TpeExplanation }
+  /** 0-shot MIPRO++, at the end of its search: which proposer settings wrote good instructions. */
+  | { type: 'proposer_settings_report'; report: ProposerSettingsReport }
   /**
    * OPRO: one proposer call and what it saw: the attempts so far (best last) and the training
    * examples. `instructions` are the ones it wrote, by predictor, at `indices` in each
@@ -197,6 +206,42 @@ export interface ProposerContext {
   demos: Demo[];
   currentInstruction: string;
   tip: string;
+}
+
+/** The grounded proposer's own settings for one proposal (0-shot MIPRO++ searches them). */
+export interface ProposerSettings {
+  /** The dataset summary is shown. */
+  datasetSummary: boolean;
+  /** The program summary and the module description are shown. */
+  programSummary: boolean;
+  /** The tip's name: none, creative, simple, description, high_stakes or persona. */
+  tip: string;
+  /** Up to three bootstrapped demos of the step are shown. */
+  demos: boolean;
+  /** The proposer's sampling temperature. */
+  temperature: number;
+}
+
+/** One value of one proposer setting, with the mean score of the rounds that used it. */
+export interface ProposerSettingValue {
+  value: boolean | string | number;
+  /** Mean round score; null when no round used the value. */
+  mean: number | null;
+  /** Rounds that used it (failed rounds are left out). */
+  count: number;
+}
+
+/** What 0-shot MIPRO++ learned about its proposer's settings (the paper's interpretability point). */
+export interface ProposerSettingsReport {
+  /** What a round's score was measured on: a minibatch of `n` validation examples, or all `n`. */
+  scope: 'minibatch' | 'full';
+  n: number;
+  /** Per predictor and setting: each value's mean round score and count, and the best value by mean (null when none was tried). */
+  settings: { predictor: string; setting: keyof ProposerSettings; values: ProposerSettingValue[]; best: boolean | string | number | null }[];
+  /** Every round: the settings per predictor, the trial that scored its instructions (their index is `round` in each predictor's candidates), its score. */
+  rounds: { round: number; trial: number; settings: Record<string, ProposerSettings>; score: number; failed?: true }[];
+  /** The settings that wrote the returned program's instructions (its best full evaluation); null when the original instructions won. */
+  winner: { round: number; settings: Record<string, ProposerSettings> } | null;
 }
 
 /**

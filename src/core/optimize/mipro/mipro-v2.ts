@@ -13,10 +13,14 @@
  * Stoppable: `ctx.stop` ends the search at its next trial boundary with the best full
  * evaluation so far (`stoppedEarly`).
  *
+ * 0-shot MIPRO++ (`proposerSearch`) replaces phases 2 and 3 by a search over the proposer's
+ * own settings (proposer-search.ts).
+ *
  * Resumable: after each phase and each trial the optimizer emits a checkpoint (plain data).
  * Passing it back continues the run; with the same seed and cache the result is identical to
  * an uninterrupted run.
  */
+import type { Example } from '../../data/types';
 import { PlaygroundError } from '../../errors';
 import type { MiproSettings } from '../options';
 import type { OptimizeContext, OptimizeResult } from '../types';
@@ -24,7 +28,8 @@ import { searchOutcome } from '../score';
 import { miproBudgeted, type SamplerFactory } from './budgeted';
 import { bootstrapPhase, byIds, miproCheckpoint, plainCopy, proposePhase, searchSpace, subsample, type MiproCheckpoint } from './phases';
 import { emptySearchState, runSearch, stateFor } from './search';
-import { miproRunSettings, planMipro } from './settings';
+import { miproRunSettings, planMipro, type MiproRunSettings } from './settings';
+import { runProposerSearch } from './proposer-search';
 
 export type { MiproCheckpoint } from './phases';
 
@@ -50,6 +55,7 @@ export async function miproV2(
     cp.demoSets = await bootstrapPhase(ctx, settings, { count: settings.demoSets });
     save();
   }
+  if (settings.proposerSearch) return { ...(await miproPlus(ctx, settings, cp, valset, save)), plan };
   if (!cp.instructions) {
     cp.instructions = await proposePhase(ctx, settings, settings.instructionCandidates, cp.demoSets);
     save();
@@ -73,3 +79,20 @@ export async function miproV2(
   }
   return { state: stateFor(ctx, space, best.params), trials: search.trials, plan, ...outcome };
 }
+
+/** 0-shot MIPRO++ after bootstrapping (proposer-search.ts): the proposer's settings searched round by round. */
+async function miproPlus(ctx: OptimizeContext, settings: MiproRunSettings, cp: MiproCheckpoint, valset: Example[], save: () => void): Promise<OptimizeResult> {
+  const { state, space } = await runProposerSearch(ctx, { settings, demoSets: cp.demoSets ?? [], valset }, cp.proposerSearch, (s) => {
+    cp.proposerSearch = s;
+    save();
+  });
+  const best = state.best;
+  const outcome = searchOutcome(ctx, best, () => state.trials[best!.trial]!);
+  if (!best || !outcome) {
+    throw new PlaygroundError('OPTIMIZER_ERROR_BUDGET', 'MIPRO++ ended without one full evaluation that succeeded, so there is no program to return.', {
+      hint: 'Its calls kept failing: check the task model and its endpoint, then run again.',
+    });
+  }
+  return { state: stateFor(ctx, space, best.params), trials: state.trials, ...outcome };
+}
+

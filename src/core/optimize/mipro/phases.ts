@@ -11,6 +11,7 @@ import { proposeInstructions } from '../propose';
 import type { MiproSettings } from '../options';
 import type { OptimizeContext } from '../types';
 import type { BudgetedSearchState } from './budgeted-search';
+import type { ProposerSearchState } from './proposer-search';
 import type { SearchSpace, SearchState } from './search';
 
 /** Everything a resumed run needs, at a phase or trial boundary (plain data). */
@@ -25,6 +26,8 @@ export interface MiproCheckpoint {
   /** Budgeted runs: the budget in calls and what was used of it at this checkpoint. */
   budget?: { total: number; used: number };
   budgeted?: BudgetedSearchState;
+  /** 0-shot MIPRO++ (`proposerSearch`): its rounds, instructions and trials so far. */
+  proposerSearch?: ProposerSearchState;
 }
 
 /** A stored checkpoint of this optimizer, or `OPTIMIZER_INVALID` (it belongs to another optimizer or version). */

@@ -100,7 +100,7 @@ export async function runSearch(
 }
 
 /** Full evaluation of the best-mean configuration not yet fully evaluated (if any). */
-async function periodicFullEvaluation(ctx: OptimizeContext, space: SearchSpace, valset: readonly Example[], state: SearchState): Promise<void> {
+export async function periodicFullEvaluation(ctx: OptimizeContext, space: SearchSpace, valset: readonly Example[], state: SearchState): Promise<void> {
   const groups = groupByConfig(state.trials.filter((tr) => tr.kind === 'minibatch' && !tr.failed), (tr) => tr.score);
   let pick: (typeof groups)[number] | undefined;
   for (const g of groups) {
@@ -111,7 +111,8 @@ async function periodicFullEvaluation(ctx: OptimizeContext, space: SearchSpace, 
   if (pick) await fullEvaluation(ctx, space, valset, state, pick.params, 'full', pick.items.map((tr) => tr.index));
 }
 
-async function fullEvaluation(
+/** Scores `params` on the whole validation subsample as trial `kind`; a better score than any before becomes `state.best`. */
+export async function fullEvaluation(
   ctx: OptimizeContext,
   space: SearchSpace,
   valset: readonly Example[],

@@ -4,11 +4,14 @@
  * From the settings (options.ts) and the program: demo-set candidates = N; instruction
  * candidates = N/2 with demos, N zero-shot; trials = max(2 · V · log2 N, 1.5 · N), V =
  * predictors (x2 when demos are searched too). Minibatches of 35, a full evaluation every 5
- * trials and at the end; the default program is fully evaluated first.
+ * trials and at the end; the default program is fully evaluated first. 0-shot MIPRO++
+ * (`proposerSearch`) keeps these counts, a trial being a proposal round, and its proposer
+ * calls are the dataset summary and one proposal per predictor per round.
  */
 import { proposerCalls } from '../propose';
 import type { MiproSettings } from '../options';
 import type { Plan, PlanSizes } from '../types';
+import { proposerSearchCalls, proposerSearchNote } from './proposer-search-plan';
 
 /** MIPROv2's settings plus what the program's size decides. */
 export interface MiproRunSettings extends MiproSettings {
@@ -47,7 +50,9 @@ export function planMipro(s: MiproRunSettings, sizes: PlanSizes): Plan {
   const teacherMax = s.maxBootstrappedDemos > 0 ? bootstrapSets * sizes.train * s.maxRounds : 0;
   const notes = [
     `${s.numTrials} trials on ${minibatch ? `minibatches of ${s.minibatchSize}` : `all ${val}`} validation examples; ${fullEvaluations} full evaluation${fullEvaluations > 1 ? 's' : ''} on ${val} examples (the default program first${periodic ? `, then every ${s.minibatchFullEvalSteps} trials and at the end` : ''}).`,
-    `${s.instructionCandidates} instruction candidate${s.instructionCandidates > 1 ? 's' : ''} and ${s.searchDemos ? s.demoSets : 0} demo set${s.demoSets > 1 ? 's' : ''} per predictor.`,
+    s.proposerSearch
+      ? proposerSearchNote(s, s.numTrials, minibatch ? `a minibatch of ${s.minibatchSize}` : `all ${val} validation examples`)
+      : `${s.instructionCandidates} instruction candidate${s.instructionCandidates > 1 ? 's' : ''} and ${s.searchDemos ? s.demoSets : 0} demo set${s.demoSets > 1 ? 's' : ''} per predictor.`,
     'Counts are upper bounds: the cache answers repeated calls, and bootstrapping stops once it has enough demos.',
   ];
   if (s.zeroShotByMaximums) notes.push(`Both demo maximums are 0, so this is a zero-shot run (as DSPy decides it): only instructions are searched, and ${s.maxBootstrappedDemos} bootstrapped demos are shown to the proposer, never to the task model.`);
@@ -59,7 +64,7 @@ export function planMipro(s: MiproRunSettings, sizes: PlanSizes): Plan {
     taskProgramRuns: { search, fullEvaluations: full, total: search + full },
     taskCalls: (search + full) * sizes.predictors,
     teacherProgramRunsMax: teacherMax,
-    proposerCalls: proposerCalls(sizes.predictors, s.instructionCandidates, sizes.train, s.dataAware),
+    proposerCalls: s.proposerSearch ? proposerSearchCalls(sizes.predictors, s.numTrials, sizes.train, s.dataAware) : proposerCalls(sizes.predictors, s.instructionCandidates, sizes.train, s.dataAware),
     notes,
   };
 }

@@ -16,7 +16,7 @@ import type { LanguageModel } from '../../lm/types';
 import type { ResolvedProgram } from '../../program/resolve';
 import type { Demo } from '../../program/types';
 import { Rng } from '../../util/random';
-import type { OptimizerEvent, ProposerContext } from '../types';
+import type { OptimizerEvent, ProposerContext, ProposerSettings } from '../types';
 import { ask } from './ask';
 import { datasetSummaryCalls, summarizeDataset } from './dataset-summary';
 import { moduleDescription, programSummary } from './program-summary';
@@ -78,45 +78,72 @@ export async function proposeInstructions(
   const signal = opts.signal ? { signal: opts.signal } : {};
   const data = opts.dataAware === false ? { summary: '', observations: [] } : await summarizeDataset(lm, trainset, signal);
   if (opts.dataAware !== false) opts.emit?.({ type: 'dataset_summary', ...data });
-  const summary = opts.programAware === false ? '' : programSummary(program);
-  const tipNames = Object.keys(TIPS);
   let done = 0;
   const total = program.predictorIds.length * (opts.count - 1);
   for (const stepId of program.predictorIds) {
     const rng = new Rng(`propose:${opts.seed}:${stepId}`);
     for (let i = 1; i < opts.count; i++) {
-      const tipName = opts.tipAware === false ? 'none' : rng.pick(tipNames);
-      const demos = pickDemos(opts.demoSets, stepId, i);
-      const context: ProposerContext = {
-        datasetSummary: data.summary,
-        programSummary: summary,
-        moduleDescription: opts.programAware === false ? '' : moduleDescription(program, stepId),
-        demos,
-        currentInstruction: current[stepId]!,
-        tip: TIPS[tipName]!,
-      };
-      const raw = await ask({
-        lm,
-        signature: PROPOSE,
-        inputs: {
-          dataset_summary: context.datasetSummary || '(not available)',
-          program_summary: context.programSummary || '(not available)',
-          module_description: context.moduleDescription || '(not available)',
-          task_demos: demos.length ? formatDemos(demos) : '(no examples available)',
-          current_instruction: context.currentInstruction,
-          tip: context.tip || '(no tip)',
-        },
-        temperature: opts.temperature ?? 1,
-        rolloutId: `propose:${opts.seed}:${stepId}:${i}`,
-        ...signal,
+      const tipName = opts.tipAware === false ? 'none' : rng.pick(TIP_NAMES);
+      const settings: ProposerSettings = { datasetSummary: opts.dataAware !== false, programSummary: opts.programAware !== false, tip: tipName, demos: true, temperature: opts.temperature ?? 1 };
+      const { instruction, context } = await proposeWith(lm, {
+        program, stepId, current: current[stepId]!, datasetSummary: data.summary, demoSets: opts.demoSets, demoIndex: i, settings, rolloutId: `propose:${opts.seed}:${stepId}:${i}`, ...signal,
       });
-      const instruction = cleanInstruction(raw) || current[stepId]!;
       out[stepId]!.push(instruction);
       opts.emit?.({ type: 'instruction_proposed', predictor: stepId, index: i, instruction, tip: tipName, context });
       opts.emit?.({ type: 'progress', phase: 'propose', done: ++done, total });
     }
   }
   return out;
+}
+
+/** The tips' names, in the reference's order (`none` first). */
+export const TIP_NAMES: readonly string[] = Object.keys(TIPS);
+
+/** One proposal: what it is for, what the proposer may be shown, and the settings that decide what it is shown. */
+export interface ProposalRequest {
+  program: ResolvedProgram;
+  stepId: string;
+  /** The step's current instruction (always shown; the fallback when the answer is empty). */
+  current: string;
+  /** The dataset summary ('' when there is none). */
+  datasetSummary: string;
+  /** Demo sets per predictor step id: the demos shown come from set `demoIndex` mod sets. */
+  demoSets: Record<string, Demo[]>[];
+  demoIndex: number;
+  settings: ProposerSettings;
+  /** Two proposals with the same context and another rollout id are two samples. */
+  rolloutId: string;
+  signal?: AbortSignal;
+}
+
+/** One grounded proposal with explicit settings (one proposer call): the new instruction and what the proposer saw. */
+export async function proposeWith(lm: LanguageModel, r: ProposalRequest): Promise<{ instruction: string; context: ProposerContext }> {
+  const { settings } = r;
+  const demos = settings.demos ? pickDemos(r.demoSets, r.stepId, r.demoIndex) : [];
+  const context: ProposerContext = {
+    datasetSummary: settings.datasetSummary ? r.datasetSummary : '',
+    programSummary: settings.programSummary ? programSummary(r.program) : '',
+    moduleDescription: settings.programSummary ? moduleDescription(r.program, r.stepId) : '',
+    demos,
+    currentInstruction: r.current,
+    tip: TIPS[settings.tip] ?? '',
+  };
+  const raw = await ask({
+    lm,
+    signature: PROPOSE,
+    inputs: {
+      dataset_summary: context.datasetSummary || '(not available)',
+      program_summary: context.programSummary || '(not available)',
+      module_description: context.moduleDescription || '(not available)',
+      task_demos: demos.length ? formatDemos(demos) : '(no examples available)',
+      current_instruction: context.currentInstruction,
+      tip: context.tip || '(no tip)',
+    },
+    temperature: settings.temperature,
+    rolloutId: r.rolloutId,
+    ...(r.signal && { signal: r.signal }),
+  });
+  return { instruction: cleanInstruction(raw) || r.current, context };
 }
 
 /** Up to three augmented demos of `stepId` from demo set `i` (falling back to any set that has some). */

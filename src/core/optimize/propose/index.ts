@@ -1,4 +1,4 @@
-export { proposeInstructions, proposerCalls, cleanInstruction } from './grounded-proposer';
+export { proposeInstructions, proposerCalls, cleanInstruction, proposeWith, TIP_NAMES } from './grounded-proposer';
 export { askFields } from './ask';
-export { formatRows } from './dataset-summary';
+export { formatRows, datasetSummaryCalls, summarizeDataset } from './dataset-summary';
 export { moduleDescription, programSummary } from './program-summary';
