@@ -15,6 +15,13 @@ export interface Metric {
   spec: MetricSpec;
   /** Short display name, e.g. `exact_match(answer)`. */
   name: string;
+  /**
+   * The score a bootstrapped trace needs when the run sets no `metricThreshold` (absent: any
+   * score above 0, DSPy's truthy metric). Recall passes only when whole, as DSPy's HoVer
+   * bootstrapping metric does (`discrete_retrieval_eval`): a trace whose hops missed a gold
+   * title teaches the wrong hop.
+   */
+  passThreshold?: number;
   score(example: Example, prediction: Record<string, unknown>, opts?: ScoreOptions): Promise<number>;
 }
 
@@ -162,6 +169,7 @@ function traceMetric(spec: TraceSpec): Metric {
   return {
     spec,
     name: displayName(spec),
+    ...(spec.kind === 'retrieval_recall' && { passThreshold: 1 }),
     async score(example, prediction, opts = {}) {
       throwIfAborted(opts.signal);
       if (!opts.trace) {

@@ -136,7 +136,8 @@ async function traceOne(ctx: OptimizeContext, teacherState: ProgramState, exampl
   const prediction = run.prediction;
   try {
     const score = await ctx.metric.score(example, prediction, { call, trace: run.trace, ...(ctx.signal && { signal: ctx.signal }) });
-    const passed = threshold === undefined ? score > 0 : score >= threshold;
+    const bar = threshold ?? ctx.metric.passThreshold;
+    const passed = bar === undefined ? score > 0 : score >= bar;
     return { passed, score, trace: run.trace, prediction };
   } catch (err) {
     if (isAbortError(err)) throw err;

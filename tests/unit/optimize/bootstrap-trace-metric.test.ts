@@ -84,6 +84,14 @@ describe('BootstrapFewShot with a metric that sees the trace', () => {
     expect(queries).toEqual(films.filter((f) => !f.wrongHop).map((f) => f.director));
   });
 
+  it('needs whole recall by default (as DSPy bootstraps HoVer), so a half-found hop is no demo; metricThreshold can lower the bar', async () => {
+    const metric = { kind: 'retrieval_recall', field: 'gold_titles' } as const;
+    const strict = await bootstrapFewShot(context(metric), { maxBootstrappedDemos: N, maxLabeledDemos: 0 });
+    expect(strict.bootstrapped).toEqual(right);
+    const lenient = await bootstrapFewShot(context(metric), { maxBootstrappedDemos: N, maxLabeledDemos: 0, metricThreshold: 0.5 });
+    expect(lenient.bootstrapped).toEqual(examples.map((e) => e.id));
+  });
+
   it('rejects them too when the answer must be in the retrieved context (answer_in_context, default threshold)', async () => {
     const r = await bootstrapFewShot(context({ kind: 'answer_in_context', field: 'answer' }), { maxBootstrappedDemos: N, maxLabeledDemos: 0 });
     expect(r.bootstrapped).toEqual(right);
