@@ -82,6 +82,18 @@ const AUTO_SETTINGS: Record<MiproAuto, { n: number; valSize: number }> = {
   heavy: { n: 18, valSize: 1000 },
 };
 
+/**
+ * Step ids of the predictors a run searches (default: all). The others keep their instruction
+ * and demos; the run checks the ids against the program (mipro/searched.ts).
+ */
+const predictorsOption = v.optional(
+  v.pipe(
+    v.array(v.pipe(v.string(), v.minLength(1))),
+    v.minLength(1, 'must name at least one predictor step (leave it out to search them all)'),
+    v.check((ids) => new Set(ids).size === ids.length, 'must not name a step twice'),
+  ),
+);
+
 const MiproFields = strictObject({
   kind: v.literal('mipro_v2'),
   seed,
@@ -90,6 +102,7 @@ const MiproFields = strictObject({
   numCandidates: v.optional(int(1)),
   numTrials: v.optional(int(1)),
   mode: v.optional(v.picklist(MIPRO_MODES), 'full'),
+  predictors: predictorsOption,
   /** Default 4 (3 in instructions_only mode, for grounding only). */
   maxBootstrappedDemos: v.optional(int(0)),
   /** Default 4 (0 in instructions_only mode). */
@@ -140,6 +153,8 @@ export type MiproSettings = Omit<MiproFieldsOutput, 'auto' | 'numCandidates' | '
   optuna: boolean;
   /** Set when both demo maximums were 0: the run became zero-shot (`mode` is then instructions_only). */
   zeroShotByMaximums?: true;
+  /** Internal, not an option: benchmarks set it to compare (mipro/settings.ts `TELL_FULL_EVALUATIONS`). */
+  tellFullEvaluations?: boolean;
 };
 
 const MiproSchema = v.pipe(
@@ -186,6 +201,7 @@ const OproSchema = strictObject({
   kind: v.literal('opro'),
   seed,
   level: v.optional(v.picklist(OPRO_LEVELS), 'module'),
+  predictors: predictorsOption,
   /** Proposal rounds; at module level a round proposes for every predictor in turn. */
   rounds: v.optional(int(1), 4),
   /** Instructions proposed per step (one proposer call each), scored on one shared minibatch. */

@@ -33,16 +33,22 @@ export interface SearchSpace {
   params: { name: string; n: number }[];
   instructions: Record<string, string[]>;
   demoSets: DemoSet[];
+  /** The predictors searched; the others keep the program's instruction and demos. */
+  predictors: string[];
 }
 
 export function emptySearchState(): SearchState {
   return { trials: [], minibatchTrials: 0, fullScores: {}, best: null };
 }
 
-/** The program state a parameter choice stands for. */
+/** The program state a parameter choice stands for (a predictor not searched as the program has it). */
 export function stateFor(ctx: OptimizeContext, space: SearchSpace, params: Record<string, number>): ProgramState {
   const state: ProgramState = {};
   for (const id of ctx.program.predictorIds) {
+    if (!space.predictors.includes(id)) {
+      state[id] = { instruction: ctx.state[id]?.instruction ?? '', demos: ctx.state[id]?.demos ?? [] };
+      continue;
+    }
     const instruction = space.instructions[id]![params[`${id}.instruction`] ?? 0]!;
     const set = space.demoSets[params[`${id}.demos`] ?? 0];
     state[id] = { instruction, demos: set?.demos[id] ?? [] };
@@ -70,11 +76,7 @@ export async function runSearch(
     throwIfAborted(ctx.signal);
     if (stopRequested(ctx)) break;
     const t = state.minibatchTrials + 1;
-    // The sampler learns from the search trials and the default program; periodic full
-    // evaluations only re-check configurations (as in DSPy, where Optuna never sees them).
-    const searchKind = minibatch ? 'minibatch' : 'full';
-    // A failed trial says nothing about its configuration (Optuna leaves failed trials out too).
-    const history = state.trials.filter((tr) => !tr.failed && (tr.kind === searchKind || tr.kind === 'default')).map((tr) => ({ params: tr.params, value: tr.score }));
+    const history = samplerHistory(state.trials, minibatch, settings.tellFullEvaluations);
     const { params, explanation } = sampler.suggest(space.params, history, t);
     const index = state.trials.length;
     ctx.emit?.({ type: 'trial_start', trial: index, kind: minibatch ? 'minibatch' : 'full', params, ...(explanation !== undefined && { explanation }) });
@@ -97,6 +99,17 @@ export async function runSearch(
     checkpoint(state);
   }
   return state;
+}
+
+/**
+ * What the sampler learns from: the default program's full evaluation and the search trials,
+ * and, when `tellFullEvaluations`, the periodic full evaluations too (DSPy since 2.6.1 adds
+ * them to the Optuna study; before, Optuna never saw them). A failed trial says nothing about
+ * its configuration (Optuna leaves failed trials out too).
+ */
+function samplerHistory(trials: readonly TrialRecord[], minibatch: boolean, tellFullEvaluations: boolean): { params: Record<string, number>; value: number }[] {
+  const learns = (tr: TrialRecord) => tr.kind === 'default' || tr.kind === (minibatch ? 'minibatch' : 'full') || (tellFullEvaluations && tr.kind === 'full');
+  return trials.filter((tr) => !tr.failed && learns(tr)).map((tr) => ({ params: tr.params, value: tr.score }));
 }
 
 /** Full evaluation of the best-mean configuration not yet fully evaluated (if any). */
