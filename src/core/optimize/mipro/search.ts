@@ -102,14 +102,19 @@ export async function runSearch(
 }
 
 /**
- * What the sampler learns from: the default program's full evaluation and the search trials,
- * and, when `tellFullEvaluations`, the periodic full evaluations too (DSPy since 2.6.1 adds
- * them to the Optuna study; before, Optuna never saw them). A failed trial says nothing about
- * its configuration (Optuna leaves failed trials out too).
+ * Whether the sampler learns from trial `tr`: the default program's full evaluation and the
+ * search trials (`minibatch`, or `full` when every trial is a full evaluation), and, when
+ * `tellFullEvaluations`, the periodic full evaluations too (DSPy adds them to its Optuna study
+ * since 2.6.1; before, Optuna never saw them). A failed trial says nothing about its
+ * configuration (Optuna leaves failed trials out too). Teaching mode's what-if replays it.
  */
+export function samplerLearnsFrom(tr: TrialRecord, minibatch: boolean, tellFullEvaluations: boolean): boolean {
+  if (tr.failed) return false;
+  return tr.kind === 'default' || tr.kind === (minibatch ? 'minibatch' : 'full') || (tellFullEvaluations && tr.kind === 'full');
+}
+
 function samplerHistory(trials: readonly TrialRecord[], minibatch: boolean, tellFullEvaluations: boolean): { params: Record<string, number>; value: number }[] {
-  const learns = (tr: TrialRecord) => tr.kind === 'default' || tr.kind === (minibatch ? 'minibatch' : 'full') || (tellFullEvaluations && tr.kind === 'full');
-  return trials.filter((tr) => !tr.failed && learns(tr)).map((tr) => ({ params: tr.params, value: tr.score }));
+  return trials.filter((tr) => samplerLearnsFrom(tr, minibatch, tellFullEvaluations)).map((tr) => ({ params: tr.params, value: tr.score }));
 }
 
 /** Full evaluation of the best-mean configuration not yet fully evaluated (if any). */
