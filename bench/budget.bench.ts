@@ -4,13 +4,14 @@
  * deterministic (the same seeds give the same figures; only `elapsed_s` is wall time).
  *
  *   npm run bench:budget -- --out FILE [--arms reference,budgeted] [--landscapes a,b] [--seeds N]
- *                           [--reference FILE] [--full-evals tell|keep]
+ *                           [--reference FILE] [--full-evals tell|keep] [--light-sampler ours]
  *
  * Arms, per landscape and seed (seeds 0..N-1, default 10; a seed picks the train/val split and
  * is the optimizer's seed):
  * - reference: `{ auto: 'light', sampler: { optuna: true } }`, DSPy's defaults;
  * - budgeted: `{ budget: { taskCalls: floor(0.4 x the reference's mean task calls) } }`.
- * `--full-evals` sets MIPROv2's internal switch: the reference search's periodic full
+ * `--light-sampler ours` runs the reference arm with our TPE (`{ auto: 'light' }`, the app's
+ * default) instead of Optuna's. `--full-evals` sets MIPROv2's internal switch: the reference search's periodic full
  * evaluations told to the TPE sampler or kept from it (default: mipro/settings.ts's choice).
  * Task calls are task + teacher calls made (sent or answered by the cache); proposer calls are
  * reported apart. `--arms budgeted` alone takes the reference from `--reference FILE` (an
@@ -47,6 +48,7 @@ interface Args {
   seeds: number[];
   reference: BenchResult | undefined;
   tellFullEvaluations: boolean | undefined;
+  referenceOptions: Record<string, unknown>;
 }
 
 function parseArgs(): Args {
@@ -72,6 +74,7 @@ function parseArgs(): Args {
     seeds: Array.from({ length: seeds }, (_, i) => i),
     reference: refFile ? (JSON.parse(fs.readFileSync(refFile, 'utf8')) as BenchResult) : undefined,
     tellFullEvaluations: fullEvals === undefined ? undefined : fullEvals === 'tell',
+    referenceOptions: arg('light-sampler') === 'ours' ? { auto: 'light' } : REFERENCE,
   };
 }
 
@@ -98,7 +101,7 @@ async function runLandscape(a: Args, scorer: TestScorer): Promise<LandscapeResul
   const name = scorer.landscape.name;
   const knownBest = await scorer.knownBest();
   const result: LandscapeResult = { knownBest, budgetTaskCalls: null };
-  result.reference = a.arms.includes('reference') ? await runArm(scorer, a.seeds, REFERENCE, knownBest, a.tellFullEvaluations) : a.reference?.landscapes[name]?.reference;
+  result.reference = a.arms.includes('reference') ? await runArm(scorer, a.seeds, a.referenceOptions, knownBest, a.tellFullEvaluations) : a.reference?.landscapes[name]?.reference;
   if (a.arms.includes('budgeted')) {
     if (!isSummary(result.reference)) fail(`The budgeted arm on ${name} needs the reference's task calls, but the reference file has none for it.`);
     result.budgetTaskCalls = Math.floor(BUDGET_SHARE * result.reference.taskCalls.mean);

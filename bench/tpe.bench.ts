@@ -60,12 +60,19 @@ function seedRange(spec: string): number[] {
 function miproLoop(h: LoopHarness, problems: LoopProblem[], T: number): void {
   const seeds = seedRange(arg('seeds') ?? '0-19');
   const optuna = process.argv.includes('--optuna');
+  const runs: number[][] = [];
   for (const tell of [false, true]) {
     const r = loopSummary(h, problems, seeds, { T, tell, optuna });
+    runs.push(r.scores);
     const per = Object.entries(r.perProblem).map(([pid, p]) => `${pid.slice(0, 2)}=${p.regret.toFixed(4)}`);
     console.log(`mipro loop, ${optuna ? 'optuna' : 'our'} TPE, full evaluations ${tell ? 'told to' : 'kept from'} the sampler, seeds ${seeds[0]}-${seeds.at(-1)}: `
       + `pooled regret ${r.pooledRegret.toFixed(4)} | ${per.join(' ')}`);
   }
+  // Paired by (problem, seed): the same noise draws both ways until the histories differ.
+  const d = runs[1]!.map((v, i) => v - runs[0]![i]!);
+  const mean = d.reduce((a, b) => a + b, 0) / d.length;
+  const sem = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1) / d.length);
+  console.log(`told - kept, true score of the returned configuration: ${mean >= 0 ? '+' : ''}${mean.toFixed(4)} ± ${sem.toFixed(4)} (sem, ${d.length} runs)`);
 }
 
 async function main(): Promise<void> {

@@ -83,14 +83,16 @@ function bestMeanNotFull(tried: Map<number, Tried>, full: Map<number, number>): 
   return pick?.t;
 }
 
-/** Mean true score and mean regret of the returned configuration, per problem and pooled. */
-export function loopSummary(h: LoopHarness, problems: LoopProblem[], seeds: number[], o: LoopOptions): { perProblem: Record<string, { mean: number; regret: number }>; pooledRegret: number } {
+/** Mean true score and mean regret of the returned configuration, per problem and pooled; `scores` per problem and seed, in order. */
+export function loopSummary(h: LoopHarness, problems: LoopProblem[], seeds: number[], o: LoopOptions): { perProblem: Record<string, { mean: number; regret: number }>; pooledRegret: number; scores: number[] } {
   const perProblem: Record<string, { mean: number; regret: number }> = {};
+  const all: number[] = [];
   for (const prob of problems) {
     const scores = seeds.map((s) => runLoop(h, prob, s, o));
+    all.push(...scores);
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     perProblem[prob.id] = { mean, regret: prob.stats.optimum - mean };
   }
   const regrets = Object.values(perProblem).map((p) => p.regret);
-  return { perProblem, pooledRegret: regrets.reduce((a, b) => a + b, 0) / regrets.length };
+  return { perProblem, pooledRegret: regrets.reduce((a, b) => a + b, 0) / regrets.length, scores: all };
 }
