@@ -38,7 +38,7 @@ const FULL_KEY = 1_000_000;
 interface Tried { params: Record<string, number>; k: number[] }
 
 /** The true score of the configuration one run returns. */
-export function runLoop(h: LoopHarness, prob: LoopProblem, runSeed: number, o: LoopOptions): number {
+function runLoop(h: LoopHarness, prob: LoopProblem, runSeed: number, o: LoopOptions): number {
   const space = prob.params.map((name) => ({ name, n: prob.N }));
   const sampler = createTpeSampler({ seed: runSeed, multivariate: true, nStartupTrials: 10, optuna: o.optuna, trialBudget: o.T });
   const xOf = (params: Record<string, number>) => prob.params.map((name) => params[name] ?? 0);

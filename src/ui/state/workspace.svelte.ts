@@ -4,6 +4,7 @@
  * settings store so a reload restores it; remembered keys live in the store's key namespace.
  */
 import type { MetricKind, MetricSpec } from '../../core/metric';
+import { resolveProgram } from '../../core/program';
 import { defaultSettings, type MiproAuto, type MiproMode, type OptimizerConfig, type OptimizerKind } from '../../core/optimize';
 import { dataProblems, validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
 import type { SettingsStore } from '../../storage/settings-store';
@@ -67,6 +68,12 @@ export interface OptimizerDraft {
    * Workspaces saved before it load with `full`.
    */
   miproMode: MiproMode;
+  /**
+   * Predictor steps (ids) the user unchecked under "Predictors to optimize": MIPROv2 keeps their
+   * instruction and demos. Steps not listed are searched, so a new step starts checked.
+   * Workspaces saved before it load with none skipped.
+   */
+  skippedPredictors: string[];
 }
 
 /** MIPROv2's modes as the optimizer panel offers them. */
@@ -109,6 +116,7 @@ function defaultDraft(): OptimizerDraft {
     numCandidatePrograms: defaultSettings('bootstrap_random_search').numCandidatePrograms,
     minibatchSize: mipro.minibatchSize,
     miproMode: 'full',
+    skippedPredictors: [],
   };
 }
 
@@ -121,6 +129,8 @@ export class WorkspaceState {
   /** The large data text last stored apart (see {@link withTextApart}). */
   private savedApart: string | undefined;
 
+  /** The program's predictor steps (ids, in program order); none while it does not build. */
+  readonly predictorIds: string[] = $derived.by(() => (this.program.built.spec ? resolveProgram(this.program.built.spec).predictorIds : []));
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
   readonly config: RunConfig | undefined = $derived.by(() => this.toRunConfig());
   readonly problems: string[] = $derived.by(() => this.validate());
@@ -178,7 +188,7 @@ export class WorkspaceState {
       case 'mipro_v2':
         // Instructions only: the demo maximums are the core's (demos for the proposer only).
         return withBudgetChoice(
-          { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }) },
+          { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }), ...this.predictorsOption() },
           budgetChoiceOf(o),
         );
       case 'labeled_few_shot':
@@ -188,6 +198,23 @@ export class WorkspaceState {
       case 'bootstrap_random_search':
         return { kind: 'bootstrap_random_search', seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, numCandidatePrograms: o.numCandidatePrograms };
     }
+  }
+
+  /**
+   * The `predictors` option: the checked predictor steps, when some of the program's are
+   * unchecked (all unchecked gives an empty list, which validation reports); none otherwise.
+   */
+  private predictorsOption(): { predictors?: string[] } {
+    const ids = this.predictorIds;
+    const skipped = this.optimizer.skippedPredictors;
+    if (ids.length < 2 || !ids.some((id) => skipped.includes(id))) return {};
+    return { predictors: ids.filter((id) => !skipped.includes(id)) };
+  }
+
+  /** Checks or unchecks predictor step `id` under "Predictors to optimize". */
+  searchPredictor(id: string, searched: boolean): void {
+    const rest = this.optimizer.skippedPredictors.filter((s) => s !== id);
+    this.optimizer.skippedPredictors = searched ? rest : [...rest, id];
   }
 
   /** Sizes MIPROv2 by `choice`: an auto size, or minutes (the auto size is kept for going back). */

@@ -30,7 +30,7 @@ function level(instruction: string, demos: number): number {
 }
 
 function task() {
-  return taskModel('two-step-task', (p) => {
+  return taskModel('two-step-task', (p): Record<string, string> => {
     const word = p.inputs['word'] ?? '';
     if (p.outputs.includes('hint')) return { hint: `level-${level(p.instruction, p.demos.length)}` };
     const labeledOnly = p.demos.length > 0 && p.demos.every((d) => !(d['reasoning'] ?? '').startsWith(REASONING));
