@@ -100,6 +100,10 @@ const MiproFields = strictObject({
   /** light / medium / heavy; null with `numCandidates` to set N by hand. Default light. */
   auto: v.optional(v.nullable(v.picklist(MIPRO_AUTO))),
   numCandidates: v.optional(int(1)),
+  /**
+   * Search trials; default max(2 · V · log2 N, 1.5 · N). Unlike DSPy (which refuses the pair),
+   * it combines with `auto`: auto sets N and the validation subsample, numTrials the trials.
+   */
   numTrials: v.optional(int(1)),
   mode: v.optional(v.picklist(MIPRO_MODES), 'full'),
   predictors: predictorsOption,
@@ -110,6 +114,7 @@ const MiproFields = strictObject({
   maxRounds: demoOptions.maxRounds,
   metricThreshold: demoOptions.metricThreshold,
   minibatch: v.optional(v.boolean(), true),
+  /** Minibatch size; at val <= this every trial is a full evaluation (mipro/search.ts). */
   minibatchSize: v.optional(int(1), 35),
   minibatchFullEvalSteps: v.optional(int(1), 5),
   /** Trials in a row whose calls failed past the error budget before the search stops (default 3). */

@@ -3,7 +3,9 @@
  * demo-set index per predictor, scored on seeded minibatches of the validation set, with
  * periodic full evaluations of the configuration whose *mean* minibatch score is best among
  * those not yet fully evaluated. The winner is the best *full* evaluation: minibatch scores
- * never pick it (DSPy `_optimize_prompt_parameters`).
+ * never pick it (DSPy `_optimize_prompt_parameters`). The sampler learns from the default
+ * program's evaluation, the search trials and the periodic full evaluations, as DSPy's Optuna
+ * study does since 2.6.1 ({@link samplerLearnsFrom}; measured both ways in the README).
  *
  * Every random draw is derived from (seed, trial index), and the search state is plain data
  * after every trial, so a run resumed from a checkpoint continues exactly where it stopped.
@@ -66,6 +68,9 @@ export async function runSearch(
   state: SearchState,
   checkpoint: (s: SearchState) => void,
 ): Promise<SearchState> {
+  // Minibatching needs a validation set larger than a minibatch (35 by default): at val <= 35
+  // every trial is a full evaluation. DSPy switches it off at val <= 50 under auto and refuses a
+  // minibatch larger than the validation set otherwise; here the run goes on, and says so.
   const minibatch = settings.minibatch && valset.length > settings.minibatchSize;
   const defaultParams = Object.fromEntries(space.params.map((p) => [p.name, 0]));
   if (state.trials.length === 0) {

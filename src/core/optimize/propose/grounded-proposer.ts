@@ -22,7 +22,11 @@ import { ask } from './ask';
 import { datasetSummaryCalls, summarizeDataset } from './dataset-summary';
 import { moduleDescription, programSummary } from './program-summary';
 
-/** Tips drawn at random per proposal (the reference's set: none, creative, simple, description, high stakes, persona). */
+/**
+ * Tips drawn at random per proposal: the reference's six (none, creative, simple, description,
+ * high stakes, persona), paraphrased rather than copied (DSPy's `TIPS`, e.g. "Don't be afraid
+ * to be creative when creating the new instruction!"); each keeps its reference's intent.
+ */
 const TIPS: Record<string, string> = {
   none: '',
   creative: 'Feel free to be creative in how you phrase the new instruction.',
