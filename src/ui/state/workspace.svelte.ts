@@ -274,7 +274,8 @@ export class WorkspaceState {
       program: this.program.snapshot(),
       models: this.models.snapshot(),
       metric: { ...this.metric },
-      optimizer: { ...this.optimizer },
+      // A plain copy: the draft's arrays are state proxies, which IndexedDB cannot clone.
+      optimizer: $state.snapshot(this.optimizer),
     };
   }
 
