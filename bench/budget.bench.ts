@@ -4,12 +4,15 @@
  * deterministic (the same seeds give the same figures; only `elapsed_s` is wall time).
  *
  *   npm run bench:budget -- --out FILE [--arms reference,budgeted] [--landscapes a,b] [--seeds N]
- *                           [--reference FILE]
+ *                           [--reference FILE] [--full-evals tell|keep] [--light-sampler ours]
  *
  * Arms, per landscape and seed (seeds 0..N-1, default 10; a seed picks the train/val split and
  * is the optimizer's seed):
  * - reference: `{ auto: 'light', sampler: { optuna: true } }`, DSPy's defaults;
  * - budgeted: `{ budget: { taskCalls: floor(0.4 x the reference's mean task calls) } }`.
+ * `--light-sampler ours` runs the reference arm with our TPE (`{ auto: 'light' }`, the app's
+ * default) instead of Optuna's. `--full-evals` sets MIPROv2's internal switch: the reference search's periodic full
+ * evaluations told to the TPE sampler or kept from it (default: mipro/settings.ts's choice).
  * Task calls are task + teacher calls made (sent or answered by the cache); proposer calls are
  * reported apart. `--arms budgeted` alone takes the reference from `--reference FILE` (an
  * earlier `--out` of this benchmark with the same seeds).
@@ -44,6 +47,8 @@ interface Args {
   names: LandscapeName[];
   seeds: number[];
   reference: BenchResult | undefined;
+  tellFullEvaluations: boolean | undefined;
+  referenceOptions: Record<string, unknown>;
 }
 
 function parseArgs(): Args {
@@ -58,6 +63,8 @@ function parseArgs(): Args {
   if (!out) fail(`--out FILE is required:\n  ${USAGE}`);
   if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds must be a positive whole number, but got ${arg('seeds')}`);
   const refFile = arg('reference');
+  const fullEvals = arg('full-evals');
+  if (fullEvals !== undefined && fullEvals !== 'tell' && fullEvals !== 'keep') fail(`--full-evals must be tell or keep, but got ${fullEvals}`);
   const arms = list('arms', ARMS);
   if (!arms.includes('reference') && !refFile) fail(`--arms budgeted needs the reference's figures: pass --reference FILE (an earlier --out of this benchmark).\n  ${USAGE}`);
   return {
@@ -66,6 +73,8 @@ function parseArgs(): Args {
     names: list('landscapes', LANDSCAPE_NAMES),
     seeds: Array.from({ length: seeds }, (_, i) => i),
     reference: refFile ? (JSON.parse(fs.readFileSync(refFile, 'utf8')) as BenchResult) : undefined,
+    tellFullEvaluations: fullEvals === undefined ? undefined : fullEvals === 'tell',
+    referenceOptions: arg('light-sampler') === 'ours' ? { auto: 'light' } : REFERENCE,
   };
 }
 
@@ -75,11 +84,11 @@ function fail(message: string): never {
 }
 
 /** The runs of one arm; `unavailable` when the optimizer rejects its options (a budget before it is supported). */
-async function runArm(scorer: TestScorer, seeds: number[], options: Record<string, unknown>, knownBest: number): Promise<ArmResult> {
+async function runArm(scorer: TestScorer, seeds: number[], options: Record<string, unknown>, knownBest: number, tell?: boolean): Promise<ArmResult> {
   const runs: SeedRun[] = [];
   for (const seed of seeds) {
     try {
-      runs.push(await runSeed(scorer, seed, options, knownBest));
+      runs.push(await runSeed(scorer, seed, options, knownBest, tell));
     } catch (err) {
       if (err instanceof PlaygroundError && err.code === 'OPTIMIZER_INVALID') return { unavailable: err.message };
       throw err;
@@ -92,11 +101,11 @@ async function runLandscape(a: Args, scorer: TestScorer): Promise<LandscapeResul
   const name = scorer.landscape.name;
   const knownBest = await scorer.knownBest();
   const result: LandscapeResult = { knownBest, budgetTaskCalls: null };
-  result.reference = a.arms.includes('reference') ? await runArm(scorer, a.seeds, REFERENCE, knownBest) : a.reference?.landscapes[name]?.reference;
+  result.reference = a.arms.includes('reference') ? await runArm(scorer, a.seeds, a.referenceOptions, knownBest, a.tellFullEvaluations) : a.reference?.landscapes[name]?.reference;
   if (a.arms.includes('budgeted')) {
     if (!isSummary(result.reference)) fail(`The budgeted arm on ${name} needs the reference's task calls, but the reference file has none for it.`);
     result.budgetTaskCalls = Math.floor(BUDGET_SHARE * result.reference.taskCalls.mean);
-    result.budgeted = await runArm(scorer, a.seeds, budgeted(result.budgetTaskCalls), knownBest);
+    result.budgeted = await runArm(scorer, a.seeds, budgeted(result.budgetTaskCalls), knownBest, a.tellFullEvaluations);
   }
   return result;
 }
@@ -116,7 +125,7 @@ async function fixedBudgetTargets(a: Args, scorers: Map<LandscapeName, TestScore
       out.push({ name, status: 'n/a', detail: 'needs the budgeted arm on this landscape, and its reference' });
       continue;
     }
-    const arm = await runArm(scorer, a.seeds, budgeted(t.taskCalls), l.knownBest);
+    const arm = await runArm(scorer, a.seeds, budgeted(t.taskCalls), l.knownBest, a.tellFullEvaluations);
     if (!isSummary(arm)) out.push({ name, status: 'n/a', detail: arm.unavailable });
     else out.push(everySeed(name, arm.runs, t.floor(l), `task calls ${arm.taskCalls.mean.toFixed(0)}; test >=`));
   }

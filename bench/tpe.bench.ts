@@ -5,6 +5,11 @@
  *                              [--optuna-local /tmp/tpe-anchor/results/optuna_tpe.json]
  *                              [--seeds 100-299]   (development seeds: short summary only)
  *                              [--no-budget]       (do not tell the sampler the budget T)
+ *                              [--mipro-loop [--seeds 0-99] [--optuna]]
+ *
+ * `--mipro-loop` instead runs MIPROv2's search loop with its periodic full evaluations on the
+ * anchor problems (bench/tpe/mipro-loop.ts), once telling the sampler the full evaluations and
+ * once keeping them from it, and prints the mean regret of the returned configuration.
  *
  * The anchor folder (tpe-anchor-v1: problems, reference harness, Optuna's results) is outside the
  * repository: `--anchor DIR`, by default ../shared/bench/tpe-anchor beside it (as on CI); when
@@ -27,6 +32,7 @@ import { TpeSampler, type TpeOptions, type TpeTrial } from '../src/core/optimize
 import { arg, dirArg } from './args';
 import { ANCHOR_FILES, conformance, loadHarness, readJson, type AnchorOptimizer, type AnchorProblem } from './tpe/harness';
 import { pooled, renderComparison, type AnchorResult } from './tpe/compare';
+import { loopSummary, type LoopHarness, type LoopProblem } from './tpe/mipro-loop';
 
 /** Adapts the stateless sampler to the harness's ask/tell loop; Rng seeded with the run seed. */
 function makeOptimizer(prob: AnchorProblem, runSeed: number, options: TpeOptions): AnchorOptimizer {
@@ -50,6 +56,25 @@ function seedRange(spec: string): number[] {
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
 
+/** MIPROv2's loop on the anchor problems, full evaluations told to the sampler and kept from it. */
+function miproLoop(h: LoopHarness, problems: LoopProblem[], T: number): void {
+  const seeds = seedRange(arg('seeds') ?? '0-19');
+  const optuna = process.argv.includes('--optuna');
+  const runs: number[][] = [];
+  for (const tell of [false, true]) {
+    const r = loopSummary(h, problems, seeds, { T, tell, optuna });
+    runs.push(r.scores);
+    const per = Object.entries(r.perProblem).map(([pid, p]) => `${pid.slice(0, 2)}=${p.regret.toFixed(4)}`);
+    console.log(`mipro loop, ${optuna ? 'optuna' : 'our'} TPE, full evaluations ${tell ? 'told to' : 'kept from'} the sampler, seeds ${seeds[0]}-${seeds.at(-1)}: `
+      + `pooled regret ${r.pooledRegret.toFixed(4)} | ${per.join(' ')}`);
+  }
+  // Paired by (problem, seed): the same noise draws both ways until the histories differ.
+  const d = runs[1]!.map((v, i) => v - runs[0]![i]!);
+  const mean = d.reduce((a, b) => a + b, 0) / d.length;
+  const sem = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1) / d.length);
+  console.log(`told - kept, true score of the returned configuration: ${mean >= 0 ? '+' : ''}${mean.toFixed(4)} ± ${sem.toFixed(4)} (sem, ${d.length} runs)`);
+}
+
 async function main(): Promise<void> {
   const out = arg('out');
   if (!out) throw new Error('usage: npx tsx bench/tpe.bench.ts --out FILE [--anchor DIR]');
@@ -70,6 +95,10 @@ async function main(): Promise<void> {
 
   await conformance(h, problems, anchor);
   console.log('conformance: random_ref bit-identical, test vectors ok');
+  if (process.argv.includes('--mipro-loop')) {
+    miproLoop(h as LoopHarness, problems as LoopProblem[], T);
+    return;
+  }
 
   const warm = problems[0] as AnchorProblem;
   for (let i = 0; i < 3; i++) await h.runBenchmark([warm], (p, s) => makeOptimizer(p, s, options), 'warmup', '', { seeds: [999] });

@@ -17,7 +17,8 @@
 import { evaluate } from '../../src/core/evaluate';
 import { createAccountedLM, MemoryCacheStore, UsageMeter, type LanguageModel, type UsageSnapshot } from '../../src/core/lm';
 import { createMetric } from '../../src/core/metric';
-import { runOptimizer, type OptimizeContext, type OptimizerEvent } from '../../src/core/optimize';
+import { optimizerSettings, runOptimizer, type OptimizeContext, type OptimizeResult, type OptimizerEvent } from '../../src/core/optimize';
+import { createTpeSampler, miproV2 } from '../../src/core/optimize/mipro';
 import { initialState, resolveProgram, type Demo, type ProgramState, type ResolvedProgram } from '../../src/core/program';
 import { canonicalJson } from '../../src/core/util/hash';
 import { Rng } from '../../src/core/util/random';
@@ -74,10 +75,13 @@ export class TestScorer {
   }
 }
 
-/** Runs MIPROv2 with `options` on `scorer`'s landscape with `seed`, and measures it. */
-export async function runSeed(scorer: TestScorer, seed: number, options: Record<string, unknown>, knownBest: number): Promise<SeedRun> {
+/**
+ * Runs MIPROv2 with `options` on `scorer`'s landscape with `seed`, and measures it.
+ * `tellFullEvaluations` overrides the search's internal switch (mipro/settings.ts).
+ */
+export async function runSeed(scorer: TestScorer, seed: number, options: Record<string, unknown>, knownBest: number, tellFullEvaluations?: boolean): Promise<SeedRun> {
   const run = makeRun(scorer.landscape, scorer.program, seed);
-  const result = await runOptimizer('mipro_v2', run.ctx, options);
+  const result = await optimize(run.ctx, options, tellFullEvaluations);
   const u = run.usage.snapshot();
   return {
     seed,
@@ -90,6 +94,13 @@ export async function runSeed(scorer: TestScorer, seed: number, options: Record<
     seconds: simulatedSeconds(run.log),
     estimatedSeconds: estimates(scorer.landscape.spec, options, { train: run.ctx.trainset.length, val: run.ctx.valset.length, predictors: scorer.program.predictorIds.length }),
   };
+}
+
+function optimize(ctx: OptimizeContext, options: Record<string, unknown>, tellFullEvaluations: boolean | undefined): Promise<OptimizeResult> {
+  if (tellFullEvaluations === undefined) return runOptimizer('mipro_v2', ctx, options);
+  const settings = optimizerSettings({ ...options, kind: 'mipro_v2' });
+  if (settings.kind !== 'mipro_v2') throw new Error('unreachable');
+  return miproV2(ctx, { ...settings, tellFullEvaluations }, createTpeSampler);
 }
 
 interface Run {

@@ -117,10 +117,11 @@ describe('teaching mode: What-if and the random startup note', () => {
     const errors = collectErrors(page);
     const teach = await openTpe(page, lightFile);
     const note = teach.getByRole('note');
-    await expect.poll(() => note.textContent()).toContain("9 of this search's 10 trials were random startup picks.");
+    // The full evaluation after trial 5 is told to TPE too (as in DSPy since 2.6.1), so the 10 startup trials end one trial sooner.
+    await expect.poll(() => note.textContent()).toContain("8 of this search's 10 trials were random startup picks.");
     const text = (await note.textContent())!.replace(/\s+/g, ' ');
     expect(text).toContain('TPE needs 10 finished trials');
-    expect(text).toContain('only the last one could use what it had learned');
+    expect(text).toContain('only the last 2 could use what it had learned');
     expect(text).toMatch(/medium or heavy, or with more trials — or try the What-if below/);
     await page.screenshot({ path: 'test-results/screenshots/teach-whatif-all-random-1280.png' });
     expect(own(errors)).toEqual([]);

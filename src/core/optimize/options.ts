@@ -82,14 +82,31 @@ const AUTO_SETTINGS: Record<MiproAuto, { n: number; valSize: number }> = {
   heavy: { n: 18, valSize: 1000 },
 };
 
+/**
+ * Step ids of the predictors a run searches (default: all). The others keep their instruction
+ * and demos; the run checks the ids against the program (mipro/searched.ts).
+ */
+const predictorsOption = v.optional(
+  v.pipe(
+    v.array(v.pipe(v.string(), v.minLength(1))),
+    v.minLength(1, 'must name at least one predictor step (leave it out to search them all)'),
+    v.check((ids) => new Set(ids).size === ids.length, 'must not name a step twice'),
+  ),
+);
+
 const MiproFields = strictObject({
   kind: v.literal('mipro_v2'),
   seed,
   /** light / medium / heavy; null with `numCandidates` to set N by hand. Default light. */
   auto: v.optional(v.nullable(v.picklist(MIPRO_AUTO))),
   numCandidates: v.optional(int(1)),
+  /**
+   * Search trials; default max(2 · V · log2 N, 1.5 · N). Unlike DSPy (which refuses the pair),
+   * it combines with `auto`: auto sets N and the validation subsample, numTrials the trials.
+   */
   numTrials: v.optional(int(1)),
   mode: v.optional(v.picklist(MIPRO_MODES), 'full'),
+  predictors: predictorsOption,
   /** Default 4 (3 in instructions_only mode, for grounding only). */
   maxBootstrappedDemos: v.optional(int(0)),
   /** Default 4 (0 in instructions_only mode). */
@@ -97,6 +114,7 @@ const MiproFields = strictObject({
   maxRounds: demoOptions.maxRounds,
   metricThreshold: demoOptions.metricThreshold,
   minibatch: v.optional(v.boolean(), true),
+  /** Minibatch size; at val <= this every trial is a full evaluation (mipro/search.ts). */
   minibatchSize: v.optional(int(1), 35),
   minibatchFullEvalSteps: v.optional(int(1), 5),
   /** Trials in a row whose calls failed past the error budget before the search stops (default 3). */
@@ -147,6 +165,8 @@ export type MiproSettings = Omit<MiproFieldsOutput, 'auto' | 'numCandidates' | '
   optuna: boolean;
   /** Set when both demo maximums were 0: the run became zero-shot (`mode` is then instructions_only). */
   zeroShotByMaximums?: true;
+  /** Internal, not an option: benchmarks set it to compare (mipro/settings.ts `TELL_FULL_EVALUATIONS`). */
+  tellFullEvaluations?: boolean;
 };
 
 const MiproSchema = v.pipe(
@@ -183,6 +203,10 @@ const MiproSchema = v.pipe(
     v.partialCheck([['proposerSearch'], ['budget']], (o) => !o.proposerSearch || o.budget === undefined, 'cannot be combined with budget: MIPRO++ runs a fixed number of proposal rounds (auto or numTrials)'),
     ['proposerSearch'],
   ),
+  v.forward(
+    v.partialCheck([['proposerSearch'], ['predictors']], (o) => !o.proposerSearch || o.predictors === undefined, 'cannot be combined with predictors yet: MIPRO++ proposes for every predictor'),
+    ['proposerSearch'],
+  ),
   v.transform(resolveMipro),
 );
 
@@ -205,6 +229,7 @@ const OproSchema = strictObject({
   kind: v.literal('opro'),
   seed,
   level: v.optional(v.picklist(OPRO_LEVELS), 'module'),
+  predictors: predictorsOption,
   /** Proposal rounds; at module level a round proposes for every predictor in turn. */
   rounds: v.optional(int(1), 4),
   /** Instructions proposed per step (one proposer call each), scored on one shared minibatch. */

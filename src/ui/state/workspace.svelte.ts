@@ -5,6 +5,7 @@
  */
 import { DEFAULT_RUBRIC } from '../../core/evaluate';
 import type { MetricKind, MetricSpec } from '../../core/metric';
+import { resolveProgram } from '../../core/program';
 import { defaultSettings, type MiproAuto, type MiproMode, type OptimizerConfig, type OptimizerKind, type OptimizerSettings } from '../../core/optimize';
 import { dataProblems, validateRunConfig, type DataConfig, type PlanLatency, type RunConfig } from '../../core/runner';
 import type { SettingsStore } from '../../storage/settings-store';
@@ -104,6 +105,12 @@ export interface OptimizerDraft {
   rounds: number;
   /** OPRO's proposer calls per step, each writing one candidate. */
   candidatesPerRound: number;
+  /**
+   * Predictor steps (ids) the user unchecked under "Predictors to optimize": MIPROv2 keeps their
+   * instruction and demos. Steps not listed are searched, so a new step starts checked.
+   * Workspaces saved before it load with none skipped.
+   */
+  skippedPredictors: string[];
 }
 
 type OproBudgetChoice = (typeof OPRO_BUDGET_CHOICES)[number]['value'];
@@ -152,6 +159,7 @@ function defaultDraft(): OptimizerDraft {
     oproLevel: opro.level,
     rounds: opro.rounds,
     candidatesPerRound: opro.candidatesPerRound,
+    skippedPredictors: [],
   };
 }
 
@@ -164,6 +172,8 @@ export class WorkspaceState {
   /** The large data text last stored apart (see {@link withTextApart}). */
   private savedApart: string | undefined;
 
+  /** The program's predictor steps (ids, in program order); none while it does not build. */
+  readonly predictorIds: string[] = $derived.by(() => (this.program.built.spec ? resolveProgram(this.program.built.spec).predictorIds : []));
   readonly metricField = $derived(this.metric.field || this.program.labelNames[0] || 'answer');
   /** The column of gold titles `retrieval_recall` reads: the one chosen, else the first whose name ends in "titles" (`gold_titles`). */
   readonly goldColumn = $derived(this.metric.goldColumn || this.data.columns.find((c) => /titles$/i.test(c)) || '');
@@ -245,11 +255,11 @@ export class WorkspaceState {
       case 'mipro_v2':
         // Instructions only: the demo maximums are the core's (demos for the proposer only).
         return withBudgetChoice(
-          { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }) },
+          { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }), ...this.predictorsOption() },
           budgetChoiceOf(o),
         );
       case 'opro':
-        return { kind: 'opro', seed: o.seed, level: o.oproLevel, rounds: o.rounds, candidatesPerRound: o.candidatesPerRound, minibatchSize: o.minibatchSize, ...(o.minutes !== null && { budget: { minutes: o.minutes } }) };
+        return { kind: 'opro', seed: o.seed, level: o.oproLevel, rounds: o.rounds, candidatesPerRound: o.candidatesPerRound, minibatchSize: o.minibatchSize, ...(o.minutes !== null && { budget: { minutes: o.minutes } }), ...this.predictorsOption() };
       case 'labeled_few_shot':
         return { kind: 'labeled_few_shot', seed: o.seed, k: o.maxLabeledDemos };
       case 'bootstrap_few_shot':
@@ -257,6 +267,23 @@ export class WorkspaceState {
       case 'bootstrap_random_search':
         return { kind: 'bootstrap_random_search', seed: o.seed, maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos, numCandidatePrograms: o.numCandidatePrograms };
     }
+  }
+
+  /**
+   * The `predictors` option: the checked predictor steps, when some of the program's are
+   * unchecked (all unchecked gives an empty list, which validation reports); none otherwise.
+   */
+  private predictorsOption(): { predictors?: string[] } {
+    const ids = this.predictorIds;
+    const skipped = this.optimizer.skippedPredictors;
+    if (ids.length < 2 || !ids.some((id) => skipped.includes(id))) return {};
+    return { predictors: ids.filter((id) => !skipped.includes(id)) };
+  }
+
+  /** Checks or unchecks predictor step `id` under "Predictors to optimize". */
+  searchPredictor(id: string, searched: boolean): void {
+    const rest = this.optimizer.skippedPredictors.filter((s) => s !== id);
+    this.optimizer.skippedPredictors = searched ? rest : [...rest, id];
   }
 
   /** Sizes MIPROv2 by `choice`: an auto size, or minutes (the auto size is kept for going back). */
@@ -323,7 +350,8 @@ export class WorkspaceState {
       program: this.program.snapshot(),
       models: this.models.snapshot(),
       metric: { ...this.metric },
-      optimizer: { ...this.optimizer },
+      // A plain copy: the draft's arrays are state proxies, which IndexedDB cannot clone.
+      optimizer: $state.snapshot(this.optimizer),
     };
   }
 

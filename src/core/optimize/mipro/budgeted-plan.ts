@@ -16,6 +16,7 @@ import { PlaygroundError } from '../../errors';
 import { proposerCalls } from '../propose';
 import type { MiproSettings } from '../options';
 import type { Plan, PlanSizes } from '../types';
+import { searchedNote } from './searched';
 
 /** Validation examples per evaluation. */
 const CHUNK = 5;
@@ -73,6 +74,8 @@ export function minimumBudget(s: MiproSettings, predictors: number): number {
 /** How the budget is spent. Throws `OPTIMIZER_INVALID` naming the smallest workable budget when it is too small. */
 export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes): BudgetedShape {
   const p = Math.max(1, sizes.predictors);
+  // Every call runs the whole program (p steps); the space multiplies with the searched ones (q).
+  const q = Math.max(1, s.predictors?.length ?? p);
   const minimum = minimumBudget(s, p);
   if (calls < minimum) {
     throw new PlaygroundError('OPTIMIZER_INVALID', `A budget of ${calls} calls is too small for this program: MIPROv2 needs at least ${minimum} (${MIN_TRIALS} evaluations of ${CHUNK} examples x ${p} predictor${p > 1 ? 's' : ''}, and one bootstrapped demo set).`, {
@@ -85,7 +88,7 @@ export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes)
   // Zero-shot and labeled sets cost nothing; a bootstrapped set costs teacher runs. One
   // predictor: three bootstrapped sets (demos_only needs a set that shows three labels; two
   // sets missed it on one seed in ten). Two or more: one each, as the space multiplies.
-  const wanted = searchDemos ? (p === 1 ? 5 : 3) : 3;
+  const wanted = searchDemos ? (q === 1 ? 5 : 3) : 3;
   const share = Math.floor(BOOTSTRAP_SHARE * calls);
   const perSet = s.maxBootstrappedDemos + 1;
   const bootstrapped = s.maxBootstrappedDemos > 0 && sizes.train > 0 ? Math.max(1, Math.min(wanted - 2, Math.floor(share / (perSet * p)))) : 0;
@@ -94,7 +97,7 @@ export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes)
   const teacherCallsMax = bootstrapped * teacherRunsPerSet * p;
   const instructionCandidates = searchInstructions ? Math.max(1, Math.floor(s.numCandidates / (searchDemos ? 2 : 1))) : 1;
   const demoSets = 2 + bootstrapped;
-  const arms = (instructionCandidates * (searchDemos ? demoSets : 1)) ** p;
+  const arms = (instructionCandidates * (searchDemos ? demoSets : 1)) ** q;
   const searchRunsMax = arms * sizes.val;
   const affordable = Math.max(MIN_TRIALS, Math.floor((calls - teacherCallsMax) / (CHUNK * p)));
   const trials = Math.max(1, Math.min(affordable, arms * Math.ceil(sizes.val / CHUNK)));
@@ -108,7 +111,7 @@ export function budgetedShape(s: MiproSettings, calls: number, sizes: PlanSizes)
     chunk: CHUNK,
     trials,
     searchRunsMax,
-    startupTrials: startupTrials(arms, trials, searchInstructions ? instructionCandidates ** p : 1),
+    startupTrials: startupTrials(arms, trials, searchInstructions ? instructionCandidates ** q : 1),
     minimum,
   };
 }
@@ -135,8 +138,9 @@ function designNote(shape: BudgetedShape, predictors: number): string {
 /** The plan of a budgeted run: every count within the budget, and what was chosen and why. */
 export function planBudgeted(s: MiproSettings, shape: BudgetedShape, sizes: PlanSizes): Plan {
   const p = sizes.predictors;
+  const q = s.predictors?.length ?? p;
   const search = Math.min(shape.trials * shape.chunk, shape.searchRunsMax);
-  const arms = (shape.instructionCandidates * (shape.searchDemos ? shape.demoSets : 1)) ** p;
+  const arms = (shape.instructionCandidates * (shape.searchDemos ? shape.demoSets : 1)) ** q;
   const usable = shape.teacherCallsMax + shape.searchRunsMax * p;
   return {
     optimizer: 'mipro_v2',
@@ -146,7 +150,7 @@ export function planBudgeted(s: MiproSettings, shape: BudgetedShape, sizes: Plan
     // Task and teacher calls share the budget: the search takes what bootstrapping leaves.
     taskCalls: Math.min(shape.calls, Math.floor(shape.calls / p) * p, shape.searchRunsMax * p),
     teacherProgramRunsMax: (shape.demoSets - 2) * shape.teacherRunsPerSet,
-    proposerCalls: proposerCalls(sizes.predictors, shape.instructionCandidates, sizes.train, s.dataAware),
+    proposerCalls: proposerCalls(q, shape.instructionCandidates, sizes.train, s.dataAware),
     // A teacher with labeled demos passes most examples: a set is usually done in about maxBootstrappedDemos + 1 runs.
     budget: {
       calls: shape.calls,
@@ -158,8 +162,9 @@ export function planBudgeted(s: MiproSettings, shape: BudgetedShape, sizes: Plan
     notes: [
       `Budget: ${shape.calls} task and teacher calls (the final scoring comes on top).`,
       `Bootstrapping: ${shape.demoSets - 2} demo set${shape.demoSets - 2 === 1 ? '' : 's'} of up to ${shape.teacherRunsPerSet} teacher runs each (at most ${shape.teacherCallsMax} calls), plus zero-shot and labeled-only.`,
-      `Search: ${shape.trials * shape.chunk >= shape.searchRunsMax ? `at most ${shape.trials} evaluations (every configuration on every example)` : `at least ${shape.trials} evaluations`} of ${shape.chunk} validation examples over ${arms} configuration${arms === 1 ? '' : 's'} (${shape.instructionCandidates} instruction${shape.instructionCandidates === 1 ? '' : 's'} x ${shape.searchDemos ? shape.demoSets : 1} demo set${shape.demoSets === 1 ? '' : 's'} per predictor); every configuration is scored on the same examples, ${designNote(shape, sizes.predictors)}, the leader is re-checked chunk by chunk, and the winner is the best mean less one standard error.`,
+      `Search: ${shape.trials * shape.chunk >= shape.searchRunsMax ? `at most ${shape.trials} evaluations (every configuration on every example)` : `at least ${shape.trials} evaluations`} of ${shape.chunk} validation examples over ${arms} configuration${arms === 1 ? '' : 's'} (${shape.instructionCandidates} instruction${shape.instructionCandidates === 1 ? '' : 's'} x ${shape.searchDemos ? shape.demoSets : 1} demo set${shape.demoSets === 1 ? '' : 's'} per predictor searched); every configuration is scored on the same examples, ${designNote(shape, q)}, the leader is re-checked chunk by chunk, and the winner is the best mean less one standard error.`,
       `The default program is scored on the first chunk, not on a separate full evaluation; identical proposals are searched once.`,
+      ...searchedNote(s.predictors, p),
       ...(shape.calls > usable
         ? [`The budget is more than this search can use: ${arms} configurations x ${sizes.val} validation examples are ${shape.searchRunsMax} program runs, so the run stops after at most ${usable} calls. More validation rows would let it use the rest.`]
         : []),

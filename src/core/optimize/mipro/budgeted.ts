@@ -48,7 +48,7 @@ export async function miproBudgeted(ctx: OptimizeContext, s: MiproSettings, budg
     save();
   }
 
-  const space = searchSpace(ctx, shape.searchDemos ? cp.demoSets : [], cp.instructions);
+  const space = searchSpace(ctx, shape.searchDemos ? cp.demoSets : [], cp.instructions, s);
   const canonical = canonicalizer(space.params.map((q) => q.name), cp.instructions, shape.searchDemos ? cp.demoSets : []);
   const state = cp.budgeted ?? emptyBudgetedState(Math.floor(budget.remaining / (shape.chunk * p)));
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${shape.calls - budget.used} calls left for the search` });

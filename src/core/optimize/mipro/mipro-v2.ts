@@ -30,6 +30,7 @@ import { bootstrapPhase, byIds, miproCheckpoint, plainCopy, proposePhase, search
 import { emptySearchState, runSearch, stateFor } from './search';
 import { miproRunSettings, planMipro, type MiproRunSettings } from './settings';
 import { runProposerSearch } from './proposer-search';
+import { searchedPredictors } from './searched';
 
 export type { MiproCheckpoint } from './phases';
 
@@ -40,6 +41,7 @@ export async function miproV2(
   stored?: unknown,
 ): Promise<OptimizeResult> {
   const checkpoint = stored === undefined ? undefined : miproCheckpoint(stored);
+  searchedPredictors(ctx.program, options.predictors);
   if (options.budget) return miproBudgeted(ctx, options, options.budget, makeSampler, checkpoint);
   const settings = miproRunSettings(options, ctx.program.predictorIds.length);
   const valset = checkpoint ? byIds(ctx.valset, checkpoint.valIds) : subsample(ctx.valset, settings.valSize, ctx.seed);
@@ -61,7 +63,7 @@ export async function miproV2(
     save();
   }
 
-  const space = searchSpace(ctx, settings.searchDemos ? cp.demoSets : [], cp.instructions);
+  const space = searchSpace(ctx, settings.searchDemos ? cp.demoSets : [], cp.instructions, settings);
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${settings.numTrials} trials` });
   // The sampler knows the number of trials (MIPROv2 fixes it up front), so it can spend the last ones confirming the leader.
   const sampler = makeSampler({ seed: ctx.seed, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, optuna: settings.optuna, trialBudget: settings.numTrials });

@@ -13,6 +13,7 @@ import type { OptimizeContext } from '../types';
 import type { BudgetedSearchState } from './budgeted-search';
 import type { ProposerSearchState } from './proposer-search';
 import type { SearchSpace, SearchState } from './search';
+import { searchedPredictors } from './searched';
 
 /** Everything a resumed run needs, at a phase or trial boundary (plain data). */
 export interface MiproCheckpoint {
@@ -53,12 +54,13 @@ export async function bootstrapPhase(ctx: OptimizeContext, s: MiproSettings, opt
   return sets;
 }
 
-/** Phase 2: `count` instruction candidates per predictor, the current instruction first. */
+/** Phase 2: `count` instruction candidates per searched predictor (the current instruction first; the others keep only it). */
 export async function proposePhase(ctx: OptimizeContext, s: MiproSettings, count: number, demoSets: readonly DemoSet[]): Promise<Record<string, string[]>> {
   ctx.emit?.({ type: 'phase', phase: 'propose', status: 'start', detail: `${count} instruction candidates per predictor` });
   const current = Object.fromEntries(ctx.program.predictorIds.map((id) => [id, ctx.state[id]?.instruction ?? '']));
   const instructions = await proposeInstructions(ctx.lms.proposer, ctx.program, current, ctx.trainset, {
     count,
+    predictors: searchedPredictors(ctx.program, s.predictors),
     demoSets: demoSets.map((d) => d.demos),
     seed: ctx.seed,
     temperature: s.initTemperature,
@@ -72,14 +74,15 @@ export async function proposePhase(ctx: OptimizeContext, s: MiproSettings, count
   return instructions;
 }
 
-/** One instruction index and one demo-set index per predictor (a parameter only when it has a choice). */
-export function searchSpace(ctx: OptimizeContext, demoSets: DemoSet[], instructions: Record<string, string[]>): SearchSpace {
+/** One instruction index and one demo-set index per searched predictor (a parameter only when it has a choice). */
+export function searchSpace(ctx: OptimizeContext, demoSets: DemoSet[], instructions: Record<string, string[]>, s: Pick<MiproSettings, 'predictors'>): SearchSpace {
+  const predictors = searchedPredictors(ctx.program, s.predictors);
   const params: SearchSpace['params'] = [];
-  for (const id of ctx.program.predictorIds) {
+  for (const id of predictors) {
     if (instructions[id]!.length > 1) params.push({ name: `${id}.instruction`, n: instructions[id]!.length });
     if (demoSets.length > 1) params.push({ name: `${id}.demos`, n: demoSets.length });
   }
-  return { params, instructions, demoSets };
+  return { params, instructions, demoSets, predictors };
 }
 
 /** A seeded sample of `size` validation examples (all of them when there are fewer). */

@@ -92,7 +92,7 @@ export async function runProposerSearch(ctx: OptimizeContext, input: ProposerSea
     ctx.emit?.({ type: 'phase', phase: 'propose', status: 'end' });
     checkpoint(state);
   }
-  const space: SearchSpace = { params: ctx.program.predictorIds.map((id) => ({ name: `${id}.instruction`, n: state.instructions[id]!.length })), instructions: state.instructions, demoSets: [] };
+  const space: SearchSpace = { params: ctx.program.predictorIds.map((id) => ({ name: `${id}.instruction`, n: state.instructions[id]!.length })), instructions: state.instructions, demoSets: [], predictors: [...ctx.program.predictorIds] };
   const minibatch = settings.minibatch && input.valset.length > settings.minibatchSize;
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${settings.numTrials} proposal rounds (MIPRO++)` });
   if (state.trials.length === 0) {

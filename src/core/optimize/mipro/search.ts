@@ -3,7 +3,9 @@
  * demo-set index per predictor, scored on seeded minibatches of the validation set, with
  * periodic full evaluations of the configuration whose *mean* minibatch score is best among
  * those not yet fully evaluated. The winner is the best *full* evaluation: minibatch scores
- * never pick it (DSPy `_optimize_prompt_parameters`).
+ * never pick it (DSPy `_optimize_prompt_parameters`). The sampler learns from the default
+ * program's evaluation, the search trials and the periodic full evaluations, as DSPy's Optuna
+ * study does since 2.6.1 ({@link samplerLearnsFrom}; measured both ways in the README).
  *
  * Every random draw is derived from (seed, trial index), and the search state is plain data
  * after every trial, so a run resumed from a checkpoint continues exactly where it stopped.
@@ -33,16 +35,22 @@ export interface SearchSpace {
   params: { name: string; n: number }[];
   instructions: Record<string, string[]>;
   demoSets: DemoSet[];
+  /** The predictors searched; the others keep the program's instruction and demos. */
+  predictors: string[];
 }
 
 export function emptySearchState(): SearchState {
   return { trials: [], minibatchTrials: 0, fullScores: {}, best: null };
 }
 
-/** The program state a parameter choice stands for. */
+/** The program state a parameter choice stands for (a predictor not searched as the program has it). */
 export function stateFor(ctx: OptimizeContext, space: SearchSpace, params: Record<string, number>): ProgramState {
   const state: ProgramState = {};
   for (const id of ctx.program.predictorIds) {
+    if (!space.predictors.includes(id)) {
+      state[id] = { instruction: ctx.state[id]?.instruction ?? '', demos: ctx.state[id]?.demos ?? [] };
+      continue;
+    }
     const instruction = space.instructions[id]![params[`${id}.instruction`] ?? 0]!;
     const set = space.demoSets[params[`${id}.demos`] ?? 0];
     state[id] = { instruction, demos: set?.demos[id] ?? [] };
@@ -60,6 +68,9 @@ export async function runSearch(
   state: SearchState,
   checkpoint: (s: SearchState) => void,
 ): Promise<SearchState> {
+  // Minibatching needs a validation set larger than a minibatch (35 by default): at val <= 35
+  // every trial is a full evaluation. DSPy switches it off at val <= 50 under auto and refuses a
+  // minibatch larger than the validation set otherwise; here the run goes on, and says so.
   const minibatch = settings.minibatch && valset.length > settings.minibatchSize;
   const defaultParams = Object.fromEntries(space.params.map((p) => [p.name, 0]));
   if (state.trials.length === 0) {
@@ -70,11 +81,7 @@ export async function runSearch(
     throwIfAborted(ctx.signal);
     if (stopRequested(ctx)) break;
     const t = state.minibatchTrials + 1;
-    // The sampler learns from the search trials and the default program; periodic full
-    // evaluations only re-check configurations (as in DSPy, where Optuna never sees them).
-    const searchKind = minibatch ? 'minibatch' : 'full';
-    // A failed trial says nothing about its configuration (Optuna leaves failed trials out too).
-    const history = state.trials.filter((tr) => !tr.failed && (tr.kind === searchKind || tr.kind === 'default')).map((tr) => ({ params: tr.params, value: tr.score }));
+    const history = samplerHistory(state.trials, minibatch, settings.tellFullEvaluations);
     const { params, explanation } = sampler.suggest(space.params, history, t);
     const index = state.trials.length;
     ctx.emit?.({ type: 'trial_start', trial: index, kind: minibatch ? 'minibatch' : 'full', params, ...(explanation !== undefined && { explanation }) });
@@ -97,6 +104,22 @@ export async function runSearch(
     checkpoint(state);
   }
   return state;
+}
+
+/**
+ * Whether the sampler learns from trial `tr`: the default program's full evaluation and the
+ * search trials (`minibatch`, or `full` when every trial is a full evaluation), and, when
+ * `tellFullEvaluations`, the periodic full evaluations too (DSPy adds them to its Optuna study
+ * since 2.6.1; before, Optuna never saw them). A failed trial says nothing about its
+ * configuration (Optuna leaves failed trials out too). Teaching mode's what-if replays it.
+ */
+export function samplerLearnsFrom(tr: TrialRecord, minibatch: boolean, tellFullEvaluations: boolean): boolean {
+  if (tr.failed) return false;
+  return tr.kind === 'default' || tr.kind === (minibatch ? 'minibatch' : 'full') || (tellFullEvaluations && tr.kind === 'full');
+}
+
+function samplerHistory(trials: readonly TrialRecord[], minibatch: boolean, tellFullEvaluations: boolean): { params: Record<string, number>; value: number }[] {
+  return trials.filter((tr) => samplerLearnsFrom(tr, minibatch, tellFullEvaluations)).map((tr) => ({ params: tr.params, value: tr.score }));
 }
 
 /** Full evaluation of the best-mean configuration not yet fully evaluated (if any). */

@@ -3,15 +3,17 @@
  *
  * From the settings (options.ts) and the program: demo-set candidates = N; instruction
  * candidates = N/2 with demos, N zero-shot; trials = max(2 · V · log2 N, 1.5 · N), V =
- * predictors (x2 when demos are searched too). Minibatches of 35, a full evaluation every 5
- * trials and at the end; the default program is fully evaluated first. 0-shot MIPRO++
- * (`proposerSearch`) keeps these counts, a trial being a proposal round, and its proposer
- * calls are the dataset summary and one proposal per predictor per round.
+ * predictors searched (the `predictors` option; all by default), x2 when demos are searched
+ * too. Minibatches of 35, a full evaluation every 5 trials and at the end; the default program
+ * is fully evaluated first. 0-shot MIPRO++ (`proposerSearch`) keeps these counts, a trial being
+ * a proposal round, and its proposer calls are the dataset summary and one proposal per
+ * predictor per round.
  */
 import { proposerCalls } from '../propose';
 import type { MiproSettings } from '../options';
 import type { Plan, PlanSizes } from '../types';
 import { proposerSearchCalls, proposerSearchNote } from './proposer-search-plan';
+import { searchedNote } from './searched';
 
 /** MIPROv2's settings plus what the program's size decides. */
 export interface MiproRunSettings extends MiproSettings {
@@ -20,20 +22,30 @@ export interface MiproRunSettings extends MiproSettings {
   searchDemos: boolean;
   instructionCandidates: number;
   numTrials: number;
+  /** The periodic full evaluations are told to the sampler (see {@link TELL_FULL_EVALUATIONS}). */
+  tellFullEvaluations: boolean;
 }
 
-/** The run's shape for a program with `predictors` predictor steps. */
+/**
+ * Whether the search's sampler learns from the periodic full evaluations as well as from the
+ * minibatch trials and the default program. DSPy adds them to its Optuna study since 2.6.1
+ * (before, Optuna never saw them). Measured both ways (README, "Full evaluations and TPE").
+ */
+export const TELL_FULL_EVALUATIONS = true;
+
+/** The run's shape for a program with `predictors` predictor steps (the `predictors` option names those searched). */
 export function miproRunSettings(s: MiproSettings, predictors: number): MiproRunSettings {
   const n = s.numCandidates;
   const searchDemos = s.mode !== 'instructions_only';
   const searchInstructions = s.mode !== 'demos_only';
-  const v = predictors * ((searchDemos ? 1 : 0) + (searchInstructions ? 1 : 0));
+  const v = (s.predictors?.length ?? predictors) * ((searchDemos ? 1 : 0) + (searchInstructions ? 1 : 0));
   return {
     ...s,
     demoSets: n,
     searchDemos,
     instructionCandidates: searchInstructions ? (searchDemos ? Math.max(1, Math.floor(n / 2)) : n) : 1,
     numTrials: s.numTrials ?? Math.max(1, Math.floor(Math.max(2 * v * Math.log2(n), 1.5 * n))),
+    tellFullEvaluations: s.tellFullEvaluations ?? TELL_FULL_EVALUATIONS,
   };
 }
 
@@ -56,6 +68,7 @@ export function planMipro(s: MiproRunSettings, sizes: PlanSizes): Plan {
     'Counts are upper bounds: the cache answers repeated calls, and bootstrapping stops once it has enough demos.',
   ];
   if (s.zeroShotByMaximums) notes.push(`Both demo maximums are 0, so this is a zero-shot run (as DSPy decides it): only instructions are searched, and ${s.maxBootstrappedDemos} bootstrapped demos are shown to the proposer, never to the task model.`);
+  notes.push(...searchedNote(s.predictors, sizes.predictors));
   if (!minibatch && s.minibatch) notes.push(`The validation set (${val}) is not larger than a minibatch, so every trial is a full evaluation.`);
   return {
     optimizer: 'mipro_v2',
@@ -64,7 +77,9 @@ export function planMipro(s: MiproRunSettings, sizes: PlanSizes): Plan {
     taskProgramRuns: { search, fullEvaluations: full, total: search + full },
     taskCalls: (search + full) * sizes.predictors,
     teacherProgramRunsMax: teacherMax,
-    proposerCalls: s.proposerSearch ? proposerSearchCalls(sizes.predictors, s.numTrials, sizes.train, s.dataAware) : proposerCalls(sizes.predictors, s.instructionCandidates, sizes.train, s.dataAware),
+    proposerCalls: s.proposerSearch
+      ? proposerSearchCalls(sizes.predictors, s.numTrials, sizes.train, s.dataAware)
+      : proposerCalls(s.predictors?.length ?? sizes.predictors, s.instructionCandidates, sizes.train, s.dataAware),
     notes,
   };
 }

@@ -2,7 +2,8 @@
  * Teaching mode's what-if: what TPE would have picked at one of a run's search trials with
  * another good-group fraction (gamma) or another number of random startup trials. It replays
  * the search's own sampler call — the same history (the search trials before it that did not
- * fail, and the default program), the same 1-based trial number and so the same random
+ * fail, the default program, and the periodic full evaluations when the search tells them to
+ * the sampler, mipro/settings.ts), the same 1-based trial number and so the same random
  * stream, the same trial budget — so with no overrides it returns the recorded pick. No model
  * is called: TPE only reads the recorded scores.
  *
@@ -14,6 +15,8 @@ import { PlaygroundError } from '../../errors';
 import { OPTUNA_COMPATIBLE, type TpeExplanation } from '../tpe';
 import { resolveOptions } from '../tpe/options';
 import type { TrialKind, TrialRecord } from '../types';
+import { samplerLearnsFrom } from './search';
+import { TELL_FULL_EVALUATIONS } from './settings';
 import { suggestTpe, type TpeSamplerSettings } from './tpe-sampler';
 
 /** The run's TPE sampler, as MIPROv2 made it (`trialBudget` = the plan's `trials`). */
@@ -53,11 +56,11 @@ export function whatIfPick(search: WhatIfSearch, trial: { index: number; kind: T
     throw new PlaygroundError('OPTIMIZER_INVALID', `Trial ${trial.index} is a ${trial.kind} trial: TPE did not pick it.`, { hint: 'Pick a search trial (one with a TPE explanation).' });
   }
   const before = search.trials.filter((tr) => tr.index < trial.index);
-  // As runSearch: the search trials are the trials of the search's kind (in minibatch mode,
-  // full evaluations only re-check configurations, and the sampler never sees them).
+  // As runSearch: the search trials are the trials of the search's kind; in minibatch mode the
+  // periodic full evaluations are learned from as the run's default switch says.
   const isSearch = (tr: TrialRecord) => tr.kind === trial.kind;
   const history = before
-    .filter((tr) => !tr.failed && (isSearch(tr) || tr.kind === 'default'))
+    .filter((tr) => samplerLearnsFrom(tr, trial.kind === 'minibatch', TELL_FULL_EVALUATIONS))
     .sort((a, b) => a.index - b.index)
     .map((tr) => ({ params: tr.params, value: tr.score }));
   const t = before.filter(isSearch).length + 1;

@@ -13,7 +13,8 @@
  * examples), then its best candidate on the full validation subsample. The default program is
  * scored in full first. Only full scores choose the current best, and the returned program is
  * the best full evaluation, never a minibatch score (as in MIPROv2). Demos are left as they
- * are: OPRO optimizes instructions.
+ * are: OPRO optimizes instructions. `predictors` limits the search to some predictors; the
+ * others keep their instruction.
  *
  * Seeded (the validation subsample, each step's minibatch and training examples, each
  * proposal's rollout id derive from the run's seed), stoppable at trial boundaries
@@ -30,6 +31,7 @@ import { byIds, plainCopy, subsample } from '../mipro/phases';
 import type { Budget, OproLevel, OproSettings } from '../options';
 import { checkFailureStreak, scoreCandidate, searchOutcome, stopRequested } from '../score';
 import type { OptimizeContext, OptimizeResult, TrialRecord } from '../types';
+import { searchedPredictors } from '../mipro/searched';
 import { attemptsFor, proposeOnce } from './meta-prompt';
 import { oproShape, planOpro, type OproShape } from './plan';
 
@@ -68,6 +70,7 @@ export async function opro(ctx: OptimizeContext, options: OproSettings, stored?:
   if (ids.length === 0) throw new PlaygroundError('OPTIMIZER_INVALID', 'OPRO optimizes instructions, and this program has no predictor step.', { hint: 'Add a Predict or ChainOfThought step.' });
   const valset = checkpoint ? byIds(ctx.valset, checkpoint.valIds) : subsample(ctx.valset, options.valSize, ctx.seed);
   if (valset.length === 0) throw new PlaygroundError('OPTIMIZER_INVALID', 'OPRO needs validation examples.', { hint: 'Give the validation split some rows.' });
+  searchedPredictors(ctx.program, options.predictors);
   const s: OproSettings = options.budget ? { ...options, budget: { taskCalls: checkpoint?.budget?.total ?? callsOf(options.budget) } } : options;
   const sizes = { train: ctx.trainset.length, val: valset.length, predictors: ids.length };
   const shape = oproShape(s, sizes);
@@ -112,9 +115,9 @@ export async function opro(ctx: OptimizeContext, options: OproSettings, stored?:
   return { state: stateOf(ctx, cp.instructions, best.params), trials: cp.trials, plan, ...outcome };
 }
 
-/** The predictors step `step` proposes for: one in turn at module level, all at program level. */
+/** The predictors step `step` proposes for: one in turn at module level, all at program level (of those searched). */
 function focusOf(run: Run, step: number): string[] {
-  const ids = run.ctx.program.predictorIds;
+  const ids = searchedPredictors(run.ctx.program, run.s.predictors);
   return run.s.level === 'module' ? [ids[step % ids.length]!] : ids.slice();
 }
 

@@ -13,6 +13,7 @@
 import { PlaygroundError } from '../../errors';
 import type { OproSettings } from '../options';
 import type { Plan, PlanSizes } from '../types';
+import { searchedNote } from '../mipro/searched';
 
 /** What a run of OPRO does, for a program and data of given sizes. */
 export interface OproShape {
@@ -43,7 +44,7 @@ export function oproShape(s: OproSettings, sizes: PlanSizes): OproShape {
   const val = Math.min(s.valSize, sizes.val);
   const minibatch = s.minibatch && val > s.minibatchSize;
   const perCandidate = minibatch ? s.minibatchSize : val;
-  const stepsPerRound = s.level === 'module' ? sizes.predictors : 1;
+  const stepsPerRound = s.level === 'module' ? (s.predictors?.length ?? sizes.predictors) : 1;
   const roundSteps = s.rounds * stepsPerRound;
   const stepRuns = s.candidatesPerRound * perCandidate + (minibatch ? val : 0);
   const stepCalls = stepRuns * p;
@@ -93,11 +94,12 @@ export function planOpro(s: OproSettings, sizes: PlanSizes): Plan {
 
 function planNotes(s: OproSettings, shape: OproShape, sizes: PlanSizes): string[] {
   const { steps, val, minibatch } = shape;
+  const searched = s.predictors?.length ?? sizes.predictors;
   const module = s.level === 'module';
   const c = s.candidatesPerRound;
   const notes = [
     module
-      ? `Module-level OPRO: ${steps} step${steps === 1 ? '' : 's'} (${s.rounds} round${s.rounds === 1 ? '' : 's'} x ${sizes.predictors} predictor${sizes.predictors === 1 ? '' : 's'}, one predictor at a time), each with ${c} proposer call${c === 1 ? '' : 's'} writing one instruction.`
+      ? `Module-level OPRO: ${steps} step${steps === 1 ? '' : 's'} (${s.rounds} round${s.rounds === 1 ? '' : 's'} x ${searched} predictor${searched === 1 ? '' : 's'}, one predictor at a time), each with ${c} proposer call${c === 1 ? '' : 's'} writing one instruction.`
       : `Program-level OPRO: ${steps} step${steps === 1 ? '' : 's'} (one a round), each with ${c} proposer call${c === 1 ? '' : 's'} writing an instruction for every predictor at once.`,
     `Each proposal sees the ${s.historyLength} best-scored attempts so far (lowest first, best last; each score says whether it was measured on a minibatch or on the full validation subsample), ${s.exampleCount} training example${s.exampleCount === 1 ? '' : 's'}, and samples at temperature ${s.temperature}.`,
     module ? 'A candidate is scored as the whole program, with the other predictors at their current best.' : 'A candidate (an instruction for every predictor) is scored as the whole program.',
@@ -105,6 +107,7 @@ function planNotes(s: OproSettings, shape: OproShape, sizes: PlanSizes): string[
       ? `The default program is scored on ${val} validation examples first; each step scores its candidates on one shared minibatch of ${s.minibatchSize}, then its best candidate on all ${val}. Only full scores choose the best program.`
       : `The validation subsample (${val}) is not larger than a minibatch of ${s.minibatchSize}, so the default program and every candidate are scored on all of it.`,
   ];
+  notes.push(...searchedNote(s.predictors, sizes.predictors));
   if (shape.budget !== undefined) {
     notes.push(
       steps < shape.roundSteps

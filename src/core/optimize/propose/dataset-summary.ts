@@ -5,6 +5,8 @@
  *
  * Changed from DSPy: a fixed number of batches (at most `maxBatches`) with no early stop on
  * "COMPLETE", so the number of proposer calls is known before the run (the plan shows it).
+ * Its calls send no temperature, so they run at the proposer model's default (DSPy asks for
+ * 1.0); with one rollout each, the cache answers a rerun with the same summary.
  */
 import type { Example } from '../../data/types';
 import type { LanguageModel } from '../../lm/types';

@@ -2,7 +2,8 @@
  * The grounded instruction proposer (MIPRO paper §3; DSPy `propose/grounded_proposer.py`).
  *
  * For each proposal the proposer model sees: a summary of the dataset, a summary of the
- * program, a description of the module, up to three bootstrapped demos of that module, the
+ * program, a description of the module, up to three bootstrapped demos of that module
+ * (gathered from neighbouring demo sets, {@link gatherDemos}), the
  * module's current instruction, and a randomly drawn tip; it writes a new instruction at
  * temperature 1.0 (`init_temperature`).
  *
@@ -21,7 +22,11 @@ import { ask } from './ask';
 import { datasetSummaryCalls, summarizeDataset } from './dataset-summary';
 import { moduleDescription, programSummary } from './program-summary';
 
-/** Tips drawn at random per proposal (the reference's set: none, creative, simple, description, high stakes, persona). */
+/**
+ * Tips drawn at random per proposal: the reference's six (none, creative, simple, description,
+ * high stakes, persona), paraphrased rather than copied (DSPy's `TIPS`, e.g. "Don't be afraid
+ * to be creative when creating the new instruction!"); each keeps its reference's intent.
+ */
 const TIPS: Record<string, string> = {
   none: '',
   creative: 'Feel free to be creative in how you phrase the new instruction.',
@@ -48,7 +53,9 @@ const PROPOSE = {
 export interface ProposeOptions {
   /** Instruction candidates per predictor, including the original (candidate 0). */
   count: number;
-  /** Demo sets per predictor step id (candidate i draws its demos from set i mod sets). */
+  /** The predictor steps to propose for (default: all); the others keep only their current instruction. */
+  predictors?: readonly string[];
+  /** Demo sets per predictor step id (candidate i draws its demos from set i mod sets and the sets after it, see {@link gatherDemos}). */
   demoSets: Record<string, Demo[]>[];
   seed: number;
   temperature?: number;
@@ -79,8 +86,9 @@ export async function proposeInstructions(
   const data = opts.dataAware === false ? { summary: '', observations: [] } : await summarizeDataset(lm, trainset, signal);
   if (opts.dataAware !== false) opts.emit?.({ type: 'dataset_summary', ...data });
   let done = 0;
-  const total = program.predictorIds.length * (opts.count - 1);
-  for (const stepId of program.predictorIds) {
+  const proposed = program.predictorIds.filter((id) => !opts.predictors || opts.predictors.includes(id));
+  const total = proposed.length * (opts.count - 1);
+  for (const stepId of proposed) {
     const rng = new Rng(`propose:${opts.seed}:${stepId}`);
     for (let i = 1; i < opts.count; i++) {
       const tipName = opts.tipAware === false ? 'none' : rng.pick(TIP_NAMES);
@@ -107,7 +115,7 @@ export interface ProposalRequest {
   current: string;
   /** The dataset summary ('' when there is none). */
   datasetSummary: string;
-  /** Demo sets per predictor step id: the demos shown come from set `demoIndex` mod sets. */
+  /** Demo sets per predictor step id: the demos shown are gathered from set `demoIndex` mod sets and its neighbours ({@link gatherDemos}). */
   demoSets: Record<string, Demo[]>[];
   demoIndex: number;
   settings: ProposerSettings;
@@ -119,7 +127,7 @@ export interface ProposalRequest {
 /** One grounded proposal with explicit settings (one proposer call): the new instruction and what the proposer saw. */
 export async function proposeWith(lm: LanguageModel, r: ProposalRequest): Promise<{ instruction: string; context: ProposerContext }> {
   const { settings } = r;
-  const demos = settings.demos ? pickDemos(r.demoSets, r.stepId, r.demoIndex) : [];
+  const demos = settings.demos ? gatherDemos(r.demoSets, r.stepId, r.demoIndex) : [];
   const context: ProposerContext = {
     datasetSummary: settings.datasetSummary ? r.datasetSummary : '',
     programSummary: settings.programSummary ? programSummary(r.program) : '',
@@ -146,14 +154,31 @@ export async function proposeWith(lm: LanguageModel, r: ProposalRequest): Promis
   return { instruction: cleanInstruction(raw) || r.current, context };
 }
 
-/** Up to three augmented demos of `stepId` from demo set `i` (falling back to any set that has some). */
-function pickDemos(sets: Record<string, Demo[]>[], stepId: string, i: number): Demo[] {
-  if (sets.length === 0) return [];
-  for (let k = 0; k < sets.length; k++) {
-    const demos = (sets[(i + k) % sets.length]![stepId] ?? []).filter((d) => d.augmented);
-    if (demos.length) return demos.slice(0, 3);
+/** Demos the proposer sees per proposal (DSPy's `num_demos_in_context`). */
+const DEMOS_IN_CONTEXT = 3;
+
+/**
+ * The demos candidate `i` of `stepId` is grounded in: up to three augmented (bootstrapped)
+ * demos, gathered as DSPy's grounded proposer gathers them: from demo set `i` (mod the number
+ * of sets) first, then the sets after it, wrapping around to the ones before, until there are
+ * three. Changed from DSPy: a demo already gathered from an earlier set is skipped (bootstrapped
+ * sets often share their traces, and a repeat tells the proposer nothing new), and candidate
+ * `i` never gets "no demos" for landing on set 0 (DSPy shows none at demo set 0, which it then
+ * overwrites with the original instruction; here candidate 0 is never proposed).
+ */
+export function gatherDemos(sets: readonly Record<string, Demo[]>[], stepId: string, i: number): Demo[] {
+  const out: Demo[] = [];
+  const seen = new Set<string>();
+  for (let k = 0; k < sets.length && out.length < DEMOS_IN_CONTEXT; k++) {
+    for (const d of sets[(i + k) % sets.length]![stepId] ?? []) {
+      const key = JSON.stringify(d.fields);
+      if (!d.augmented || seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+      if (out.length === DEMOS_IN_CONTEXT) break;
+    }
   }
-  return [];
+  return out;
 }
 
 function formatDemos(demos: Demo[]): string {
