@@ -5,3 +5,4 @@ export { createMetric, passes, validateMetricSpec, TRACE_METRIC_KINDS, type Metr
 export { contains, exactMatch, normalizeText, oneOfLabels, tokenF1 } from './text';
 export { extractLastNumber, numericMatch } from './numeric';
 export { meanAndCI95, tCritical } from './stats';
+export { answerKind, inFormat, DEFAULT_ANSWER_FORMATS } from './format';

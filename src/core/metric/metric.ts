@@ -5,6 +5,7 @@ import type { Example } from '../data/types';
 import type { CallContext } from '../lm/types';
 import type { TraceStep } from '../program/types';
 import { PlaygroundError, throwIfAborted } from '../errors';
+import { ANSWER_FORMATS, ANSWER_KINDS, formattedAnswer, type AnswerFormat, type AnswerKind } from './format';
 import { numericMatch } from './numeric';
 import { contains, exactMatch, oneOfLabels, tokenF1 } from './text';
 import { answerInContext, retrievalRecall, retrievedPassages } from './trace';
@@ -44,7 +45,7 @@ export interface MetricDeps {
   judge?: JudgeFn;
 }
 
-const KINDS: readonly MetricKind[] = ['exact_match', 'contains', 'f1', 'numeric', 'one_of_labels', 'llm_judge', 'retrieval_recall', 'answer_in_context'];
+const KINDS: readonly MetricKind[] = ['exact_match', 'contains', 'f1', 'numeric', 'one_of_labels', 'formatted_answer', 'llm_judge', 'retrieval_recall', 'answer_in_context'];
 
 /** The kinds that read the run's trace (its retrieved passages): the program needs a retrieve step. */
 export const TRACE_METRIC_KINDS: readonly MetricKind[] = ['retrieval_recall', 'answer_in_context'];
@@ -74,6 +75,8 @@ function kindProblems(s: Record<string, unknown>): string[] {
         : [];
     case 'llm_judge':
       return judgeProblems(s);
+    case 'formatted_answer':
+      return formatProblems(s);
     case 'retrieval_recall':
     case 'answer_in_context':
       return passageProblems(s);
@@ -88,6 +91,18 @@ function numericProblems(s: Record<string, unknown>): string[] {
     problems.push(`tolerance: must be a number >= 0, but got ${show(s.tolerance)}`);
   }
   if (s.relative !== undefined && typeof s.relative !== 'boolean') problems.push(`relative: must be true or false, but got ${show(s.relative)}`);
+  return problems;
+}
+
+function formatProblems(s: Record<string, unknown>): string[] {
+  if (s.formats === undefined) return [];
+  const f = s.formats;
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) return [`formats: must be an object like { "number": "brackets" }, but got ${show(f)}`];
+  const problems: string[] = [];
+  for (const [kind, format] of Object.entries(f)) {
+    if (!ANSWER_KINDS.includes(kind as AnswerKind)) problems.push(`formats: "${kind}" must be one of ${ANSWER_KINDS.join(', ')}`);
+    else if (!ANSWER_FORMATS.includes(format as AnswerFormat)) problems.push(`formats.${kind}: must be one of ${ANSWER_FORMATS.join(', ')}, but got ${show(format)}`);
+  }
   return problems;
 }
 
@@ -211,6 +226,8 @@ function comparator(spec: Exclude<MetricSpec, { kind: 'llm_judge' } | TraceSpec>
       return (p, g) => numericMatch(p, g, spec.tolerance ?? 0, spec.relative ?? false);
     case 'one_of_labels':
       return (p, g) => oneOfLabels(p, g, spec.labels);
+    case 'formatted_answer':
+      return (p, g) => formattedAnswer(p, g, spec.formats);
   }
 }
 

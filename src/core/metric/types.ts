@@ -1,3 +1,4 @@
+import type { AnswerFormat, AnswerKind } from './format';
 import type { SignatureInput } from '../signature/types';
 
 /** Which retrieved passages a trace metric reads (see `trace.ts`). */
@@ -15,6 +16,8 @@ export type MetricSpec =
   | { kind: 'f1'; field: string }
   | { kind: 'numeric'; field: string; tolerance?: number; relative?: boolean }
   | { kind: 'one_of_labels'; field: string; labels?: string[] }
+  /** Exact match and a format chosen by the gold answer's kind (see `format.ts`); default formats: yes/no uppercase, numbers in brackets, the rest lowercase. */
+  | { kind: 'formatted_answer'; field: string; formats?: Partial<Record<AnswerKind, AnswerFormat>> }
   | {
       kind: 'llm_judge';
       /** Prediction field to judge. */

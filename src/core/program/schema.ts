@@ -15,6 +15,7 @@
 import * as v from 'valibot';
 import type { FieldKind, FieldSpec, SignatureInput } from '../signature/types';
 import type { MetricSpec } from '../metric/types';
+import { ANSWER_FORMATS } from '../metric/format';
 import type { Demo, PredictorState, ProgramSpec, ProgramState, StepSpec } from './types';
 import { TEMPLATE_NAMES, type TemplateOptions } from './templates';
 import { NAME_RE } from '../util/names';
@@ -158,6 +159,9 @@ const passageChoice = {
   steps: v.optional(v.pipe(v.array(NameSchema), v.minLength(1), v.maxLength(L.steps))),
   k: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 };
+const AnswerFormatSchema = v.picklist(ANSWER_FORMATS);
+const AnswerFormatsSchema = strictObject({ yes_no: v.optional(AnswerFormatSchema), number: v.optional(AnswerFormatSchema), other: v.optional(AnswerFormatSchema) });
+
 export const MetricSpecSchema = v.variant('kind', [
   strictObject({ kind: v.literal('exact_match'), ...metricField }),
   strictObject({ kind: v.literal('contains'), ...metricField }),
@@ -169,6 +173,7 @@ export const MetricSpecSchema = v.variant('kind', [
     relative: v.optional(v.boolean()),
   }),
   strictObject({ kind: v.literal('one_of_labels'), ...metricField, labels: v.optional(LabelsSchema) }),
+  strictObject({ kind: v.literal('formatted_answer'), ...metricField, formats: v.optional(AnswerFormatsSchema) }),
   strictObject({
     kind: v.literal('llm_judge'),
     ...metricField,

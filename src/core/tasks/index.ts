@@ -1,0 +1,3 @@
+/** The MIPRO paper's six tasks as presets (data file, program, metric, split) and their run configs. */
+export { PAPER_TASKS, PAPER_TASK_IDS, paperTask, conditionalRows, type PaperTask } from './paper-tasks';
+export { taskRunParts, fitSplit, titleCorpus } from './task-config';
