@@ -60,6 +60,7 @@ export const METRIC_CHOICES: readonly { value: MetricChoice; label: string; trac
   { value: 'f1', label: 'Token F1' },
   { value: 'numeric', label: 'Numeric (tolerance)' },
   { value: 'one_of_labels', label: 'One of labels' },
+  { value: 'formatted_answer', label: 'Exact match in its rule\'s form (YES, [1998], paris)' },
   { value: 'llm_judge', label: 'LLM judge' },
   { value: 'rubric_judge', label: 'LLM judge (rubric, no gold answer)' },
   { value: 'retrieval_recall', label: 'Retrieval recall (gold titles)', trace: true },
@@ -216,7 +217,11 @@ export class WorkspaceState {
   /** The mapping with the gold-titles label `retrieval_recall` reads, when that is the metric and a column is chosen. */
   private withGoldTitles(mapping: NonNullable<DataConfig['mapping']>): NonNullable<DataConfig['mapping']> {
     if (this.metric.kind !== 'retrieval_recall' || !this.goldColumn) return mapping;
-    return { ...mapping, labels: { ...mapping.labels, [GOLD_TITLES_LABEL]: this.goldColumn } };
+    // Recall scores the retrieved passages, not the program's outputs: an output with no gold
+    // column (HoVer's passages) is not a label the data must have.
+    const columns = this.data.table?.columns ?? [];
+    const labels = Object.fromEntries(Object.entries(mapping.labels).filter(([, col]) => columns.includes(col)));
+    return { ...mapping, labels: { ...labels, [GOLD_TITLES_LABEL]: this.goldColumn } };
   }
 
   metricSpec(): MetricSpec {

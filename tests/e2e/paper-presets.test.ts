@@ -1,0 +1,64 @@
+/**
+ * The MIPRO paper's task presets in the data card: Iris loads from the bundle; HoVer takes the
+ * file the user chooses, sets the three-hop program, Recall over gold titles and a corpus of the
+ * rows' gold titles, and the setup is complete enough to plan a run; a file without the
+ * preset's columns is refused with a message naming them.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
+import { paperWorldHandler } from '../fixtures/paper-world';
+import { fixtureData } from '../fixtures/fixture-data';
+import { collectErrors, screenshot } from './browser';
+import { own, serverAndBrowser } from './flow';
+
+const HOVER_FILE = fileURLToPath(new URL('../fixtures/data/hover/dev.jsonl', import.meta.url));
+const SCONE_FILE = fileURLToPath(new URL('../fixtures/data/scone/train.jsonl', import.meta.url));
+
+describe("the paper's task presets", () => {
+  const env = serverAndBrowser(paperWorldHandler({ hover: fixtureData('hover/dev.jsonl').rows }));
+
+  it('sets program, metric, split and corpus from a preset and its file', { timeout: 180_000 }, async () => {
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = collectErrors(page);
+    await page.goto(inject('appUrl'));
+    await page.getByText("The MIPRO paper's six tasks").click();
+    const presets = page.getByRole('group', { name: 'Paper task presets' });
+    await expect.poll(() => presets.getByRole('button').count()).toBe(6);
+
+    await presets.getByRole('button', { name: 'Use the Iris preset' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'preset set' }).textContent()).toMatch(/Iris preset set/);
+    await expect.poll(() => page.getByLabel('Metric config').textContent()).toMatch(/"kind": "one_of_labels"/);
+
+    // A file of another task is refused, naming what is missing.
+    let chooser = page.waitForEvent('filechooser');
+    await presets.getByRole('button', { name: 'Use the HoVer preset' }).click();
+    await (await chooser).setFiles(SCONE_FILE);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'is not' }).textContent()).toMatch(/train\.jsonl is not hover\/dev\.jsonl: its rows have no claim, gold_titles/);
+
+    chooser = page.waitForEvent('filechooser');
+    await presets.getByRole('button', { name: 'Use the HoVer preset' }).click();
+    await (await chooser).setFiles(HOVER_FILE);
+    const status = page.getByRole('status').filter({ hasText: 'preset set' });
+    await expect.poll(() => status.textContent()).toMatch(/HoVer preset set/);
+    await expect.poll(() => status.textContent()).toMatch(/gold titles of all rows/);
+    await expect.poll(() => page.getByLabel('Metric config').textContent()).toMatch(/"kind": "retrieval_recall"/);
+    // The three-hop program is in the step editor.
+    const values = () => page.locator('#step-program input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    await expect.poll(values).toEqual(expect.arrayContaining(['summarize_1', 'generate_query_2', 'summarize_2', 'generate_query_3', 'retrieve_3']));
+
+    const endpoints = page.getByRole('region', { name: 'API endpoints' });
+    await endpoints.getByLabel('Base URL').first().fill(env.server.url);
+    await endpoints.getByLabel('Model').first().fill('task-model');
+    await page.getByLabel('task model', { exact: true }).selectOption({ label: 'task-model' }).catch(async () => {
+      const select = page.getByLabel('task model', { exact: true });
+      const value = await select.locator('option', { hasText: 'task-model' }).getAttribute('value');
+      await select.selectOption(value!);
+    });
+    await page.getByLabel('Optimizer').selectOption('bootstrap_random_search');
+    // A complete setup: the plan is drawn (25 train, 25 val, 50 test from the 100-row sample).
+    await expect.poll(() => page.getByRole('region', { name: 'Plan' }).textContent(), { timeout: 60_000 }).toMatch(/\d+ program runs|trials|candidate/);
+    await screenshot(page, 'paper-presets-hover-1280');
+    expect(own(errors)).toEqual([]);
+    await page.close();
+  });
+});
