@@ -323,7 +323,8 @@ function reportLines(r: ProposerSettingsReport): string[] {
   for (const s of r.settings) {
     const best = s.values.find((v) => v.value === s.best);
     if (s.values.length < 2 || !best || best.mean === null) continue;
-    by.set(s.predictor, [...(by.get(s.predictor) ?? []), `${s.setting} ${String(best.value)} (${fmt(best.mean)}, ${best.count} round${best.count === 1 ? '' : 's'})`]);
+    const tied = s.values.some((v) => v !== best && v.mean !== null && Math.abs(v.mean - best.mean!) < 1e-9);
+    by.set(s.predictor, [...(by.get(s.predictor) ?? []), `${s.setting} ${String(best.value)}${tied ? ' (tied)' : ''} (${fmt(best.mean)}, ${best.count} round${best.count === 1 ? '' : 's'})`]);
   }
   const scope = r.scope === 'full' ? `all ${r.n} validation examples` : `minibatches of ${r.n}`;
   const lines = [...by].map(([id, parts]) => `proposer settings that scored best for ${id} (mean on ${scope}): ${parts.join(', ')}`);

@@ -44,8 +44,10 @@ export interface SettingValueView {
   /** Mean score of the rounds that used it; null when none did. */
   mean: number | null;
   count: number;
-  /** The value with the best mean. */
+  /** The value with the best mean, when no other value has the same mean. */
   best: boolean;
+  /** One of two or more values sharing the best mean: the rounds do not tell them apart. */
+  tied: boolean;
 }
 
 /** One setting of one predictor in the report. */
@@ -138,28 +140,49 @@ function roundViews(events: ReturnType<typeof optimizerEvents>, trials: readonly
   return rounds.sort((a, b) => a.round - b.round);
 }
 
-/** The report's rows: the settings TPE could choose, their values with means and counts. */
+type ReportSetting = ProposerSettingsReport['settings'][number];
+
+/** The values sharing the best mean (means within a rounding error are the same). */
+function topValues(s: ReportSetting): ReportSetting['values'] {
+  const means = s.values.flatMap((v) => (v.mean === null ? [] : [v.mean]));
+  if (!means.length) return [];
+  const top = Math.max(...means);
+  return s.values.filter((v) => v.mean !== null && top - v.mean < 1e-9);
+}
+
+/** The report's rows: the settings TPE could choose, their values with means and counts, the best (or the tied best) marked. */
 function reportRows(report: ProposerSettingsReport): SettingRowView[] {
   return report.settings
     .filter((s) => s.values.length > 1)
-    .map((s) => ({
-      predictor: s.predictor,
-      setting: s.setting,
-      label: SETTING_LABELS[s.setting],
-      values: s.values.map((v) => ({ label: valueLabel(s.setting, v.value), mean: v.mean, count: v.count, best: s.best !== null && v.value === s.best })),
-    }));
+    .map((s) => {
+      const top = topValues(s);
+      const values = s.values.map((v) => ({ label: valueLabel(s.setting, v.value), mean: v.mean, count: v.count, best: top.length === 1 && top[0] === v, tied: top.length > 1 && top.includes(v) }));
+      return { predictor: s.predictor, setting: s.setting, label: SETTING_LABELS[s.setting], values };
+    });
 }
 
-/** "Instructions written with … scored best." (per predictor when there are several). */
+/** One predictor's part of the summary: the values that scored best alone, then the settings whose best values tied. */
+function predictorSummary(settings: readonly ReportSetting[]): { best: string; tied: string } {
+  const chosen = settings.filter((s) => s.values.length > 1);
+  const best = chosen.flatMap((s) => {
+    const top = topValues(s);
+    return top.length === 1 ? [valuePhrase(s.setting, top[0]!.value)] : [];
+  });
+  const tied = chosen.filter((s) => topValues(s).length > 1).map((s) => `${SETTING_LABELS[s.setting].toLowerCase()} (${topValues(s).map((v) => valueLabel(s.setting, v.value)).join(' = ')})`);
+  return { best: listed(best), tied: listed(tied) };
+}
+
+/** "Instructions written with … scored best." (per predictor when there are several), and the settings whose best values tied. */
 function summaryOf(report: ProposerSettingsReport): string {
   const predictors = [...new Set(report.settings.map((s) => s.predictor))];
-  const phrases = predictors.map((p) => {
-    const best = report.settings.filter((s) => s.predictor === p && s.values.length > 1 && s.best !== null);
-    return { p, text: listed(best.map((s) => valuePhrase(s.setting, s.best!))) };
-  });
-  if (phrases.every((x) => !x.text)) return 'No round was scored, so nothing was learned about the settings.';
-  if (predictors.length === 1) return `Instructions written with ${phrases[0]!.text} scored best, by mean round score.`;
-  return `By mean round score, instructions scored best when written with ${phrases.filter((x) => x.text).map((x) => `${x.text} (${x.p})`).join('; ')}.`;
+  const parts = predictors.map((p) => ({ p, ...predictorSummary(report.settings.filter((s) => s.predictor === p)) }));
+  if (parts.every((x) => !x.best && !x.tied)) return 'No round was scored, so nothing was learned about the settings.';
+  const one = predictors.length === 1;
+  const best = parts.filter((x) => x.best);
+  const tied = parts.filter((x) => x.tied);
+  const bestLine = !best.length ? 'No value of a setting scored best on its own.' : one ? `Instructions written with ${best[0]!.best} scored best, by mean round score.` : `By mean round score, instructions scored best when written with ${best.map((x) => `${x.best} (${x.p})`).join('; ')}.`;
+  const tiedLine = tied.length ? ` Tied at the best mean: ${tied.map((x) => (one ? x.tied : `${x.tied} (${x.p})`)).join('; ')}.` : '';
+  return bestLine + tiedLine;
 }
 
 /** The round that wrote the returned program's instructions, in words. */

@@ -39,15 +39,38 @@ describe('the proposer settings of a MIPRO++ run', () => {
     expect(row('datasetSummary').values.find((v) => v.best)!.label).toBe('on');
     expect(row('tip').values.find((v) => v.best)!.label).toBe('description');
     expect(row('tip').values.map((v) => v.label)).toEqual(['none', 'creative', 'simple', 'description', 'high_stakes', 'persona']);
-    // One best value per setting; the counts add up to the scored rounds.
+    // One best value per setting, or the values tied at the best mean; the counts add up to the scored rounds.
     for (const r of report.rows) {
-      expect(r.values.filter((v) => v.best)).toHaveLength(1);
+      const best = r.values.filter((v) => v.best).length;
+      const tied = r.values.filter((v) => v.tied).length;
+      expect(best === 1 ? tied === 0 : best === 0 && tied >= 2).toBe(true);
       expect(r.values.reduce((a, v) => a + v.count, 0)).toBe(view.rounds.filter((x) => !x.failed).length);
     }
     expect(report.summary).toMatch(/^Instructions written with the dataset summary on, .*tip 'description'.* and temperature (0\.5|0\.8) scored best, by mean round score\.$/);
     const winner = w.events.find((e) => e.type === 'proposer_settings_report')!.report.winner!;
     expect(report.winner).toBe(`The returned program's instructions were written in round ${winner.round}, with ${view.rounds.find((r) => r.round === winner.round)!.settings[0]!.text}.`);
     expect(report.scoredOn).toMatch(/^Each round's score: a minibatch of \d+ validation examples\.$/);
+  });
+
+  it('marks values tied at the best mean as tied, not best, and names them apart in the summary', () => {
+    const settings = (tip: string, temperature: number) => ({ generate: { datasetSummary: true, programSummary: false, tip, demos: false, temperature } });
+    const values = (...v: [boolean | string | number, number | null, number][]) => v.map(([value, mean, count]) => ({ value, mean, count }));
+    const report = {
+      scope: 'minibatch' as const, n: 35, winner: null,
+      rounds: [{ round: 1, trial: 1, settings: settings('simple', 0.5), score: 0.9 }, { round: 2, trial: 2, settings: settings('persona', 1), score: 0.9 }],
+      settings: [
+        { predictor: 'generate', setting: 'datasetSummary' as const, values: values([false, null, 0], [true, 0.9, 2]), best: true },
+        { predictor: 'generate', setting: 'tip' as const, values: values(['none', null, 0], ['simple', 0.9, 1], ['persona', 0.9, 1]), best: 'simple' },
+        { predictor: 'generate', setting: 'demos' as const, values: values([false, 0.9, 2]), best: false },
+      ],
+    };
+    const view = proposerSettingsView(asRun([{ type: 'proposer_settings_report', report }]), [])!;
+    // A setting with one value (no demos to show) teaches nothing and is not listed.
+    expect(view.report!.rows.map((r) => r.setting)).toEqual(['datasetSummary', 'tip']);
+    expect(view.report!.rows[1]!.values.map((v) => [v.label, v.best, v.tied])).toEqual([['none', false, false], ['simple', false, true], ['persona', false, true]]);
+    expect(view.report!.summary).toBe('Instructions written with the dataset summary on scored best, by mean round score. Tied at the best mean: tip (simple = persona).');
+    expect(view.report!.winner).toBe("The original instructions won: no round's instructions beat them in a full evaluation.");
+    expect(view.rounds.map((r) => [r.round, r.score])).toEqual([[1, 0.9], [2, 0.9]]);
   });
 
   it('while running: a round is listed once picked, scored once its trial ends, and there is no report yet', () => {
