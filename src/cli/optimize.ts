@@ -317,6 +317,9 @@ function settingsLine(s: ProposerSettings): string {
   return `dataset summary ${on(s.datasetSummary)}, program summary ${on(s.programSummary)}, tip ${s.tip}, demos ${on(s.demos)}, temperature ${s.temperature}`;
 }
 
+/** The proposer settings as the log names them. */
+const SETTING_NAMES: Record<keyof ProposerSettings, string> = { datasetSummary: 'dataset summary', programSummary: 'program summary', tip: 'tip', demos: 'demos', temperature: 'temperature' };
+
 /** MIPRO++'s report, short: the best value of each setting TPE chose (mean score, rounds), per predictor, and the winning round. */
 function reportLines(r: ProposerSettingsReport): string[] {
   const by = new Map<string, string[]>();
@@ -324,7 +327,8 @@ function reportLines(r: ProposerSettingsReport): string[] {
     const best = s.values.find((v) => v.value === s.best);
     if (s.values.length < 2 || !best || best.mean === null) continue;
     const tied = s.values.some((v) => v !== best && v.mean !== null && Math.abs(v.mean - best.mean!) < 1e-9);
-    by.set(s.predictor, [...(by.get(s.predictor) ?? []), `${s.setting} ${String(best.value)}${tied ? ' (tied)' : ''} (${fmt(best.mean)}, ${best.count} round${best.count === 1 ? '' : 's'})`]);
+    const value = typeof best.value === 'boolean' ? (best.value ? 'on' : 'off') : String(best.value);
+    by.set(s.predictor, [...(by.get(s.predictor) ?? []), `${SETTING_NAMES[s.setting]} ${value} (${fmt(best.mean)}, ${best.count} round${best.count === 1 ? '' : 's'}${tied ? ', tied' : ''})`]);
   }
   const scope = r.scope === 'full' ? `all ${r.n} validation examples` : `minibatches of ${r.n}`;
   const lines = [...by].map(([id, parts]) => `proposer settings that scored best for ${id} (mean on ${scope}): ${parts.join(', ')}`);
