@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { setMaxListeners } from 'node:events';
 import { PlaygroundError, toErrorData } from '../core/errors';
 import { LM_ROLES, OpenAICompatibleLM, probeLatency, type LanguageModel, type UsageSnapshot } from '../core/lm';
-import type { OptimizerEvent, Plan } from '../core/optimize';
+import type { OptimizerEvent, Plan, ProposerSettings, ProposerSettingsReport } from '../core/optimize';
 import { assertRunConfig, budgetCallsUsed, budgetSecondsLeft, executeRun, type CallsAt, type ModelConfig, type RunEvent, type RunResult } from '../core/runner';
 import { FileCacheStore } from '../node/file-cache-store';
 import { fileCheck } from '../node/file-check';
@@ -281,6 +281,12 @@ function printOptimizerEvent(e: OptimizerEvent, log: (line: string) => void): vo
     case 'history_proposal':
       log(`  ${historyLine(e)}`);
       break;
+    case 'proposer_settings_picked':
+      log(`  round ${e.round} (trial ${e.trial}${e.explanation ? `, ${e.explanation.mode === 'startup' ? 'at random' : 'by TPE'}` : ''}) proposer settings: ${Object.entries(e.settings).map(([id, s]) => `${id} ${settingsLine(s)}`).join('; ')}`);
+      break;
+    case 'proposer_settings_report':
+      for (const line of reportLines(e.report)) log(`  ${line}`);
+      break;
     case 'trial_end': {
       const t = e.trial;
       log(`  trial ${t.index} [${t.kind}] ${JSON.stringify(t.params)}: ${fmt(t.score)} on ${t.n} (sent ${t.calls.sent}, cached ${t.calls.cacheHits})`);
@@ -303,6 +309,31 @@ function historyLine(e: Extract<OptimizerEvent, { type: 'history_proposal' }>): 
   const seen = best ? `${e.history.length} scored attempt${e.history.length === 1 ? '' : 's'} (best ${fmt(best.score)} on a ${best.scope === 'full' ? 'full evaluation' : 'minibatch'} of ${best.n})` : 'no scored attempt';
   const wrote = Object.entries(e.indices).map(([id, i]) => `${id} ${i}`).join(', ');
   return `proposer call ${e.candidate + 1} of step ${e.step + 1} (round ${e.round + 1}, ${e.level} level) saw ${seen} and ${e.examples.length} example${e.examples.length === 1 ? '' : 's'}; wrote instruction ${wrote}`;
+}
+
+/** One predictor's proposer settings, short: "summary on, program off, tip simple, demos off, temp 0.8". */
+function settingsLine(s: ProposerSettings): string {
+  const on = (b: boolean) => (b ? 'on' : 'off');
+  return `dataset summary ${on(s.datasetSummary)}, program summary ${on(s.programSummary)}, tip ${s.tip}, demos ${on(s.demos)}, temperature ${s.temperature}`;
+}
+
+/** The proposer settings as the log names them. */
+const SETTING_NAMES: Record<keyof ProposerSettings, string> = { datasetSummary: 'dataset summary', programSummary: 'program summary', tip: 'tip', demos: 'demos', temperature: 'temperature' };
+
+/** MIPRO++'s report, short: the best value of each setting TPE chose (mean score, rounds), per predictor, and the winning round. */
+function reportLines(r: ProposerSettingsReport): string[] {
+  const by = new Map<string, string[]>();
+  for (const s of r.settings) {
+    const best = s.values.find((v) => v.value === s.best);
+    if (s.values.length < 2 || !best || best.mean === null) continue;
+    const tied = s.values.some((v) => v !== best && v.mean !== null && Math.abs(v.mean - best.mean!) < 1e-9);
+    const value = typeof best.value === 'boolean' ? (best.value ? 'on' : 'off') : String(best.value);
+    by.set(s.predictor, [...(by.get(s.predictor) ?? []), `${SETTING_NAMES[s.setting]} ${value} (${fmt(best.mean)}, ${best.count} round${best.count === 1 ? '' : 's'}${tied ? ', tied' : ''})`]);
+  }
+  const scope = r.scope === 'full' ? `all ${r.n} validation examples` : `minibatches of ${r.n}`;
+  const lines = [...by].map(([id, parts]) => `proposer settings that scored best for ${id} (mean on ${scope}): ${parts.join(', ')}`);
+  lines.push(r.winner ? `the winning instructions were written in round ${r.winner.round}` : 'the original instructions won: no round beat them');
+  return lines;
 }
 
 function latencyFlag(text: string): number {

@@ -7,6 +7,7 @@
 import type { RunSnapshot } from '../run/run-snapshot';
 import { activePhase, budgetSource, phaseEta } from '../run/run-snapshot';
 import { budgetView } from '../run/budget-progress';
+import { proposerSettingsView } from '../run/proposer-settings';
 import { bestHistory, datasetSummary, demoSets, outputNotes, proposals, resultDiff, trialRows, usageRows } from '../run/view-models';
 import { bootstrapRows, minibatchClouds, tpeSteps } from '../teach/teach-model';
 import { whatIfSource } from '../teach/what-if-model';
@@ -26,6 +27,7 @@ export class RunViews {
     proposals: memo(proposals),
     demoSets: memo(demoSets),
     datasetSummary: memo(datasetSummary),
+    proposerSettings: memo2(proposerSettingsView),
     bootstrapRows: memo(bootstrapRows),
     clouds: memo(minibatchClouds),
     tpe: memo2(tpeSteps),
@@ -44,6 +46,8 @@ export class RunViews {
   readonly proposals = $derived(this.memo.proposals(this.story));
   readonly demoSets = $derived(this.memo.demoSets(this.story));
   readonly datasetSummary = $derived(this.memo.datasetSummary(this.story));
+  /** MIPRO++'s proposer settings: each round's, and the report at the end (undefined for other runs). */
+  readonly proposerSettings = $derived(this.memo.proposerSettings(this.story, this.trials));
   readonly usageRows = $derived(usageRows(this.snapshot?.usage));
   /** How `auto` asked each model for answers (a refusal of JSON schemas, a remembered mode). */
   readonly outputNotes = $derived(this.memo.outputNotes(this.story));

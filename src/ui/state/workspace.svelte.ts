@@ -16,15 +16,26 @@ import { ModelsState, type ModelsSnapshot } from '../setup/models-state.svelte';
 import { ProgramDraft, type ProgramSnapshot } from '../setup/program-draft.svelte';
 import { toSetupProblems, type SetupCard, type SetupProblem } from '../setup/setup-problems';
 
-/** The optimizer menu, in menu order: one entry per kind of the core's schema. */
+/**
+ * The optimizer menu, in menu order: one entry per kind of the core's schema, and MIPRO++
+ * (`mipro_plus`: MIPROv2's 0-shot mode with `proposerSearch`), which users look for by name.
+ */
 export const OPTIMIZER_CHOICES = [
   { value: 'mipro_v2', label: 'MIPROv2', help: 'Proposes instructions and bootstraps demos, then searches combinations with TPE.' },
+  {
+    value: 'mipro_plus',
+    label: "MIPRO++ (0-shot, learns the proposer's settings)",
+    help: "TPE chooses the proposer's settings every round (summaries, tip, demos shown, temperature) and learns which write good instructions; the final prompts carry no demos.",
+  },
   { value: 'opro', label: 'OPRO (history-aware proposer)', help: 'Shows the proposer the instructions tried so far with their scores, best last, and asks for better ones, round after round.' },
   { value: 'bootstrap_few_shot', label: 'BootstrapFewShot', help: 'Keeps demos from teacher runs that pass the metric.' },
   { value: 'bootstrap_random_search', label: 'Random search', help: 'Bootstraps several demo sets and keeps the best on validation.' },
   { value: 'labeled_few_shot', label: 'LabeledFewShot', help: 'Samples labeled training examples as demos; no model calls.' },
   { value: 'none', label: 'Evaluate only', help: 'Scores the program as it is on the validation and test splits.' },
-] as const satisfies readonly { value: OptimizerKind; label: string; help: string }[];
+] as const satisfies readonly { value: OptimizerKind | 'mipro_plus'; label: string; help: string }[];
+
+/** An entry of the optimizer menu. */
+export type OptimizerChoice = (typeof OPTIMIZER_CHOICES)[number]['value'];
 
 /** Kinds the setup screen does not offer yet (their panel is a later step); a run config can still name them. */
 type NotInMenu = never;
@@ -112,6 +123,11 @@ export interface OptimizerDraft {
    * Workspaces saved before it load with none skipped.
    */
   skippedPredictors: string[];
+  /**
+   * MIPRO++: a `mipro_v2` draft run 0-shot with TPE choosing the proposer's settings (the
+   * menu's "MIPRO++" entry). Workspaces saved before it load with `false`.
+   */
+  proposerSearch: boolean;
 }
 
 type OproBudgetChoice = (typeof OPRO_BUDGET_CHOICES)[number]['value'];
@@ -161,6 +177,7 @@ function defaultDraft(): OptimizerDraft {
     rounds: opro.rounds,
     candidatesPerRound: opro.candidatesPerRound,
     skippedPredictors: [],
+    proposerSearch: false,
   };
 }
 
@@ -182,6 +199,8 @@ export class WorkspaceState {
   readonly problems: string[] = $derived.by(() => this.validate());
   /** The same problems, each placed at the card that causes it. */
   readonly setupProblems: SetupProblem[] = $derived(toSetupProblems(this.problems));
+  /** The optimizer menu's entry the draft stands for (MIPRO++ is a `mipro_v2` draft with `proposerSearch`). */
+  readonly optimizerChoice: OptimizerChoice = $derived(this.optimizer.kind === 'mipro_v2' && this.optimizer.proposerSearch ? 'mipro_plus' : this.optimizer.kind);
   /** MIPROv2's budget as one menu choice (light / medium / heavy / minutes). */
   readonly budgetChoice: BudgetChoice = $derived(budgetChoiceOf(this.optimizer));
   /** OPRO's budget as one menu choice: the rounds as set, or minutes. */
@@ -258,6 +277,8 @@ export class WorkspaceState {
       case 'none':
         return { kind: 'none' };
       case 'mipro_v2':
+        // MIPRO++: 0-shot, sized by `auto` only, for every predictor (the core refuses a budget and a subset).
+        if (o.proposerSearch) return { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, mode: 'instructions_only', proposerSearch: true, auto: o.auto };
         // Instructions only: the demo maximums are the core's (demos for the proposer only).
         return withBudgetChoice(
           { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }), ...this.predictorsOption() },
@@ -283,6 +304,12 @@ export class WorkspaceState {
     const skipped = this.optimizer.skippedPredictors;
     if (ids.length < 2 || !ids.some((id) => skipped.includes(id))) return {};
     return { predictors: ids.filter((id) => !skipped.includes(id)) };
+  }
+
+  /** Picks an optimizer from the menu: MIPRO++ is MIPROv2 with `proposerSearch`, every other entry a kind without it. */
+  chooseOptimizer(choice: OptimizerChoice): void {
+    this.optimizer.kind = choice === 'mipro_plus' ? 'mipro_v2' : choice;
+    this.optimizer.proposerSearch = choice === 'mipro_plus';
   }
 
   /** Checks or unchecks predictor step `id` under "Predictors to optimize". */
