@@ -80,7 +80,7 @@ describe('program schemas', () => {
     expect(problems(MetricSpecSchema, { kind: 'numeric', field: 'answer', tolerance: 0.01 })).toEqual([]);
     expect(problems(MetricSpecSchema, { kind: 'llm_judge', field: 'answer', signature: 'question, answer, prediction -> correct: bool' })).toEqual([]);
     expect(problems(MetricSpecSchema, { kind: 'numeric', field: 'answer', tolerance: -1 })).toEqual(['tolerance: must be at least 0, but got -1']);
-    expect(problems(MetricSpecSchema, { kind: 'bleu', field: 'answer' })[0]).toMatch(/^kind: must be one of exact_match, contains, f1, numeric, one_of_labels, llm_judge/);
+    expect(problems(MetricSpecSchema, { kind: 'bleu', field: 'answer' })[0]).toMatch(/^kind: must be one of exact_match, contains, f1, numeric, one_of_labels, formatted_answer, llm_judge/);
   });
 
   it('say when the top level is not an object', () => {
