@@ -47,7 +47,7 @@ function printList(): void {
   console.log('Tasks (--tasks):');
   for (const t of PAPER_TASKS) {
     const predictors = t.program.steps.filter((s) => s.kind !== 'retrieve').length;
-    console.log(`  ${t.id.padEnd(21)} ${t.name}: ${predictors} predictor${predictors > 1 ? 's' : ''}, metric ${t.metric.kind}(${t.metric.field}), data ${t.file}${t.paper ? `; paper (Llama-3-8B) ${t.paper.baseline} -> ${t.paper.mipro}` : ''}`);
+    console.log(`  ${t.id.padEnd(21)} ${t.name}: ${predictors} predictor${predictors > 1 ? 's' : ''}, metric ${t.metric.kind}(${t.metric.field}), data ${t.file}${t.paper ? `; paper (Llama-3-8B) ${t.paper.baseline.toFixed(1)} -> ${t.paper.mipro.toFixed(1)}` : ''}`);
   }
   console.log('Optimizers (--optimizers):');
   for (const o of PAPER_OPTIMIZERS) console.log(`  ${o.id.padEnd(21)} ${o.name}: ${JSON.stringify(o.config('paper'))}`);

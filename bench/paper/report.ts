@@ -10,7 +10,7 @@ function row(cells: string[]): string {
 function paperCell(task: PaperTask): string {
   const p = task.paper;
   if (!p) return 'n/a (our variant)';
-  return `${p.baseline} -> ${p.mipro}${p.bootstrapRs !== undefined ? ` (Bootstrap RS ${p.bootstrapRs})` : ''}`;
+  return `${p.baseline.toFixed(1)} -> ${p.mipro.toFixed(1)}${p.bootstrapRs !== undefined ? ` (Bootstrap RS ${p.bootstrapRs.toFixed(1)})` : ''}`;
 }
 
 /** The report (see the file comment); `header` lines go first. */

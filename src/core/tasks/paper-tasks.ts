@@ -183,7 +183,7 @@ export const PAPER_TASKS: readonly PaperTask[] = [
   {
     id: 'hover',
     name: 'HoVer',
-    description: 'Multi-hop claim verification as retrieval: three hops of search and summary; the score is the share of gold Wikipedia titles retrieved (Recall). Retrieves over a corpus you supply.',
+    description: 'Multi-hop claim verification as retrieval: three hops of search and summary; the score is the share of gold Wikipedia titles retrieved (Recall). Retrieves over the passages you give (e.g. Wikipedia abstracts), else over the gold titles of all rows.',
     file: 'hover/dev.jsonl',
     source: { url: 'https://github.com/hover-nlp/hover', license: 'MIT (repository); data treated as CC BY-SA 4.0' },
     program: hoverProgram(7),
