@@ -19,8 +19,14 @@ import { fileCheck } from '../node/file-check';
 import { FileOutputMemory } from '../node/file-output-memory';
 import { CheckpointFile } from '../node/checkpoint-file';
 import { openDataFile } from '../node/read-data';
+import { readTable, readText } from '../core/data';
+import { expandTaskConfig, type TaskFiles } from '../core/tasks';
 
 const USAGE = `Usage: npm run optimize -- --config run.json [--out result.json] [--resume] [--cache-dir .lm-cache] [--no-cache] [--refresh] [--latency-ms 800] [--max-data-mb 100] [--max-rows 1000000] [--quiet]
+
+  run.json may name one of the MIPRO paper's tasks instead of a program and metric:
+  { "task": "hover", "data": { "path": "hover/dev.jsonl" }, "optimizer": …, "models": … }
+  (tasks: scone, hotpotqa, hotpotqa_conditional, hover, iris, heart_disease)
 
   --resume      continue the run stopped at its last checkpoint (<out>.checkpoint.json, written
                 at every trial boundary while a run with --out goes on)
@@ -69,9 +75,12 @@ async function main(): Promise<number> {
   const configPath = resolve(values.config);
   const baseDir = dirname(configPath);
   const checkFile = fileCheck(baseDir);
+  // A paper task ("task": "hover") is expanded first: its program, metric, rows and corpus.
+  const { config: expanded, notes } = await expandTaskConfig(await readJson(configPath), taskFiles(baseDir, limits.maxBytes));
   // Validated (files included) before anything else, so a bad config makes no call, not even the warm-up one.
-  const config = await assertRunConfig(await readJson(configPath), checkFile);
+  const config = await assertRunConfig(expanded, checkFile);
   const log = values.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  for (const note of notes) log(`Task: ${note}`);
   if (values.resume && !values.out) {
     process.stderr.write(`error: --resume needs the --out of the run to continue (its checkpoint is beside it).\n${USAGE}\n`);
     return 2;
@@ -354,6 +363,14 @@ const USAGE_CODES = /^(CONFIG_INVALID|DATA_|PROGRAM_|SIGNATURE_|METRIC_INVALID|O
 /** parseArgs reports an unknown flag or a stray argument as a TypeError with an ERR_PARSE_ARGS_* code. */
 function isUsageError(err: unknown): err is Error {
   return err instanceof UsageError || (err instanceof TypeError && String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS'));
+}
+
+/** A paper task's files (relative to the config): JSONL rows, and a corpus one passage a line. */
+function taskFiles(baseDir: string, maxBytes: number): TaskFiles {
+  return {
+    rows: async (path) => (await readTable(await openDataFile(resolve(baseDir, path), maxBytes), { format: 'jsonl' })).rows,
+    lines: async (path) => (await readText(await openDataFile(resolve(baseDir, path), maxBytes))).text.split('\n').map((l) => l.trim()).filter(Boolean),
+  };
 }
 
 async function readJson(path: string): Promise<unknown> {

@@ -5,7 +5,8 @@
 import type { DataConfig } from '../runner/config';
 import type { MetricSpec } from '../metric/types';
 import type { ProgramSpec } from '../program/types';
-import type { PaperTask } from './paper-tasks';
+import { PlaygroundError } from '../errors';
+import { PAPER_TASK_IDS, paperTask, type PaperTask } from './paper-tasks';
 
 /** What a task run needs besides models and an optimizer. */
 export interface TaskRunParts {
@@ -74,4 +75,47 @@ export function titleCorpus(rows: Record<string, unknown>[], column: string): st
     for (const t of titles) if (t.trim()) seen.add(t.trim());
   }
   return [...seen];
+}
+
+/** How the runner reads the files a task config names (relative to the config). */
+export interface TaskFiles {
+  /** A JSONL data file's rows. */
+  rows(path: string): Promise<Record<string, unknown>[]>;
+  /** A corpus file's passages, one a line. */
+  lines(path: string): Promise<string[]>;
+}
+
+/**
+ * A run config that names a paper task (`"task": "hover"`) turned into a full one: the preset's
+ * program and metric (unless the config gives its own), its data file's rows (`data.path`, JSONL
+ * in the layout of the benchmark data notes) with the preset's mapping, split sizes (unless
+ * `data.split`) and corpus (HoVer: `data.corpus.path`, one passage a line, else the rows' gold
+ * titles). A config without `task` is returned as it is. Throws `CONFIG_INVALID` for an unknown
+ * task or a missing data path.
+ */
+export async function expandTaskConfig(raw: unknown, files: TaskFiles): Promise<{ config: unknown; notes: string[] }> {
+  if (!isObject(raw) || raw.task === undefined) return { config: raw, notes: [] };
+  const task = typeof raw.task === 'string' ? paperTask(raw.task) : undefined;
+  if (!task) {
+    throw new PlaygroundError('CONFIG_INVALID', `The run config has 1 problem:\n- task: must be one of ${PAPER_TASK_IDS.join(', ')}, but got ${JSON.stringify(raw.task)}`, { hint: 'Name one of the paper tasks (npm run bench:paper -- --list shows them), or give program, data and metric yourself.' });
+  }
+  const { task: _task, program, metric, data, ...rest } = raw;
+  const { path, corpus, split, ...dataRest } = isObject(data) ? data : {};
+  if (typeof path !== 'string' || path === '') {
+    throw new PlaygroundError('CONFIG_INVALID', `The run config has 1 problem:\n- data.path: a "${task.id}" run reads its data file; give the path of ${task.file} (JSONL, as in the benchmark data notes)`, { hint: 'Add "data": { "path": "…" } to the config.' });
+  }
+  const corpusPath = isObject(corpus) && typeof corpus.path === 'string' ? corpus.path : undefined;
+  const passages = corpusPath ? await files.lines(corpusPath) : undefined;
+  const parts = taskRunParts(task, await files.rows(path), passages ? { passages } : {});
+  const config = {
+    ...rest,
+    program: program ?? parts.program,
+    metric: metric ?? parts.metric,
+    data: { ...parts.data, ...(split !== undefined && { split }), ...dataRest },
+  };
+  return { config, notes: parts.notes };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
