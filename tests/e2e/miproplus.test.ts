@@ -48,7 +48,7 @@ describe('MIPRO++ in the UI', () => {
     // Sized by DSPy's sizes only, and said why; MIPROv2's modes are not offered.
     const budget = page.getByRole('tablist', { name: 'Budget' });
     expect(await budget.getByRole('tab').allTextContents()).toEqual(['Light', 'Medium', 'Heavy']);
-    expect(await page.getByText(/No minutes and no choice of predictors/).isVisible()).toBe(true);
+    expect(await page.getByText(/No minutes: MIPRO\+\+ runs a fixed number of proposal rounds/).isVisible()).toBe(true);
     expect(await page.getByRole('tablist', { name: 'What MIPROv2 searches' }).count()).toBe(0);
     const plan = page.getByRole('region', { name: 'Plan' });
     await expect.poll(() => plan.textContent(), { timeout: 30_000 }).toMatch(/0-shot MIPRO\+\+: \d+ proposal rounds\. In each, TPE picks the proposer's settings/);

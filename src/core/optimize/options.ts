@@ -203,10 +203,6 @@ const MiproSchema = v.pipe(
     v.partialCheck([['proposerSearch'], ['budget']], (o) => !o.proposerSearch || o.budget === undefined, 'cannot be combined with budget: MIPRO++ runs a fixed number of proposal rounds (auto or numTrials)'),
     ['proposerSearch'],
   ),
-  v.forward(
-    v.partialCheck([['proposerSearch'], ['predictors']], (o) => !o.proposerSearch || o.predictors === undefined, 'cannot be combined with predictors yet: MIPRO++ proposes for every predictor'),
-    ['proposerSearch'],
-  ),
   v.transform(resolveMipro),
 );
 

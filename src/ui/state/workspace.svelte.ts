@@ -277,8 +277,8 @@ export class WorkspaceState {
       case 'none':
         return { kind: 'none' };
       case 'mipro_v2':
-        // MIPRO++: 0-shot, sized by `auto` only, for every predictor (the core refuses a budget and a subset).
-        if (o.proposerSearch) return { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, mode: 'instructions_only', proposerSearch: true, auto: o.auto };
+        // MIPRO++: 0-shot, sized by `auto` only (the core refuses a budget), for the checked predictors.
+        if (o.proposerSearch) return { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, mode: 'instructions_only', proposerSearch: true, auto: o.auto, ...this.predictorsOption() };
         // Instructions only: the demo maximums are the core's (demos for the proposer only).
         return withBudgetChoice(
           { kind: 'mipro_v2', seed: o.seed, minibatchSize: o.minibatchSize, ...(o.miproMode !== 'full' && { mode: o.miproMode }), ...(o.miproMode !== 'instructions_only' && { maxBootstrappedDemos: o.maxBootstrappedDemos, maxLabeledDemos: o.maxLabeledDemos }), ...this.predictorsOption() },

@@ -295,6 +295,28 @@ describe('MIPRO++ with two predictors', () => {
   });
 });
 
+describe('MIPRO++ on some predictors', () => {
+  it('searches the proposer settings of the predictors named only; the others keep their instruction', async () => {
+    const w = makePlusWorld({ seed: 0, twoSteps: true });
+    const hintBefore = w.ctx.state.hint!.instruction;
+    const r = await runOptimizer('mipro_v2', w.ctx, { ...PLUS, predictors: ['answer'] });
+    const plan = r.plan!;
+    // One predictor searched: max(2 * 1 * log2(6), 1.5 * 6) = 9 rounds, one proposal each.
+    expect(plan.trials).toBe(9);
+    const picked = eventsOf(w.events, 'proposer_settings_picked');
+    expect(picked).toHaveLength(9);
+    expect(Object.keys(picked[0]!.params).sort()).toEqual(['answer.datasetSummary', 'answer.demos', 'answer.programSummary', 'answer.temperature', 'answer.tip']);
+    expect(new Set(eventsOf(w.events, 'instruction_proposed').map((e) => e.predictor))).toEqual(new Set(['answer']));
+    expect(r.trials.every((t) => Object.keys(t.params).join() === 'answer.instruction')).toBe(true);
+    expect(r.state.hint!.instruction).toBe(hintBefore);
+    expect(r.state.answer!.instruction).toBe(RULE);
+    const u = w.usage.snapshot();
+    expect(u.proposer.calls + u.proposer.cacheHits).toBe(plan.proposerCalls);
+    expect(u.task.calls + u.task.cacheHits).toBe(plan.taskCalls);
+    expect(reportOf(w).settings.every((s) => s.predictor === 'answer')).toBe(true);
+  });
+});
+
 describe('MIPRO++ options', () => {
   it('refuses proposerSearch unless the run is zero-shot, and with a budget', () => {
     expect(parseOptimizerConfig({ kind: 'mipro_v2', proposerSearch: true })).toEqual({

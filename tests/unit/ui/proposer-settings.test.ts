@@ -100,7 +100,7 @@ describe('the proposer settings of a MIPRO++ run', () => {
 });
 
 describe('workspace: MIPRO++', () => {
-  it('the menu\'s MIPRO++ makes a 0-shot MIPROv2 config with proposerSearch, sized by auto, for every predictor; the core takes it', () => {
+  it('the menu\'s MIPRO++ makes a 0-shot MIPROv2 config with proposerSearch, sized by auto, for the checked predictors; the core takes it', () => {
     const ws = new WorkspaceState();
     ws.chooseBudget('10min');
     ws.optimizer.skippedPredictors = ['generate'];
@@ -111,6 +111,11 @@ describe('workspace: MIPRO++', () => {
     expect(parseOptimizerConfig(config).ok).toBe(true);
     ws.chooseBudget('medium');
     expect(ws.optimizerConfig()).toMatchObject({ auto: 'medium', proposerSearch: true });
+    // A program with several predictors: the unchecked ones keep their instructions.
+    ws.program.useTemplate('multi_hop');
+    ws.optimizer.skippedPredictors = ['generate_query_1'];
+    expect(ws.optimizerConfig()).toMatchObject({ proposerSearch: true, predictors: ['generate_query_2', 'generate_answer'] });
+    expect(parseOptimizerConfig(ws.optimizerConfig()).ok).toBe(true);
     // Back to MIPROv2: no proposer search.
     ws.chooseOptimizer('mipro_v2');
     expect(ws.optimizerChoice).toBe('mipro_v2');

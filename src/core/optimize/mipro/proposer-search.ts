@@ -37,6 +37,7 @@ import { OPTUNA_COMPATIBLE, TpeSampler } from '../tpe';
 import type { TpeSuggestion, TpeTrial } from '../tpe/types';
 import { proposerSettingsReport, type ProposerRound } from './proposer-report';
 import { fullEvaluation, periodicFullEvaluation, stateFor, type SearchSpace, type SearchState } from './search';
+import { searchedPredictors } from './searched';
 import type { MiproRunSettings } from './settings';
 
 /** MIPRO++'s state at a round boundary (plain data, in the checkpoint). */
@@ -62,9 +63,9 @@ function decode(ids: readonly string[], choices: ProposerChoices, params: Record
   return Object.fromEntries(ids.map((id) => [id, { datasetSummary: at(id, 'datasetSummary'), programSummary: at(id, 'programSummary'), tip: at(id, 'tip'), demos: at(id, 'demos'), temperature: at(id, 'temperature') }]));
 }
 
-/** A new state: no rounds, each predictor's current instruction as candidate 0. */
-function emptyState(ctx: OptimizeContext): ProposerSearchState {
-  const instructions = Object.fromEntries(ctx.program.predictorIds.map((id) => [id, [ctx.state[id]?.instruction ?? '']]));
+/** A new state: no rounds, each searched predictor's current instruction as candidate 0. */
+function emptyState(ctx: OptimizeContext, ids: readonly string[]): ProposerSearchState {
+  const instructions = Object.fromEntries(ids.map((id) => [id, [ctx.state[id]?.instruction ?? '']]));
   return { trials: [], minibatchTrials: 0, fullScores: {}, best: null, dataset: null, instructions, rounds: [] };
 }
 
@@ -82,7 +83,9 @@ export interface ProposerSearchInput {
  */
 export async function runProposerSearch(ctx: OptimizeContext, input: ProposerSearchInput, stored: ProposerSearchState | undefined, checkpoint: (s: ProposerSearchState) => void): Promise<{ state: ProposerSearchState; space: SearchSpace }> {
   const { settings } = input;
-  const state = stored ?? emptyState(ctx);
+  // The `predictors` option: the others keep their instruction (and demos) and get no proposals.
+  const ids = searchedPredictors(ctx.program, settings.predictors);
+  const state = stored ?? emptyState(ctx, ids);
   if (!stored) {
     ctx.emit?.({ type: 'phase', phase: 'propose', status: 'start', detail: 'dataset summary for the proposer' });
     if (settings.dataAware) {
@@ -92,18 +95,18 @@ export async function runProposerSearch(ctx: OptimizeContext, input: ProposerSea
     ctx.emit?.({ type: 'phase', phase: 'propose', status: 'end' });
     checkpoint(state);
   }
-  const space: SearchSpace = { params: ctx.program.predictorIds.map((id) => ({ name: `${id}.instruction`, n: state.instructions[id]!.length })), instructions: state.instructions, demoSets: [], predictors: [...ctx.program.predictorIds] };
+  const space: SearchSpace = { params: ids.map((id) => ({ name: `${id}.instruction`, n: state.instructions[id]!.length })), instructions: state.instructions, demoSets: [], predictors: ids };
   const minibatch = settings.minibatch && input.valset.length > settings.minibatchSize;
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${settings.numTrials} proposal rounds (MIPRO++)` });
   if (state.trials.length === 0) {
-    await fullEvaluation(ctx, space, input.valset, state, instructionParams(ctx, 0), 'default', []);
+    await fullEvaluation(ctx, space, input.valset, state, instructionParams(ids, 0), 'default', []);
     checkpoint(state);
   }
   const choices = proposerChoices(settings, input.demoSets.some((d) => Object.values(d.demos).some((ds) => ds.some((x) => x.augmented))));
   while (state.minibatchTrials < settings.numTrials) {
     throwIfAborted(ctx.signal);
     if (stopRequested(ctx)) break;
-    await runRound(ctx, input, { state, space, choices, minibatch });
+    await runRound(ctx, input, { state, space, choices, minibatch, ids });
     ctx.emit?.({ type: 'progress', phase: 'search', done: state.minibatchTrials, total: settings.numTrials });
     checkpoint(state);
   }
@@ -132,9 +135,9 @@ function suggestSettings(seed: number, s: MiproRunSettings, space: { name: strin
   return tpe.suggest(history, new Rng(`tpe++:${seed}:${t}`), { explain: true });
 }
 
-/** Every predictor at instruction candidate `index`. */
-function instructionParams(ctx: OptimizeContext, index: number): Record<string, number> {
-  return Object.fromEntries(ctx.program.predictorIds.map((id) => [`${id}.instruction`, index]));
+/** Every searched predictor at instruction candidate `index`. */
+function instructionParams(ids: readonly string[], index: number): Record<string, number> {
+  return Object.fromEntries(ids.map((id) => [`${id}.instruction`, index]));
 }
 
 interface RoundScope {
@@ -142,11 +145,12 @@ interface RoundScope {
   space: SearchSpace;
   choices: ProposerChoices;
   minibatch: boolean;
+  /** The searched predictors. */
+  ids: string[];
 }
 
 /** One round: TPE picks the settings, the proposer writes an instruction per predictor, the program with them is scored. */
-async function runRound(ctx: OptimizeContext, input: ProposerSearchInput, { state, space, choices, minibatch }: RoundScope): Promise<void> {
-  const ids = ctx.program.predictorIds;
+async function runRound(ctx: OptimizeContext, input: ProposerSearchInput, { state, space, choices, minibatch, ids }: RoundScope): Promise<void> {
   const t = state.minibatchTrials + 1;
   // A failed round says nothing about its settings (as the search leaves failed trials out).
   const history = state.rounds.filter((r) => !state.trials[r.trial]!.failed).map((r) => ({ params: r.params, value: state.trials[r.trial]!.score }));
@@ -157,7 +161,7 @@ async function runRound(ctx: OptimizeContext, input: ProposerSearchInput, { stat
   for (const id of ids) await propose(ctx, input, state, id, t, settings[id]!);
   for (const p of space.params) p.n = t + 1;
   state.rounds.push({ round: t, trial: index, params, settings });
-  const trialParams = instructionParams(ctx, t);
+  const trialParams = instructionParams(ids, t);
   ctx.emit?.({ type: 'trial_start', trial: index, kind: minibatch ? 'minibatch' : 'full', params: trialParams });
   state.minibatchTrials = t;
   if (!minibatch) {

@@ -78,7 +78,7 @@ export function planMipro(s: MiproRunSettings, sizes: PlanSizes): Plan {
     taskCalls: (search + full) * sizes.predictors,
     teacherProgramRunsMax: teacherMax,
     proposerCalls: s.proposerSearch
-      ? proposerSearchCalls(sizes.predictors, s.numTrials, sizes.train, s.dataAware)
+      ? proposerSearchCalls(s.predictors?.length ?? sizes.predictors, s.numTrials, sizes.train, s.dataAware)
       : proposerCalls(s.predictors?.length ?? sizes.predictors, s.instructionCandidates, sizes.train, s.dataAware),
     notes,
   };
