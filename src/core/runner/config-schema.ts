@@ -169,12 +169,8 @@ const ModelSchema = v.variant('provider', [
  */
 function traceMetricProblems(metric: MetricSpec, program: unknown, mapping: { labels: Record<string, string> } | undefined): { key?: string; message: string }[] {
   if (metric.kind !== 'retrieval_recall' && metric.kind !== 'answer_in_context') return [];
-  let spec: ProgramSpec;
-  try {
-    spec = typeof program === 'object' && program !== null && 'spec' in program ? (program as { spec: ProgramSpec }).spec : buildFromTemplate(program as Parameters<typeof buildFromTemplate>[0]);
-  } catch {
-    return [];
-  }
+  const spec = specOf(program);
+  if (!spec) return [];
   const retrieves = spec.steps.filter((s) => s.kind === 'retrieve').map((s) => s.id);
   const out: { key?: string; message: string }[] = [];
   if (retrieves.length === 0) out.push({ key: 'kind', message: `${metric.kind} reads the passages a retrieve step returns, and the program has no retrieve step: add one, or score the answer with another metric` });
@@ -185,6 +181,32 @@ function traceMetricProblems(metric: MetricSpec, program: unknown, mapping: { la
     out.push({ key: 'field', message: `"${metric.field}" must be a label of the data mapping (data.mapping.labels), the column of gold supporting titles or ids; mapped labels are ${Object.keys(mapping.labels).join(', ') || 'none'}` });
   }
   return out;
+}
+
+/** The program's spec, when it builds (a template or a spec); undefined otherwise (that has its own problem line). */
+function specOf(program: unknown): ProgramSpec | undefined {
+  try {
+    return typeof program === 'object' && program !== null && 'spec' in program ? (program as { spec: ProgramSpec }).spec : buildFromTemplate(program as Parameters<typeof buildFromTemplate>[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The optimizer's `predictors` that are not predictor steps of the program, so a typo is
+ * reported with the config's other problems (and by the setup, before a run starts), not when
+ * the search begins.
+ */
+function predictorProblems(optimizer: unknown, program: unknown): string | undefined {
+  const chosen = typeof optimizer === 'object' && optimizer !== null ? (optimizer as { predictors?: unknown }).predictors : undefined;
+  if (!Array.isArray(chosen)) return undefined;
+  const spec = specOf(program);
+  if (!spec) return undefined;
+  const known = spec.steps.filter((st) => st.kind !== 'retrieve').map((st) => st.id);
+  const unknown = chosen.filter((id) => typeof id === 'string' && !known.includes(id));
+  if (unknown.length === 0) return undefined;
+  const list = (ids: readonly unknown[]) => ids.map((id) => `"${String(id)}"`).join(', ');
+  return `${list(unknown)} ${unknown.length === 1 ? 'is not a predictor step' : 'are not predictor steps'} of the program; its predictor steps are ${list(known) || 'none'}`;
 }
 
 /** The run config's own parts, before the checks across parts. */
@@ -203,7 +225,12 @@ export const RunConfigSchema = v.pipe(
   RunConfigParts,
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
-    const { metric, program, data } = dataset.value;
+    const { metric, program, data, optimizer } = dataset.value;
+    const wrongPredictors = predictorProblems(optimizer, program);
+    if (wrongPredictors) {
+      const at = { type: 'object' as const, origin: 'value' as const, input: dataset.value as Record<string, unknown>, key: 'optimizer', value: optimizer };
+      addIssue({ message: wrongPredictors, path: [at, { type: 'object', origin: 'value', input: optimizer as Record<string, unknown>, key: 'predictors', value: (optimizer as { predictors?: unknown }).predictors }] });
+    }
     // Only a metric and a program that passed their own checks are compared.
     if (validateMetricSpec(metric).length > 0) return;
     for (const { key, message } of traceMetricProblems(metric, program, data.mapping)) {

@@ -102,3 +102,13 @@ describe('run config: shapes and bounds', () => {
     expect(validateRunConfig(withAt('models.task', 'headers', { 'x-n': 1 }))).toEqual(['models.task.headers["x-n"]: must be a string, but got 1']);
   });
 });
+
+describe('run config: predictors named by the optimizer', () => {
+  it('reports a predictors id that is not a predictor step of the program, with the steps it has, before any run', () => {
+    const config = (predictors: string[]) => ({ ...valid, optimizer: { kind: 'opro', predictors } });
+    expect(validateRunConfig(config(['predict']))).toEqual([]);
+    expect(validateRunConfig(config(['predcit']))).toEqual(['optimizer.predictors: "predcit" is not a predictor step of the program; its predictor steps are "predict"']);
+    const hop = { ...valid, program: { template: 'multi_hop', signature: 'question -> answer' }, data: { ...valid.data, corpus: { passages: ['p'] } }, metric: { kind: 'exact_match', field: 'answer' }, optimizer: { kind: 'mipro_v2', predictors: ['retrieve_1', 'generate_answer'] } };
+    expect(validateRunConfig(hop)).toEqual(['optimizer.predictors: "retrieve_1" is not a predictor step of the program; its predictor steps are "generate_query_1", "generate_query_2", "generate_answer"']);
+  });
+});
