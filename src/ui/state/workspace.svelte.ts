@@ -71,7 +71,7 @@ export const METRIC_CHOICES: readonly { value: MetricChoice; label: string; trac
   { value: 'f1', label: 'Token F1' },
   { value: 'numeric', label: 'Numeric (tolerance)' },
   { value: 'one_of_labels', label: 'One of labels' },
-  { value: 'formatted_answer', label: 'Exact match in its rule\'s form (YES, [1998], paris)' },
+  { value: 'formatted_answer', label: 'Answer in its rule\'s form (YES, [1998], paris)' },
   { value: 'llm_judge', label: 'LLM judge' },
   { value: 'rubric_judge', label: 'LLM judge (rubric, no gold answer)' },
   { value: 'retrieval_recall', label: 'Retrieval recall (gold titles)', trace: true },
