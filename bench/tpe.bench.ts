@@ -5,7 +5,7 @@
  *                              [--optuna-local /tmp/tpe-anchor/results/optuna_tpe.json]
  *                              [--seeds 100-299]   (development seeds: short summary only)
  *                              [--no-budget]       (do not tell the sampler the budget T)
- *                              [--mipro-loop [--seeds 0-99] [--optuna]]
+ *                              [--mipro-loop [--seeds 0-99] [--optuna] [--race]]
  *
  * `--mipro-loop` instead runs MIPROv2's search loop with its periodic full evaluations on the
  * anchor problems (bench/tpe/mipro-loop.ts), once telling the sampler the full evaluations and
@@ -60,12 +60,14 @@ function seedRange(spec: string): number[] {
 function miproLoop(h: LoopHarness, problems: LoopProblem[], T: number): void {
   const seeds = seedRange(arg('seeds') ?? '0-19');
   const optuna = process.argv.includes('--optuna');
+  // `--race`: tell our sampler the trial budget, as MIPROv2 did before (mipro-v2.ts).
+  const race = process.argv.includes('--race');
   const runs: number[][] = [];
   for (const tell of [false, true]) {
-    const r = loopSummary(h, problems, seeds, { T, tell, optuna });
+    const r = loopSummary(h, problems, seeds, { T, tell, optuna, race });
     runs.push(r.scores);
     const per = Object.entries(r.perProblem).map(([pid, p]) => `${pid.slice(0, 2)}=${p.regret.toFixed(4)}`);
-    console.log(`mipro loop, ${optuna ? 'optuna' : 'our'} TPE, full evaluations ${tell ? 'told to' : 'kept from'} the sampler, seeds ${seeds[0]}-${seeds.at(-1)}: `
+    console.log(`mipro loop, ${optuna ? 'optuna' : 'our'} TPE${race ? ' told the trial budget (race)' : ''}, full evaluations ${tell ? 'told to' : 'kept from'} the sampler, seeds ${seeds[0]}-${seeds.at(-1)}: `
       + `pooled regret ${r.pooledRegret.toFixed(4)} | ${per.join(' ')}`);
   }
   // Paired by (problem, seed): the same noise draws both ways until the histories differ.

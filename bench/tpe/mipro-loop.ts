@@ -13,7 +13,8 @@
  * - the winner is the best full evaluation (ties: the earlier); its true score is recorded.
  *
  * Everything else is the real sampler: `createTpeSampler` with MIPROv2's settings (multivariate,
- * 10 startup trials, the trial budget T; `optuna` as given), fed the history runSearch feeds it.
+ * 10 startup trials, not told the trial budget T, so no end-of-budget race; `race` tells it, as
+ * MIPROv2 did before; `optuna` as given), fed the history runSearch feeds it.
  */
 import { createTpeSampler } from '../../src/core/optimize/mipro';
 import type { Harness } from './harness';
@@ -27,7 +28,7 @@ export type LoopHarness = Harness & {
   minibatchCorrect(problemSeed: number, runSeed: number, trial: number, p: number, B: number): number;
 };
 
-export interface LoopOptions { T: number; tell: boolean; optuna: boolean }
+export interface LoopOptions { T: number; tell: boolean; optuna: boolean; race?: boolean }
 
 const B = 35;
 const V = 100;
@@ -40,7 +41,7 @@ interface Tried { params: Record<string, number>; k: number[] }
 /** The true score of the configuration one run returns. */
 function runLoop(h: LoopHarness, prob: LoopProblem, runSeed: number, o: LoopOptions): number {
   const space = prob.params.map((name) => ({ name, n: prob.N }));
-  const sampler = createTpeSampler({ seed: runSeed, multivariate: true, nStartupTrials: 10, optuna: o.optuna, trialBudget: o.T });
+  const sampler = createTpeSampler({ seed: runSeed, multivariate: true, nStartupTrials: 10, optuna: o.optuna, ...(o.race && { trialBudget: o.T }) });
   const xOf = (params: Record<string, number>) => prob.params.map((name) => params[name] ?? 0);
   const keyOf = (x: number[]) => x.reduce((a, v) => a * prob.N + v, 0);
   const history: { params: Record<string, number>; value: number }[] = [];

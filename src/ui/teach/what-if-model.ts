@@ -18,7 +18,7 @@ const STARTUPS = [0, 3, 5];
 /**
  * What the what-if replays a run's search from: the seed the optimizer ran with (its own, else
  * the run's, else 0, as the runner decides), MIPROv2's sampler settings, the plan's trial
- * count, the search space (the first explained trial's parameters, in order) and the trials.
+ * count when the run raced at the end, the search space (the first explained trial's parameters, in order) and the trials.
  * Undefined when the run has no TPE search to replay (another optimizer, no trial yet).
  */
 export function whatIfSource(run: Pick<RunSnapshot, 'config' | 'plan' | 'story' | 'trials'>): WhatIfSource | undefined {
@@ -33,7 +33,10 @@ export function whatIfSource(run: Pick<RunSnapshot, 'config' | 'plan' | 'story' 
   }
   if (!run.plan) return { unavailable: 'The run\'s plan is not recorded, so the what-if does not know how many trials the search had.' };
   const space = Object.entries(explained.explanation.params).map(([name, d]) => ({ name, n: d.good.length }));
-  const sampler = { seed: settings.seed ?? run.config.seed ?? 0, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, optuna: settings.optuna, trialBudget: run.plan.trials };
+  // Runs made before MIPROv2 stopped telling its sampler the trial count raced at the end; their
+  // explanations carry the race's state, and the replay needs the count to race the same way.
+  const raced = optimizerEvents(run.story).some((e) => e.type === 'trial_start' && e.explanation?.race !== undefined);
+  const sampler = { seed: settings.seed ?? run.config.seed ?? 0, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, optuna: settings.optuna, ...(raced && { trialBudget: run.plan.trials }) };
   const search: WhatIfSearch = { space, trials: run.trials, sampler };
   // The run's gamma is the sampler's default: what a pick with no overrides reports.
   return { search, gammaFraction: whatIfPick(search, { index: explained.trial, kind: explained.kind }).gammaFraction };

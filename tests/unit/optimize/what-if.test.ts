@@ -30,16 +30,22 @@ const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 describe('what-if on a real MIPROv2 run', () => {
   let b: RunBundle;
   let optuna: RunBundle;
+  let raced: RunBundle;
   beforeAll(async () => {
     b = await makeRunBundle();
+    raced = await makeRunBundle(FIXTURE_CONFIG.optimizer, { raced: true });
     optuna = await makeRunBundle({ ...FIXTURE_CONFIG.optimizer, sampler: { nStartupTrials: 5, optuna: true } } as RunBundle['run']['config']['optimizer']);
   }, 120_000);
 
   it('with no overrides, replays every search trial exactly: the same pick and the same explanation', () => {
-    for (const bundle of [b, optuna]) {
+    // A run of today (no end-of-budget race), one of Optuna's sampler, and one stored before
+    // MIPROv2 stopped racing: each replays exactly, the last with its race.
+    for (const bundle of [b, optuna, raced]) {
       const search = searchOf(bundle);
       const steps = explained(bundle);
-      expect(new Set(steps.map((s) => s.explanation.mode))).toEqual(new Set(bundle === b ? ['startup', 'confirm', 'tpe', 'race'] : ['startup', 'tpe']));
+      const modes = bundle === optuna ? ['startup', 'tpe'] : bundle === raced ? ['startup', 'confirm', 'tpe', 'race'] : ['startup', 'confirm', 'tpe'];
+      expect(new Set(steps.map((s) => s.explanation.mode))).toEqual(new Set(modes));
+      expect(search.sampler.trialBudget).toBe(bundle === raced ? 16 : undefined);
       for (const s of steps) {
         const pick = whatIfPick(search, { index: s.trial, kind: s.kind });
         expect(pick.params, `trial ${s.trial}`).toEqual(s.params);

@@ -5,7 +5,8 @@
  */
 import { evaluate } from '../../../src/core/evaluate';
 import type { LanguageModel } from '../../../src/core/lm/types';
-import { runOptimizer } from '../../../src/core/optimize';
+import { optimizerSettings, runOptimizer } from '../../../src/core/optimize';
+import { createTpeSampler, miproV2 } from '../../../src/core/optimize/mipro';
 import { redactConfig, type RunConfig, type RunEvent, type RunResult } from '../../../src/core/runner';
 import { createBundle, type BundleTrace, type RunBundle } from '../../../src/ui/bundle';
 import { makeWorld } from '../optimize/harness';
@@ -52,9 +53,11 @@ function recording(lm: LanguageModel, traces: BundleTrace[], stepId: string): La
 
 /**
  * Runs MIPROv2 on the word world and returns its bundle (keys stripped by redactConfig).
- * `optimizer` replaces the fixture's optimizer settings (e.g. plain `auto: 'light'`).
+ * `optimizer` replaces the fixture's optimizer settings (e.g. plain `auto: 'light'`). `raced`
+ * makes a run as MIPROv2 made them before it stopped telling its sampler the trial count: the
+ * sampler races the leaders in the last trials (what runs stored then show).
  */
-export async function makeRunBundle(optimizer: RunConfig['optimizer'] = FIXTURE_CONFIG.optimizer): Promise<RunBundle> {
+export async function makeRunBundle(optimizer: RunConfig['optimizer'] = FIXTURE_CONFIG.optimizer, opts: { raced?: boolean } = {}): Promise<RunBundle> {
   const runConfig: RunConfig = { ...FIXTURE_CONFIG, optimizer };
   const w = makeWorld({ train: 40, val: 60, hard: true });
   const traces: BundleTrace[] = [];
@@ -66,7 +69,10 @@ export async function makeRunBundle(optimizer: RunConfig['optimizer'] = FIXTURE_
   const events: RunEvent[] = [{ type: 'data', rows: 160, dropped: 0, train: 40, val: 60, test: 60 }];
   w.ctx.emit = (event) => events.push({ type: 'optimizer', event });
   const { kind: _k, ...options } = optimizer as Record<string, unknown>;
-  const r = await runOptimizer('mipro_v2', w.ctx, options);
+  const settings = optimizerSettings({ ...options, kind: 'mipro_v2' });
+  const r = opts.raced && settings.kind === 'mipro_v2'
+    ? await miproV2(w.ctx, settings, (s) => createTpeSampler({ ...s, trialBudget: settings.numTrials ?? 16 }))
+    : await runOptimizer('mipro_v2', w.ctx, options);
   const ctx = { lm: w.ctx.lms.task };
   const score = async (state: typeof r.state, examples = w.test) => {
     const e = await evaluate({ program: w.ctx.program, state, examples, metric: w.ctx.metric, ctx, omitTraces: true });

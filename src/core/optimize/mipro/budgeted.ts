@@ -22,7 +22,7 @@ import type { Sampler } from './sampler';
 import { stateFor } from './search';
 
 /** Makes the search's sampler (the TPE sampler in production). */
-export type SamplerFactory = (settings: { seed: number; multivariate: boolean; nStartupTrials: number; optuna: boolean; trialBudget: number }) => Sampler;
+export type SamplerFactory = (settings: { seed: number; multivariate: boolean; nStartupTrials: number; optuna: boolean; trialBudget?: number }) => Sampler;
 
 export async function miproBudgeted(ctx: OptimizeContext, s: MiproSettings, budgetOption: Budget, makeSampler: SamplerFactory, checkpoint?: MiproCheckpoint): Promise<OptimizeResult> {
   const p = ctx.program.predictorIds.length;

@@ -65,8 +65,14 @@ export async function miproV2(
 
   const space = searchSpace(ctx, settings.searchDemos ? cp.demoSets : [], cp.instructions, settings);
   ctx.emit?.({ type: 'phase', phase: 'search', status: 'start', detail: `${settings.numTrials} trials` });
-  // The sampler knows the number of trials (MIPROv2 fixes it up front), so it can spend the last ones confirming the leader.
-  const sampler = makeSampler({ seed: ctx.seed, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, optuna: settings.optuna, trialBudget: settings.numTrials });
+  // The sampler is not told the number of trials, so it runs no end-of-budget race (tpe/sampler.ts,
+  // change 4): here the periodic full evaluations already re-measure the leaders and decide the
+  // winner, and the race's re-evaluations only cost exploration. Measured, told - not told:
+  // bench:tpe --mipro-loop regret 0.0747 vs 0.0687 (seeds 300-999; 0.0747 vs 0.0683 on 0-299;
+  // Optuna's 0.0727), and bench:budget's light arm with our sampler, 30 seeds x 8 landscapes,
+  // mean test 0.946 vs 0.960 (Optuna's 0.966). The budgeted search keeps its race: without it
+  // bench:budget fails "no landscape worse by > 2 sem" (near_equal, worse_proposal).
+  const sampler = makeSampler({ seed: ctx.seed, multivariate: settings.multivariate, nStartupTrials: settings.nStartupTrials, optuna: settings.optuna });
   const search = await runSearch(ctx, settings, space, valset, sampler, cp.search ?? emptySearchState(), (s) => {
     cp.search = s;
     save();

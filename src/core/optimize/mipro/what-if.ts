@@ -4,7 +4,7 @@
  * the search's own sampler call — the same history (the search trials before it that did not
  * fail, the default program, and the periodic full evaluations when the search tells them to
  * the sampler, mipro/settings.ts), the same 1-based trial number and so the same random
- * stream, the same trial budget — so with no overrides it returns the recorded pick. No model
+ * stream, the same trial budget when the run had one — so with no overrides it returns the recorded pick. No model
  * is called: TPE only reads the recorded scores.
  *
  * Covers MIPROv2's trial search (light / medium / heavy, or `numTrials`). A budgeted run
@@ -19,8 +19,12 @@ import { samplerLearnsFrom } from './search';
 import { TELL_FULL_EVALUATIONS } from './settings';
 import { suggestTpe, type TpeSamplerSettings } from './tpe-sampler';
 
-/** The run's TPE sampler, as MIPROv2 made it (`trialBudget` = the plan's `trials`). */
-export type WhatIfSampler = Required<Omit<TpeSamplerSettings, 'gammaFraction'>>;
+/**
+ * The run's TPE sampler, as MIPROv2 made it. `trialBudget` (the plan's `trials`) only for runs
+ * whose sampler was told it and so raced at the end: MIPROv2's trial search no longer does
+ * (mipro-v2.ts), runs made before did, and their recorded explanations say so.
+ */
+export type WhatIfSampler = Required<Omit<TpeSamplerSettings, 'gammaFraction' | 'trialBudget'>> & Pick<TpeSamplerSettings, 'trialBudget'>;
 
 /** A run's search as the what-if replays it. */
 export interface WhatIfSearch {

@@ -38,8 +38,10 @@
  *    condition changes nothing on the benchmark; it lets a noiseless search return to its
  *    optimum once everything promising has been tried.
  *
- * 4. End-of-budget race (`trialBudget`, `raceFraction = 0.2`, `raceBeta = 1`; racing.ts): MIPROv2
- *    knows its number of trials up front, so it tells the sampler (`trialBudget`). In the last 20%
+ * 4. End-of-budget race (`trialBudget`, `raceFraction = 0.2`, `raceBeta = 1`; racing.ts): a search
+ *    that knows its number of trials up front can tell the sampler (`trialBudget`). MIPROv2's
+ *    budgeted search does; its trial search no longer does, since its periodic full evaluations
+ *    already re-measure the leaders (figures in mipro/mipro-v2.ts). In the last 20%
  *    of the budget each trial re-evaluates the best-mean leader or its strongest challenger
  *    (highest upper confidence bound), the less-evaluated of the two (LUCB1), until the
  *    leader's lower bound clears every other upper bound; then TPE explores again, except on
