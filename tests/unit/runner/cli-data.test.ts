@@ -3,16 +3,13 @@
  * against the scripted server: a Latin-1 file, parse warnings, unreadable cache lines, a full
  * disk, and the size limits (`--max-data-mb`, `--max-rows`, a device as the data path).
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOptimizeCli } from './cli-process';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../../..');
 
 interface Outcome {
   code: number;
@@ -30,17 +27,8 @@ async function optimize(dir: string, config: unknown, extra: string[] = [], env:
       return undefined;
     }
   };
-  try {
-    const { stderr } = await run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), '--config', join(dir, 'run.json'), '--out', out, '--cache-dir', join(dir, 'cache'), ...extra], {
-      cwd: dir,
-      env: { ...process.env, ...env },
-      maxBuffer: 10 * 1024 * 1024,
-    });
-    return { code: 0, stderr, result: read() };
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr, result: read() };
-  }
+  const { code, stderr } = await runOptimizeCli(['--config', join(dir, 'run.json'), '--out', out, '--cache-dir', join(dir, 'cache'), ...extra], { cwd: dir, env });
+  return { code, stderr, result: read() };
 }
 
 describe('npm run optimize: data and cache', () => {
@@ -108,7 +96,7 @@ describe('npm run optimize: data and cache', () => {
 
   it('on a full disk warns once at the first failed cache write, writes the result, and exits 3', async () => {
     const { dir, config } = setup('words.csv', words(10));
-    const preload = resolve(ROOT, 'tests/fixtures/full-disk.mjs');
+    const preload = resolve(__dirname, '../../fixtures/full-disk.mjs');
     const { code, stderr, result } = await optimize(dir, config, [], { NODE_OPTIONS: `--import=${preload}` });
     expect(stderr.match(/could not write the LM cache/g), stderr).toHaveLength(1);
     expect(stderr).toContain('ENOSPC');

@@ -4,18 +4,15 @@
  * TPE, the proposer's settings) and, at the end, the settings that scored best and the round
  * that wrote the winning instructions.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOptimizeCli } from './cli-process';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../../..');
 
 describe('npm run optimize with MIPRO++', { timeout: 90_000 }, () => {
   let server: ScriptedServer;
@@ -41,7 +38,8 @@ describe('npm run optimize with MIPRO++', { timeout: 90_000 }, () => {
       seed: 0,
     };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
-    const { stderr } = await run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache')], { cwd: dir, maxBuffer: 10 * 1024 * 1024 });
+    const { code, stderr } = await runOptimizeCli(['--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache')], { cwd: dir });
+    expect(code, stderr).toBe(0);
     const rounds = stderr.split('\n').filter((l) => /^ {2}round \d+ /.test(l));
     const planned = Number(/Plan \(mipro_v2\): (\d+) trials/.exec(stderr)![1]);
     expect(rounds).toHaveLength(planned);

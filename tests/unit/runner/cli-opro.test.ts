@@ -4,18 +4,15 @@
  * history's size, its best score and what that was measured on, the examples) and the
  * instruction it wrote.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOptimizeCli } from './cli-process';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../../..');
 
 describe('npm run optimize with OPRO', { timeout: 90_000 }, () => {
   let server: ScriptedServer;
@@ -41,7 +38,8 @@ describe('npm run optimize with OPRO', { timeout: 90_000 }, () => {
       seed: 0,
     };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
-    const { stderr } = await run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache')], { cwd: dir, maxBuffer: 10 * 1024 * 1024 });
+    const { code, stderr } = await runOptimizeCli(['--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache')], { cwd: dir });
+    expect(code, stderr).toBe(0);
     const lines = stderr.split('\n').filter((l) => /^ {2}proposer call \d/.test(l));
     expect(lines).toHaveLength(4);
     // The first call saw the default program, scored in full on the 60 validation rows, and wrote instruction 1.

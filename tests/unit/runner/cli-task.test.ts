@@ -3,20 +3,17 @@
  * are enough (no program, metric or mapping); the preset's four-predictor program runs against
  * the scripted paper world and beats its baseline; an unknown task is refused with the list.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOptimizeCli } from './cli-process';
 import type { RunResult } from '../../../src/core/runner';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { paperWorldHandler } from '../../fixtures/paper-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../../..');
-const cli = (dir: string, ...args: string[]) => run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), ...args], { cwd: dir, maxBuffer: 10 * 1024 * 1024 });
+const cli = (dir: string, ...args: string[]) => runOptimizeCli(args, { cwd: dir });
 
 describe('npm run optimize with a paper task', { timeout: 120_000 }, () => {
   let server: ScriptedServer;
@@ -38,7 +35,8 @@ describe('npm run optimize with a paper task', { timeout: 120_000 }, () => {
       seed: 0,
     };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
-    const { stderr } = await cli(dir, '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--no-cache');
+    const { code, stderr } = await cli(dir, '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--no-cache');
+    expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/Task: 1 of 100 rows miss a mapped value/);
     const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as RunResult;
     expect(Object.keys(result.program.state).sort()).toEqual(['opinion_risk', 'opinion_symptoms', 'opinion_tests', 'vote']);
@@ -50,7 +48,7 @@ describe('npm run optimize with a paper task', { timeout: 120_000 }, () => {
   it('refuses an unknown task, naming the tasks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'promptlab-cli-task-'));
     writeFileSync(join(dir, 'run.json'), JSON.stringify({ task: 'hotpot', data: { path: 'x.jsonl' }, optimizer: { kind: 'none' }, models: { task: { provider: 'openai-compatible', baseURL: server.url, model: 'm' } } }));
-    const err = (await cli(dir, '--config', join(dir, 'run.json')).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const err = await cli(dir, '--config', join(dir, 'run.json'));
     expect(err.code).toBe(2);
     expect(err.stderr).toMatch(/task: must be one of scone, hotpotqa, hotpotqa_conditional, hover, iris, heart_disease, but got "hotpot"/);
   });

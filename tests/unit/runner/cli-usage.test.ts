@@ -4,28 +4,20 @@
  * names the problem, never an INTERNAL "bug", and a password in a base URL is never printed.
  * No model is ever reached: all of these stop at validation.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runOptimizeCli } from './cli-process';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../../..');
 
 async function optimize(config: unknown, args: string[] = []): Promise<{ code: number; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'promptlab-usage-'));
   writeFileSync(join(dir, 'words.jsonl'), '{"word":"apple","label":"alpha"}\n{"word":"pear","label":"beta"}\n');
   mkdirSync(join(dir, 'folder'));
   writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
-  try {
-    const { stderr } = await run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--no-cache', ...args], { cwd: dir, timeout: 15_000 });
-    return { code: 0, stderr };
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
+  const { code, stderr } = await runOptimizeCli(['--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--no-cache', ...args], { cwd: dir, timeout: 15_000 });
+  return { code, stderr };
 }
 
 /** A config that would run, against a port nothing listens on, with one change. */

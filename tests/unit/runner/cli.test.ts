@@ -3,34 +3,22 @@
  * OpenAI-compatible server, on the issue's example config and on the real Iris data (written to
  * a file, as a user would pass it).
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOptimizeCli } from './cli-process';
 import { fixtureData } from '../../fixtures/fixture-data';
 import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
 import { startFaultProxy } from '../../fixtures/fault-proxy';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
-const run = promisify(execFile);
-const ROOT = resolve(__dirname, '../../..');
 const KEY = 'sk-test-SECRET-0123456789';
 
 async function optimize(dir: string, config: unknown, extra: string[] = []) {
   writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
-  try {
-    const { stderr } = await run(process.execPath, [resolve(ROOT, 'node_modules/tsx/dist/cli.mjs'), resolve(ROOT, 'src/cli/optimize.ts'), '--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache'), ...extra], {
-      cwd: dir,
-      env: { ...process.env, OPENAI_API_KEY: KEY },
-      maxBuffer: 10 * 1024 * 1024,
-    });
-    return { code: 0, stderr, result: JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) };
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr, result: undefined };
-  }
+  const { code, stderr } = await runOptimizeCli(['--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache'), ...extra], { cwd: dir, env: { OPENAI_API_KEY: KEY } });
+  return { code, stderr, result: code === 0 ? JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) : undefined };
 }
 
 // Each test starts the runner as a child process (tsx compiles it first): on a loaded 2-core machine that alone takes seconds.
