@@ -134,10 +134,16 @@ function hoverProgram(k: number): ProgramSpec {
   return { version: 1, name: 'hover_multi_hop', inputs: [{ ...claim }], steps, outputs: { passages: 'retrieve_3.passages' } };
 }
 
-const HOTPOTQA_SOURCE = { url: 'https://github.com/xindili-cmu/anlp-project-multihop', license: 'CC BY-SA 4.0 (data); Apache-2.0 (repository)' };
-
-function hotpotProgram(name: string): ProgramSpec {
-  return buildFromTemplate({ template: 'multi_hop', signature: 'question -> answer', k: 3, name });
+/** What HotPotQA and our conditional variant share: the data, the two-hop program, the mapping, the split and the corpus. */
+function hotpotTask(name: string): Pick<PaperTask, 'file' | 'source' | 'program' | 'mapping' | 'split' | 'corpus'> {
+  return {
+    file: 'hotpotqa/dev.jsonl',
+    source: { url: 'https://github.com/xindili-cmu/anlp-project-multihop', license: 'CC BY-SA 4.0 (data); Apache-2.0 (repository)' },
+    program: buildFromTemplate({ template: 'multi_hop', signature: 'question -> answer', k: 3, name }),
+    mapping: { inputs: { question: 'question' }, labels: { answer: 'answer' } },
+    split: { train: 100, val: 100, test: 100 },
+    corpus: { column: 'context' },
+  };
 }
 
 /** The six presets, in the paper's order (with our conditional variant after HotPotQA). */
@@ -158,26 +164,16 @@ export const PAPER_TASKS: readonly PaperTask[] = [
     id: 'hotpotqa',
     name: 'HotPotQA',
     description: 'Multi-hop questions: two search queries, BM25 over the paragraphs of every row (gold and distractors), then an answer; exact match.',
-    file: 'hotpotqa/dev.jsonl',
-    source: HOTPOTQA_SOURCE,
-    program: hotpotProgram('hotpotqa_multi_hop'),
+    ...hotpotTask('hotpotqa_multi_hop'),
     metric: { kind: 'exact_match', field: 'answer' },
-    mapping: { inputs: { question: 'question' }, labels: { answer: 'answer' } },
-    split: { train: 100, val: 100, test: 100 },
-    corpus: { column: 'context' },
     paper: { baseline: 36.1, mipro: 46.4 },
   },
   {
     id: 'hotpotqa_conditional',
     name: 'HotPotQA Conditional',
     description: `HotPotQA whose answers must follow rules the first instruction does not state: ${describeFormats()} (YES, [1998], paris). Our own variant (the paper's data is not public); the metric checks the rule and the answer.`,
-    file: 'hotpotqa/dev.jsonl',
-    source: HOTPOTQA_SOURCE,
-    program: hotpotProgram('hotpotqa_conditional'),
+    ...hotpotTask('hotpotqa_conditional'),
     metric: { kind: 'formatted_answer', field: 'answer' },
-    mapping: { inputs: { question: 'question' }, labels: { answer: 'answer' } },
-    split: { train: 100, val: 100, test: 100 },
-    corpus: { column: 'context' },
     prepare: conditionalRows,
   },
   {
