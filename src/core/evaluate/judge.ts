@@ -9,7 +9,6 @@
  * the task's inputs and the prediction only), and its instruction is the rubric, or
  * {@link DEFAULT_RUBRIC}.
  */
-import type { Example } from '../data/types';
 import { PlaygroundError } from '../errors';
 import type { LanguageModel } from '../lm/types';
 import type { JudgeFn } from '../metric/metric';

@@ -47,8 +47,6 @@ export interface MetricDeps {
 
 const KINDS: readonly MetricKind[] = ['exact_match', 'contains', 'f1', 'numeric', 'one_of_labels', 'formatted_answer', 'llm_judge', 'retrieval_recall', 'answer_in_context'];
 
-/** The kinds that read the run's trace (its retrieved passages): the program needs a retrieve step. */
-export const TRACE_METRIC_KINDS: readonly MetricKind[] = ['retrieval_recall', 'answer_in_context'];
 
 /**
  * Lists what is wrong with a metric spec, in "must be X, but got Y" form; empty when valid.

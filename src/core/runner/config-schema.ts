@@ -16,7 +16,7 @@ import * as v from 'valibot';
 import { CLIENT_LIMITS } from '../lm/openai-client';
 import { hasCredentials, stripCredentials } from '../lm/openai-errors';
 import { OUTPUT_MODES } from '../lm/types';
-import { TRACE_METRIC_KINDS, validateMetricSpec, type MetricSpec } from '../metric';
+import { validateMetricSpec, type MetricSpec } from '../metric';
 import { OptimizerConfigSchema } from '../optimize/options';
 import { resolveProgram } from '../program/resolve';
 import { MetricSpecSchema, ProgramSpecSchema, ProgramStateSchema, TemplateOptionsSchema } from '../program/schema';
