@@ -10,7 +10,7 @@ import type { ErrorData } from '../errors';
 import { createAccountedLM, UsageMeter } from '../lm';
 import { createOutputChannel, OutputProbe, type OutputMemory } from '../lm/output';
 import type { CacheStore, LanguageModel } from '../lm/types';
-import type { FieldSpec } from '../signature/types';
+import { typedInputs } from '../signature/typed-inputs';
 import { resolveProgram } from '../program/resolve';
 import { runProgram } from '../program/run';
 import type { ProgramSpec, ProgramState, TraceStep } from '../program/types';
@@ -91,20 +91,6 @@ function taskModel(cfg: ModelConfig, host: TryHost): LanguageModel {
     ...(cfg.maxReasoningTokens !== undefined && { maxReasoningTokens: cfg.maxReasoningTokens }),
   });
   return createAccountedLM({ lm, role: 'task', usage: new UsageMeter(), ...(host.cache && { cache: host.cache }), output });
-}
-
-/**
- * The typed text as the program's inputs: a number field gets a number when the text is one
- * (so "5.1" is rendered as a dataset's 5.1 is, and shares its cache entries); the rest stay text.
- */
-function typedInputs(fields: readonly FieldSpec[], text: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) {
-    const raw = text[field.name] ?? '';
-    const n = Number(raw);
-    out[field.name] = field.type === 'number' && raw.trim() !== '' && Number.isFinite(n) ? n : raw;
-  }
-  return out;
 }
 
 function lastReasoning(trace: readonly TraceStep[]): string | undefined {

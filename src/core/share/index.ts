@@ -8,4 +8,4 @@ export type { SharePayload, ShareMeta, ShareSample } from './payload';
 export { toDspyJson, fromDspyJson, dspyPredictorKey, inferPrefix, dspyAdapter, dspyAdapterLine, dspyFileAdapter } from './dspy';
 export { readDspyProgram, type DspyProgram } from './dspy-program';
 export { toDspyPython } from './dspy-python';
-export { renderPrompts, typedPromptInputs, type PromptStep } from './prompts';
+export { renderPrompts, type PromptStep } from './prompts';

@@ -18,7 +18,6 @@ import type { ChatMessage, ResolvedOutput } from '../lm/types';
 import { predictorState, resolveProgram, type ResolvedProgram, type ResolvedStep, type Source } from '../program/resolve';
 import { retrievePassages, toPassages } from '../program/retrieve';
 import type { ProgramSpec, ProgramState, TraceStep } from '../program/types';
-import type { FieldSpec } from '../signature/types';
 import { dspyAdapter, type DspyAdapter } from './dspy';
 
 /** An input value that waits for earlier outputs. */
@@ -112,20 +111,6 @@ export function renderPrompts(spec: ProgramSpec, state: ProgramState | undefined
   }
   const note = SEND_NOTE + NOTES[dspyAdapter(output)] + (steps.some((s) => s.placeholders) ? PLACEHOLDER_NOTE : '');
   return { ...(opts.modelHint && { model_hint: opts.modelHint }), adapter: dspyAdapter(output), output, inputs, steps, note };
-}
-
-/**
- * The typed text of an input form as program inputs, as "Try the program" sends them
- * (runner/try.ts): a number field gets a number when the text is one; the rest stay text.
- */
-export function typedPromptInputs(fields: readonly FieldSpec[], text: Record<string, string | undefined>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) {
-    const raw = text[field.name] ?? '';
-    const n = Number(raw);
-    out[field.name] = field.type === 'number' && raw.trim() !== '' && Number.isFinite(n) ? n : raw;
-  }
-  return out;
 }
 
 function predictorPrompt(

@@ -9,7 +9,8 @@ import { formatFieldValue } from '../../../src/core/adapter';
 import { createOutputChannel } from '../../../src/core/lm/output';
 import type { LanguageModel, LMRequest } from '../../../src/core/lm';
 import { buildFromTemplate, resolveProgram, runProgram, type ProgramSpec, type ProgramState } from '../../../src/core/program';
-import { renderPrompts, typedPromptInputs, type PromptStep } from '../../../src/core/share';
+import { renderPrompts, type PromptStep } from '../../../src/core/share';
+import { typedInputs } from '../../../src/core/signature';
 import { CORPUS, worldLM } from '../program/world';
 
 const corpora = { passages: CORPUS };
@@ -107,6 +108,6 @@ describe('rendered prompt export', () => {
 
   it('types the form\'s text as Try does: numbers for number fields, text for the rest', () => {
     const fields = [{ name: 'n', type: 'number' as const }, { name: 'x' }, { name: 'blank', type: 'number' as const }];
-    expect(typedPromptInputs(fields, { n: '5.1', x: '5.1', blank: ' ' })).toEqual({ n: 5.1, x: '5.1', blank: ' ' });
+    expect(typedInputs(fields, { n: '5.1', x: '5.1', blank: ' ' })).toEqual({ n: 5.1, x: '5.1', blank: ' ' });
   });
 });
