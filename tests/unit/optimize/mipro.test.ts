@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PlaygroundError } from '../../../src/core/errors';
 import { MemoryCacheStore, type LanguageModel } from '../../../src/core/lm';
 import { interceptCalls } from '../../../src/core/lm/intercept';
-import { runOptimizer, type MiproCheckpoint, type OptimizerEvent, type Plan, type TrialRecord } from '../../../src/core/optimize';
+import { runOptimizer, type MiproCheckpoint, type OptimizerEvent, type TrialRecord } from '../../../src/core/optimize';
 import { makeWorld } from './harness';
 import { RULE } from './world';
 

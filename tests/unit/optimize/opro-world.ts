@@ -16,11 +16,11 @@
  * only by following the best-scored attempt, round after round. `reads: 'first'` makes a
  * proposer that ignores the scores (it extends the first attempt shown, the worst).
  */
-import { createAccountedLM, MemoryCacheStore, ScriptedLM, UsageMeter } from '../../../src/core/lm';
+import { ScriptedLM, type UsageMeter } from '../../../src/core/lm';
 import type { CacheStore, LMRequest } from '../../../src/core/lm/types';
-import { createMetric } from '../../../src/core/metric';
 import type { OptimizeContext, OptimizerEvent } from '../../../src/core/optimize';
-import { buildFromTemplate, initialState, resolveProgram, type ProgramSpec } from '../../../src/core/program';
+import { buildFromTemplate, resolveProgram, type ProgramSpec } from '../../../src/core/program';
+import { worldContext } from './harness';
 import { hashString32 } from '../../../src/core/util/random';
 import { words } from './world';
 
@@ -121,26 +121,8 @@ export function oproWorld(opts: { landscape?: Landscape; val?: number; seed?: nu
   const all = words(40 + (opts.val ?? 60));
   const spec = landscape === 'one' ? buildFromTemplate({ template: 'predict', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } }) : TWO_STEPS;
   const program = resolveProgram(spec);
-  const usage = new UsageMeter();
-  const cache = opts.cache ?? new MemoryCacheStore(100_000);
   const task = new ScriptedLM((req) => taskAnswer(req, landscape), { id: 'scripted-task', maxConcurrency: 8 });
   const proposer = new ScriptedLM((req) => proposerAnswer(req, opts.reads ?? 'best'), { id: 'scripted-proposer' });
-  const events: OptimizerEvent[] = [];
-  const ctx: OptimizeContext = {
-    program,
-    state: initialState(program),
-    trainset: all.slice(0, 40),
-    valset: all.slice(40),
-    metric: createMetric({ kind: 'exact_match', field: 'label' }),
-    lms: {
-      task: createAccountedLM({ lm: task, role: 'task', usage, cache }),
-      teacher: createAccountedLM({ lm: task, role: 'teacher', usage, cache }),
-      proposer: createAccountedLM({ lm: proposer, role: 'proposer', usage, cache }),
-    },
-    seed: opts.seed ?? 0,
-    emit: (e) => events.push(e),
-    usage: () => usage.snapshot(),
-    ...(opts.signal && { signal: opts.signal }),
-  };
+  const { ctx, usage, events } = worldContext({ program, trainset: all.slice(0, 40), valset: all.slice(40), task, proposer, ...(opts.cache && { cache: opts.cache }), ...(opts.seed !== undefined && { seed: opts.seed }), ...(opts.signal && { signal: opts.signal }) });
   return { ctx, usage, events, task, proposer };
 }

@@ -10,11 +10,11 @@
  * three hints together are the rule). The program summary and the demos change nothing.
  */
 import type { Example } from '../../../src/core/data/types';
-import { createAccountedLM, MemoryCacheStore, ScriptedLM, UsageMeter } from '../../../src/core/lm';
+import { ScriptedLM, type UsageMeter } from '../../../src/core/lm';
 import type { CacheStore, LMRequest } from '../../../src/core/lm/types';
-import { createMetric } from '../../../src/core/metric';
 import type { OptimizeContext, OptimizerEvent } from '../../../src/core/optimize';
-import { buildFromTemplate, initialState, resolveProgram, type ProgramSpec } from '../../../src/core/program';
+import { buildFromTemplate, resolveProgram, type ProgramSpec } from '../../../src/core/program';
+import { worldContext } from './harness';
 import { hashString32 } from '../../../src/core/util/random';
 import { RULE, words } from './world';
 
@@ -90,26 +90,8 @@ export function makePlusWorld(opts: { train?: number; val?: number; seed?: numbe
   const all = words(train + val + 60);
   const spec = opts.twoSteps ? TWO_STEPS : buildFromTemplate({ template: 'chain_of_thought', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } });
   const program = resolveProgram(spec);
-  const usage = new UsageMeter();
-  const cache = opts.cache ?? new MemoryCacheStore(100_000);
   const task = new ScriptedLM(taskAnswer, { id: 'scripted-task', maxConcurrency: 8 });
   const proposer = new ScriptedLM(proposerAnswer, { id: 'scripted-proposer', maxConcurrency: 2 });
-  const events: OptimizerEvent[] = [];
-  const ctx: OptimizeContext = {
-    program,
-    state: initialState(program),
-    trainset: all.slice(0, train),
-    valset: all.slice(train, train + val),
-    metric: createMetric({ kind: 'exact_match', field: 'label' }),
-    lms: {
-      task: createAccountedLM({ lm: task, role: 'task', usage, cache }),
-      teacher: createAccountedLM({ lm: task, role: 'teacher', usage, cache }),
-      proposer: createAccountedLM({ lm: proposer, role: 'proposer', usage, cache }),
-    },
-    seed: opts.seed ?? 0,
-    emit: (e) => events.push(e),
-    usage: () => usage.snapshot(),
-    ...(opts.signal && { signal: opts.signal }),
-  };
+  const { ctx, usage, events } = worldContext({ program, trainset: all.slice(0, train), valset: all.slice(train, train + val), task, proposer, ...(opts.cache && { cache: opts.cache }), ...(opts.seed !== undefined && { seed: opts.seed }), ...(opts.signal && { signal: opts.signal }) });
   return { ctx, usage, events, task, proposer, test: all.slice(train + val) };
 }
