@@ -4,13 +4,9 @@
  * history's size, its best score and what that was measured on, the examples) and the
  * instruction it wrote.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOptimizeCli } from './cli-process';
-import { fixtureData } from '../../fixtures/fixture-data';
-import { IRIS_SIGNATURE, irisHandler } from '../../fixtures/iris-world';
+import { runIrisCli } from './cli-process';
+import { irisHandler } from '../../fixtures/iris-world';
 import { startScriptedServer, type ScriptedServer } from '../../fixtures/scripted-server';
 
 
@@ -24,21 +20,7 @@ describe('npm run optimize with OPRO', { timeout: 90_000 }, () => {
   });
 
   it('prints one line per proposer call: the step, what it saw and the instruction it wrote', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promptlab-cli-opro-'));
-    writeFileSync(join(dir, 'iris.jsonl'), fixtureData('iris/all.jsonl').text);
-    const config = {
-      program: { template: 'predict', signature: IRIS_SIGNATURE },
-      data: { path: join(dir, 'iris.jsonl'), split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
-      metric: { kind: 'exact_match', field: 'species' },
-      optimizer: { kind: 'opro', level: 'module', rounds: 2, candidatesPerRound: 2 },
-      models: {
-        task: { provider: 'openai-compatible', baseURL: server.url, model: 'task-model', output: 'chat' },
-        proposer: { provider: 'openai-compatible', baseURL: server.url, model: 'proposer-model' },
-      },
-      seed: 0,
-    };
-    writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
-    const { code, stderr } = await runOptimizeCli(['--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache')], { cwd: dir });
+    const { code, stderr } = await runIrisCli(server.url, { kind: 'opro', level: 'module', rounds: 2, candidatesPerRound: 2 });
     expect(code, stderr).toBe(0);
     const lines = stderr.split('\n').filter((l) => /^ {2}proposer call \d/.test(l));
     expect(lines).toHaveLength(4);

@@ -4,8 +4,12 @@
  * exit is returned, not thrown, so a test can assert on it.
  */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { fixtureData } from '../../fixtures/fixture-data';
+import { IRIS_SIGNATURE } from '../../fixtures/iris-world';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -30,4 +34,26 @@ export async function runOptimizeCli(args: string[], opts: { cwd: string; env?: 
     const e = err as { code: number; stdout?: string; stderr?: string };
     return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/**
+ * A Predict run over all of Iris against the scripted Iris world at `url`, with `optimizer`:
+ * writes the data and run.json in a fresh folder, runs the runner there, and returns its outcome.
+ */
+export async function runIrisCli(url: string, optimizer: Record<string, unknown>): Promise<CliOutcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'promptlab-cli-iris-'));
+  writeFileSync(join(dir, 'iris.jsonl'), fixtureData('iris/all.jsonl').text);
+  const config = {
+    program: { template: 'predict', signature: IRIS_SIGNATURE },
+    data: { path: join(dir, 'iris.jsonl'), split: { train: 0.2, val: 0.4, test: 0.4 }, seed: 0 },
+    metric: { kind: 'exact_match', field: 'species' },
+    optimizer,
+    models: {
+      task: { provider: 'openai-compatible', baseURL: url, model: 'task-model', output: 'chat' },
+      proposer: { provider: 'openai-compatible', baseURL: url, model: 'proposer-model' },
+    },
+    seed: 0,
+  };
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(config));
+  return runOptimizeCli(['--config', join(dir, 'run.json'), '--out', join(dir, 'result.json'), '--cache-dir', join(dir, 'cache')], { cwd: dir });
 }
