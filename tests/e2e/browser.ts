@@ -4,7 +4,7 @@
  * software adapter: no shader-f16, slow).
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BASE_FLAGS = [
@@ -40,4 +40,24 @@ export function collectErrors(page: Page): string[] {
   });
   page.on('pageerror', (err) => errors.push(String(err)));
   return errors;
+}
+
+/**
+ * Screenshots in light and dark, then back to light: of `part` (a card), whole even where it
+ * runs past the viewport, or of the viewport. Cards off screen skip painting
+ * (`content-visibility: auto`), so they are all painted first.
+ */
+export async function schemeShots(page: Page, name: string, part?: Locator): Promise<void> {
+  mkdirSync('test-results/screenshots', { recursive: true });
+  await page.addStyleTag({ content: '.card { content-visibility: visible !important; }' });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const path = `test-results/screenshots/${name}-${scheme}.png`;
+    // From the top, so the sticky header is drawn there and not over the card.
+    if (part) await page.evaluate(() => window.scrollTo(0, 0));
+    const box = part && (await part.boundingBox());
+    const scrollY = await page.evaluate(() => window.scrollY);
+    await page.screenshot(box ? { path, fullPage: true, clip: { ...box, y: box.y + scrollY } } : { path });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -5,34 +5,18 @@
  * every round's settings with its score and the report, one best value per setting and a
  * sentence naming them; teaching mode's Proposals step explains it and shows the report.
  */
-import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { irisHandler } from '../fixtures/iris-world';
-import { collectErrors } from './browser';
+import { collectErrors, schemeShots } from './browser';
 import { SMALL_IRIS, own, serverAndBrowser, setUp, waitForSelector } from './flow';
 
-/** Screenshots of `part` (a card), or of the viewport, in light and dark, then back to light. */
-async function shots(page: Page, name: string, part?: Locator): Promise<void> {
-  mkdirSync('test-results/screenshots', { recursive: true });
-  // Cards off screen skip painting (content-visibility: auto): paint them all for the shot.
-  await page.addStyleTag({ content: '.card { content-visibility: visible !important; }' });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const path = `test-results/screenshots/${name}-${scheme}.png`;
-    if (part) await page.evaluate(() => window.scrollTo(0, 0));
-    const box = part && (await part.boundingBox());
-    const scrollY = await page.evaluate(() => window.scrollY);
-    await page.screenshot(box ? { path, fullPage: true, clip: { ...box, y: box.y + scrollY } } : { path });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** Shots of `part` at 1280 and 390 wide. */
 async function bothWidths(page: Page, name: string, part?: Locator): Promise<void> {
-  await shots(page, `${name}-1280`, part);
+  await schemeShots(page, `${name}-1280`, part);
   await page.setViewportSize({ width: 390, height: 844 });
-  await shots(page, `${name}-390`, part);
+  await schemeShots(page, `${name}-390`, part);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -87,7 +71,7 @@ describe('MIPRO++ in the UI', () => {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
       await plus.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-      await shots(page, `miproplus-teach-${width}`);
+      await schemeShots(page, `miproplus-teach-${width}`);
     }
     expect(own(errors)).toEqual([]);
     await page.close();

@@ -5,32 +5,12 @@
  * and the training examples its proposer saw (not MIPROv2's empty grounding block); teaching
  * mode names OPRO, explains its meta-prompt and says it has no TPE.
  */
-import { mkdirSync } from 'node:fs';
-import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { irisHandler } from '../fixtures/iris-world';
 import type { ScriptedHandler } from '../fixtures/scripted-server';
-import { collectErrors } from './browser';
+import { collectErrors, schemeShots } from './browser';
 import { own, serverAndBrowser, setUp, waitForSelector } from './flow';
 
-/**
- * Screenshots in light and dark, then back to light: of `part` (a card), or of the viewport.
- * Not the full page: the run view is thousands of pixels tall, and what changed is one card.
- */
-async function shots(page: Page, name: string, part?: Locator): Promise<void> {
-  mkdirSync('test-results/screenshots', { recursive: true });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const path = `test-results/screenshots/${name}-${scheme}.png`;
-    // The whole card, even where it runs past the viewport (an element shot stops at its edge).
-    // From the top, so the sticky header is drawn there and not over the card.
-    if (part) await page.evaluate(() => window.scrollTo(0, 0));
-    const box = part && (await part.boundingBox());
-    const scrollY = await page.evaluate(() => window.scrollY);
-    await page.screenshot(box ? { path, fullPage: true, clip: { ...box, y: box.y + scrollY } } : { path });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /**
  * What the scripted proposer writes, call after call: two vague instructions (the task model
@@ -77,9 +57,9 @@ describe('OPRO in the UI', () => {
     await expect.poll(() => plan.textContent()).toMatch(/Program-level OPRO: 2 steps \(one a round\)/);
     await expect.poll(() => page.getByText(/the paper's credit-assignment baseline/).first().isVisible()).toBe(true);
     const setupCard = page.locator('#step-optimize');
-    await shots(page, 'opro-setup-program-1280', setupCard);
+    await schemeShots(page, 'opro-setup-program-1280', setupCard);
     await page.setViewportSize({ width: 390, height: 844 });
-    await shots(page, 'opro-setup-program-390', setupCard);
+    await schemeShots(page, 'opro-setup-program-390', setupCard);
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // A budget in minutes stops the rounds early; "Rounds as set" brings them back.
@@ -119,9 +99,9 @@ describe('OPRO in the UI', () => {
     // OPRO leaves demos as they are, and says so where MIPROv2 lists its demo sets.
     expect(await page.getByRole('region', { name: 'Demo sets' }).textContent()).toMatch(/OPRO searches instructions only/);
     const runCard = page.locator('#run-proposals');
-    await shots(page, 'opro-run-proposals-1280', runCard);
+    await schemeShots(page, 'opro-run-proposals-1280', runCard);
     await page.setViewportSize({ width: 390, height: 844 });
-    await shots(page, 'opro-run-proposals-390', runCard);
+    await schemeShots(page, 'opro-run-proposals-390', runCard);
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Teaching mode: which optimizer ran, the meta-prompt and the selected proposal's history, no TPE.
@@ -137,14 +117,14 @@ describe('OPRO in the UI', () => {
     const taught = teach.getByRole('group', { name: /^History the proposer saw for I3/ });
     await expect.poll(() => taught.getByRole('listitem').count()).toBeGreaterThanOrEqual(3);
     await taught.scrollIntoViewIfNeeded();
-    await shots(page, 'opro-teach-proposals-1280');
+    await schemeShots(page, 'opro-teach-proposals-1280');
     await page.setViewportSize({ width: 390, height: 844 });
     await taught.scrollIntoViewIfNeeded();
-    await shots(page, 'opro-teach-proposals-390');
+    await schemeShots(page, 'opro-teach-proposals-390');
     await page.setViewportSize({ width: 1280, height: 800 });
     await steps.getByRole('button', { name: 'TPE search' }).click();
     await expect.poll(() => teach.getByText('OPRO has no TPE.').isVisible()).toBe(true);
-    await shots(page, 'opro-teach-tpe-1280');
+    await schemeShots(page, 'opro-teach-tpe-1280');
     expect(own(errors)).toEqual([]);
     await page.close();
   });
