@@ -21,6 +21,14 @@ export async function setUp(page: Page, url: string, data = IRIS): Promise<void>
   await page.getByRole('tablist', { name: 'Template' }).getByRole('tab', { name: 'Chain of thought' }).click();
   await page.getByLabel('Signature').fill('sepal_length, sepal_width, petal_length, petal_width -> species');
   await page.getByLabel('Field scored').selectOption({ index: 0 });
+  await setUpModels(page, url);
+}
+
+/**
+ * Points the task and proposer roles at the scripted server at `url` (models "task-model" and
+ * "proposer-model", one endpoint each) and picks MIPROv2 light.
+ */
+export async function setUpModels(page: Page, url: string): Promise<void> {
   const endpoints = page.getByRole('region', { name: 'API endpoints' });
   await endpoints.getByLabel('Base URL').first().fill(url);
   await endpoints.getByLabel('Model').first().fill('task-model');

@@ -10,7 +10,7 @@ import { paperWorldHandler } from '../fixtures/paper-world';
 import { fixtureData } from '../fixtures/fixture-data';
 import { uciHeartText } from '../fixtures/paper-sources';
 import { collectErrors, screenshot } from './browser';
-import { own, serverAndBrowser } from './flow';
+import { own, serverAndBrowser, setUpModels } from './flow';
 
 const HOVER_FILE = fileURLToPath(new URL('../fixtures/data/hover/dev.jsonl', import.meta.url));
 const SCONE_FILE = fileURLToPath(new URL('../fixtures/data/scone/train.jsonl', import.meta.url));
@@ -47,14 +47,7 @@ describe("the paper's task presets", () => {
     const values = () => page.locator('#step-program input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
     await expect.poll(values).toEqual(expect.arrayContaining(['summarize_1', 'generate_query_2', 'summarize_2', 'generate_query_3', 'retrieve_3']));
 
-    const endpoints = page.getByRole('region', { name: 'API endpoints' });
-    await endpoints.getByLabel('Base URL').first().fill(env.server.url);
-    await endpoints.getByLabel('Model').first().fill('task-model');
-    await page.getByLabel('task model', { exact: true }).selectOption({ label: 'task-model' }).catch(async () => {
-      const select = page.getByLabel('task model', { exact: true });
-      const value = await select.locator('option', { hasText: 'task-model' }).getAttribute('value');
-      await select.selectOption(value!);
-    });
+    await setUpModels(page, env.server.url);
     await page.getByLabel('Optimizer').selectOption('bootstrap_random_search');
     // A complete setup: the plan is drawn (25 train, 25 val, 50 test from the 100-row sample).
     await expect.poll(() => page.getByRole('region', { name: 'Plan' }).textContent(), { timeout: 60_000 }).toMatch(/\d+ program runs|trials|candidate/);

@@ -10,7 +10,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { ChatCompletionBody, ScriptedHandler } from '../fixtures/scripted-server';
 import { collectErrors, screenshot } from './browser';
 import { mkdirSync } from 'node:fs';
-import { own, serverAndBrowser, waitForSelector } from './flow';
+import { own, serverAndBrowser, setUpModels, waitForSelector } from './flow';
 
 const COUNTRIES = ['France:Paris', 'Spain:Madrid', 'Italy:Rome', 'Peru:Lima', 'Chile:Santiago', 'Japan:Tokyo', 'Kenya:Nairobi', 'Egypt:Cairo', 'Cuba:Havana', 'Nepal:Kathmandu'];
 const ROWS = Array.from({ length: 30 }, (_, i) => {
@@ -60,19 +60,7 @@ async function setUpMultiHop(page: Page, url: string): Promise<void> {
   await page.getByLabel('Pasted passages').check();
   await page.getByLabel('Passages', { exact: true }).fill(PASSAGES);
   await page.getByLabel('Field scored').selectOption({ index: 0 });
-  const endpoints = page.getByRole('region', { name: 'API endpoints' });
-  await endpoints.getByLabel('Base URL').first().fill(url);
-  await endpoints.getByLabel('Model').first().fill('task-model');
-  await page.getByRole('button', { name: 'Add endpoint' }).click();
-  await endpoints.getByLabel('Base URL').nth(1).fill(url);
-  await endpoints.getByLabel('Model').nth(1).fill('proposer-model');
-  for (const [role, model] of [['task', 'task-model'], ['proposer', 'proposer-model']] as const) {
-    const select = page.getByLabel(`${role} model`, { exact: true });
-    const value = await select.locator('option', { hasText: model }).getAttribute('value');
-    await select.selectOption(value!);
-  }
-  await page.getByLabel('Optimizer').selectOption('mipro_v2');
-  await page.getByRole('tablist', { name: 'Budget' }).getByRole('tab', { name: 'Light' }).click();
+  await setUpModels(page, url);
 }
 
 describe('Predictors to optimize', () => {
