@@ -4,7 +4,7 @@ import { createAccountedLM, MemoryCacheStore, UsageMeter } from '../../../src/co
 import type { CacheStore, LanguageModel } from '../../../src/core/lm/types';
 import { createMetric } from '../../../src/core/metric';
 import type { OptimizeContext, OptimizerEvent } from '../../../src/core/optimize';
-import { buildFromTemplate, initialState, resolveProgram, type ResolvedProgram } from '../../../src/core/program';
+import { buildFromTemplate, initialState, resolveProgram, type ProgramSpec, type ResolvedProgram } from '../../../src/core/program';
 import { proposerModel, taskModel, words } from './world';
 
 export interface World {
@@ -16,6 +16,18 @@ export interface World {
   cache: CacheStore;
   test: Example[];
 }
+
+/** Two predictors over the word world: a hint step, then the answer step (plus-world and opro-world). */
+export const HINT_THEN_ANSWER: ProgramSpec = {
+  version: 1,
+  name: 'hint_then_answer',
+  inputs: [{ name: 'word' }],
+  steps: [
+    { id: 'hint', kind: 'predict', signature: 'word -> hint' },
+    { id: 'answer', kind: 'predict', signature: 'word, hint -> label' },
+  ],
+  outputs: { label: 'answer.label' },
+};
 
 /** What a scripted world's optimizer context is made of. */
 export interface WorldParts {

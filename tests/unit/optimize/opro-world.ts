@@ -19,8 +19,8 @@
 import { ScriptedLM, type UsageMeter } from '../../../src/core/lm';
 import type { CacheStore, LMRequest } from '../../../src/core/lm/types';
 import type { OptimizeContext, OptimizerEvent } from '../../../src/core/optimize';
-import { buildFromTemplate, resolveProgram, type ProgramSpec } from '../../../src/core/program';
-import { worldContext } from './harness';
+import { buildFromTemplate, resolveProgram } from '../../../src/core/program';
+import { HINT_THEN_ANSWER, worldContext } from './harness';
 import { hashString32 } from '../../../src/core/util/random';
 import { words } from './world';
 
@@ -37,16 +37,6 @@ export function chain(id: string): string {
 
 export type Landscape = 'one' | 'modules' | 'joint';
 
-const TWO_STEPS: ProgramSpec = {
-  version: 1,
-  name: 'hint_then_answer',
-  inputs: [{ name: 'word' }],
-  steps: [
-    { id: 'hint', kind: 'predict', signature: 'word -> hint' },
-    { id: 'answer', kind: 'predict', signature: 'word, hint -> label' },
-  ],
-  outputs: { label: 'answer.label' },
-};
 
 /** How many sentences of `id`'s chain `text` holds, in order and contiguous. */
 function levelOf(text: string, id: string): number {
@@ -119,7 +109,7 @@ export interface OproWorld {
 export function oproWorld(opts: { landscape?: Landscape; val?: number; seed?: number; cache?: CacheStore; signal?: AbortSignal; reads?: 'best' | 'first' } = {}): OproWorld {
   const landscape = opts.landscape ?? 'one';
   const all = words(40 + (opts.val ?? 60));
-  const spec = landscape === 'one' ? buildFromTemplate({ template: 'predict', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } }) : TWO_STEPS;
+  const spec = landscape === 'one' ? buildFromTemplate({ template: 'predict', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } }) : HINT_THEN_ANSWER;
   const program = resolveProgram(spec);
   const task = new ScriptedLM((req) => taskAnswer(req, landscape), { id: 'scripted-task', maxConcurrency: 8 });
   const proposer = new ScriptedLM((req) => proposerAnswer(req, opts.reads ?? 'best'), { id: 'scripted-proposer' });

@@ -13,8 +13,8 @@ import type { Example } from '../../../src/core/data/types';
 import { ScriptedLM, type UsageMeter } from '../../../src/core/lm';
 import type { CacheStore, LMRequest } from '../../../src/core/lm/types';
 import type { OptimizeContext, OptimizerEvent } from '../../../src/core/optimize';
-import { buildFromTemplate, resolveProgram, type ProgramSpec } from '../../../src/core/program';
-import { worldContext } from './harness';
+import { buildFromTemplate, resolveProgram } from '../../../src/core/program';
+import { HINT_THEN_ANSWER, worldContext } from './harness';
 import { hashString32 } from '../../../src/core/util/random';
 import { RULE, words } from './world';
 
@@ -71,24 +71,13 @@ export interface PlusWorld {
   test: Example[];
 }
 
-/** Two predictors: a hint step, then the answer step the task model scores (as one step). */
-const TWO_STEPS: ProgramSpec = {
-  version: 1,
-  name: 'hint_then_answer',
-  inputs: [{ name: 'word' }],
-  steps: [
-    { id: 'hint', kind: 'predict', signature: 'word -> hint' },
-    { id: 'answer', kind: 'predict', signature: 'word, hint -> label' },
-  ],
-  outputs: { label: 'answer.label' },
-};
 
 /** The world with `train` and `val` rows (60 test rows after them), seeded `seed`; `twoSteps`: the hint -> answer program. */
 export function makePlusWorld(opts: { train?: number; val?: number; seed?: number; cache?: CacheStore; signal?: AbortSignal; twoSteps?: boolean } = {}): PlusWorld {
   const train = opts.train ?? 40;
   const val = opts.val ?? 60;
   const all = words(train + val + 60);
-  const spec = opts.twoSteps ? TWO_STEPS : buildFromTemplate({ template: 'chain_of_thought', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } });
+  const spec = opts.twoSteps ? HINT_THEN_ANSWER : buildFromTemplate({ template: 'chain_of_thought', signature: 'word -> label', labels: { label: ['alpha', 'beta'] } });
   const program = resolveProgram(spec);
   const task = new ScriptedLM(taskAnswer, { id: 'scripted-task', maxConcurrency: 8 });
   const proposer = new ScriptedLM(proposerAnswer, { id: 'scripted-proposer', maxConcurrency: 2 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { OPTUNA_COMPATIBLE, TpeSampler, type CategoricalParam, type TpeOptions, type TpeTrial } from '../../../src/core/optimize/tpe';
-import { PlaygroundError } from '../../../src/core/errors';
 import { Rng } from '../../../src/core/util/random';
 import { codeOf } from '../errors';
 

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PlaygroundError } from '../../../src/core/errors';
 import { BUNDLE_VERSION, bundleFileName, createBundle, parseBundle, serializeBundle, type BundleTrace, type RunBundle } from '../../../src/ui/bundle';
 import type { TraceRow } from '../../../src/storage';
 import { tpeSteps } from '../../../src/ui/teach/teach-model';
